@@ -1,0 +1,122 @@
+import { buildGraphPayload } from '../../domain/graph-payload';
+import type { OutboundMessage } from '../../domain/outbound-message';
+import { actionForCode, type SendFailure } from '../../domain/whatsapp-errors';
+import type { SendResult, WhatsAppSender } from '../../ports';
+
+export interface GraphSenderOptions {
+  readonly baseUrl: string;
+  readonly apiVersion: string;
+  readonly phoneNumberId: string;
+  readonly accessToken: string;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+}
+
+/** LIVE mode: one POST per message to Meta's Cloud API; failures come back as values, never thrown. */
+export class GraphWhatsAppSender implements WhatsAppSender {
+  private readonly url: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: GraphSenderOptions) {
+    this.url = `${options.baseUrl}/${options.apiVersion}/${options.phoneNumberId}/messages`;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.options.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(buildGraphPayload(message)),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return failure({
+        code: null,
+        title: timedOut ? 'Request timed out' : 'Network error',
+        message: timedOut
+          ? `No answer from the Graph API within ${this.options.timeoutMs} ms`
+          : `Could not reach the Graph API: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    const text = await response.text().catch(() => '');
+    const body = safeJson(text);
+    if (response.ok) {
+      const wamid = readWamid(body);
+      if (wamid) return { ok: true, wamid };
+      return failure({
+        code: null,
+        httpStatus: response.status,
+        title: 'Unexpected response',
+        message: 'The Graph API accepted the request but returned no message id',
+        // Accepted without an id: sending again could duplicate the message.
+        action: 'fail',
+      });
+    }
+    return { ok: false, failure: parseGraphError(body, response.status, text) };
+  }
+}
+
+function failure(f: Omit<SendFailure, 'action'> & { action?: SendFailure['action'] }): SendResult {
+  return { ok: false, failure: { ...f, action: f.action ?? actionForCode(f.code, f.httpStatus) } };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function readWamid(body: unknown): string | undefined {
+  const messages = (body as { messages?: { id?: unknown }[] } | undefined)?.messages;
+  const id = Array.isArray(messages) ? messages[0]?.id : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+interface MetaErrorBody {
+  message?: unknown;
+  type?: unknown;
+  code?: unknown;
+  error_data?: { details?: unknown };
+  fbtrace_id?: unknown;
+}
+
+/**
+ * Reads Meta's error body: `{"error":{code,message,error_data:{details},fbtrace_id}}`.
+ * Titles are deprecated upstream, so the title comes from "(#code) title" in `message` when present.
+ */
+export function parseGraphError(body: unknown, httpStatus: number, rawText = ''): SendFailure {
+  const e = (body as { error?: MetaErrorBody } | undefined)?.error;
+  if (!e || typeof e !== 'object') {
+    return {
+      code: null,
+      httpStatus,
+      title: `HTTP ${httpStatus}`,
+      message: rawText
+        ? rawText.slice(0, 300)
+        : `The Graph API answered HTTP ${httpStatus} without an error body`,
+      action: actionForCode(null, httpStatus),
+    };
+  }
+  const code = typeof e.code === 'number' ? e.code : Number.isFinite(Number(e.code)) ? Number(e.code) : null;
+  const message = typeof e.message === 'string' ? e.message : `Error ${code ?? 'unknown'}`;
+  const title = /^\(#\d+\)\s*(.+)$/.exec(message)?.[1] ?? message;
+  const details = typeof e.error_data?.details === 'string' ? e.error_data.details : undefined;
+  return {
+    code,
+    httpStatus,
+    title,
+    message,
+    ...(details ? { details } : {}),
+    ...(typeof e.fbtrace_id === 'string' ? { fbtraceId: e.fbtrace_id } : {}),
+    action: actionForCode(code, httpStatus),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * What to do about a failed send, by Meta error code (reference section 6).
+ * Codes not listed are treated as permanent: retrying an unknown error blindly risks spam flags.
+ */
+
+export type FailureAction = 'retry' | 'fail' | 'pause';
+
+export interface SendFailure {
+  /** Meta's error code, or null when no Meta error body came back (network failure, timeout, bare 5xx). */
+  readonly code: number | null;
+  readonly title: string;
+  readonly message: string;
+  readonly details?: string;
+  readonly httpStatus?: number;
+  readonly fbtraceId?: string;
+  readonly action: FailureAction;
+}
+
+const RETRYABLE = new Set([130429, 131056, 131000, 131016, 133004, 1, 2, 4, 80007, 131057]);
+/** Errors that will fail every recipient alike: stop the campaign and tell a person. */
+const PAUSES_SENDING = new Set([0, 190, 368, 131031, 131042]);
+
+export function actionForCode(code: number | null, httpStatus?: number): FailureAction {
+  if (code === null)
+    return httpStatus !== undefined && httpStatus < 500 && httpStatus !== 429 ? 'fail' : 'retry';
+  if (PAUSES_SENDING.has(code)) return 'pause';
+  if (RETRYABLE.has(code)) return 'retry';
+  return 'fail';
+}
+
+export function isRetryable(failure: Pick<SendFailure, 'action'>): boolean {
+  return failure.action === 'retry';
+}

@@ -1,0 +1,11 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Caller } from './auth';
+
+/** Per-request values the middleware puts on the Hono context. */
+export type AppEnv = {
+  Variables: {
+    logger: Logger;
+    correlationId: string;
+    caller: Caller;
+  };
+};

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Mode } from '../config';
+import { ConflictError, InvalidCursorError, NotFoundError, type TemplateStore } from '../ports';
+import type { AppEnv } from './app-env';
+import { type ApiKeyVerifier, bearerToken } from './auth';
+import { ApiError, errorBody, sendError } from './errors';
+import { registerSystemRoutes } from './routes/system';
+import { registerTemplateRoutes } from './routes/templates';
+
+export interface AppDeps {
+  readonly templates: TemplateStore;
+  readonly verifyApiKey: ApiKeyVerifier;
+  readonly logger: Logger;
+  readonly mode: Mode;
+}
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** Routes anyone may call: health, the API description, and the WhatsApp webhook (it checks signatures). */
+const PUBLIC = [/^\/api\/health$/, /^\/api\/openapi\.json$/, /^\/api\/docs$/, /^\/api\/whatsapp\/webhook$/];
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  let routeTable: { method: string; pattern: RegExp }[] | undefined;
+  /** Methods registered for a path; built on first use, once every route exists. */
+  const allowedMethods = (path: string): string[] => {
+    routeTable ??= app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`) }));
+    return [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+  };
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const details = result.error.issues.map((i) => ({
+        field: i.path.join('.') || '(body)',
+        message: i.message,
+      }));
+      return c.json(
+        errorBody('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details),
+        400,
+      );
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-correlation-id');
+    const correlationId = given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    const logger = deps.logger.createChild({ persistentKeys: { correlationId } });
+    c.set('correlationId', correlationId);
+    c.set('logger', logger);
+    const started = performance.now();
+    await next();
+    c.header('x-correlation-id', correlationId);
+    logger.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: (c) =>
+        sendError(c, 413, 'payload_too_large', `request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`),
+    }),
+  );
+
+  app.use('/api/*', async (c, next) => {
+    if (PUBLIC.some((p) => p.test(c.req.path))) return next();
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) {
+      return sendError(c, 401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
+    }
+    const caller = await deps.verifyApiKey(token);
+    if (!caller) return sendError(c, 401, 'unauthorized', 'the API key is not valid or has been revoked');
+    c.set('caller', caller);
+    return next();
+  });
+
+  // JSON bodies must say so: a form post or text body is a client mistake, not an empty object.
+  // Only checked for routes that exist with this method, so a wrong method still answers 405.
+  app.use('/api/*', async (c, next) => {
+    const method = c.req.method;
+    if (
+      (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
+      !PUBLIC.some((p) => p.test(c.req.path)) &&
+      allowedMethods(c.req.path).includes(method)
+    ) {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\b/i.test(type)) {
+        return sendError(
+          c,
+          415,
+          'unsupported_media_type',
+          'send the body as JSON with "Content-Type: application/json"',
+        );
+      }
+    }
+    return next();
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `npm run api-key -- create <name>` (or the one the local runtime prints)',
+  });
+
+  registerSystemRoutes(app, deps.mode);
+  registerTemplateRoutes(app, deps.templates);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'WhatsApp Business Platform API',
+      version: '0.1.0',
+      description: 'Templates, campaigns, delivery tracking and conversations over the WhatsApp Cloud API.',
+    },
+  });
+  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      c.header('allow', allowed.join(', '));
+      return sendError(
+        c,
+        405,
+        'method_not_allowed',
+        `${c.req.method} is not allowed here; use ${allowed.join(', ')}`,
+      );
+    }
+    return sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
+  });
+
+  app.onError((error, c) => mapError(error, c));
+  return app;
+}
+
+function mapError(error: Error, c: Context<AppEnv>) {
+  if (error instanceof ApiError) return sendError(c, error.status, error.code, error.message, error.details);
+  if (error instanceof NotFoundError) return sendError(c, 404, 'not_found', error.message);
+  if (error instanceof ConflictError) return sendError(c, 409, 'conflict', error.message);
+  if (error instanceof InvalidCursorError) return sendError(c, 400, 'invalid_cursor', error.message);
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    if (status === 400 && /json/i.test(error.message)) {
+      return sendError(c, 400, 'malformed_json', 'the request body is not valid JSON');
+    }
+    return sendError(
+      c,
+      status,
+      status === 400 ? 'bad_request' : `http_${status}`,
+      error.message || 'request failed',
+    );
+  }
+  c.var.logger?.error('unhandled error', error);
+  return sendError(
+    c,
+    500,
+    'internal_error',
+    `something went wrong on our side; quote correlation id ${c.var.correlationId ?? 'unknown'}`,
+  );
+}

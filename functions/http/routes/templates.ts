@@ -1,0 +1,198 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { buildGraphPayload } from '../../domain/graph-payload';
+import {
+  checkTemplateDefinition,
+  renderTemplate,
+  type Template,
+  type TemplateDefinition,
+  templateVariables,
+} from '../../domain/template';
+import { NotFoundError, type TemplateStore } from '../../ports';
+import type { AppEnv } from '../app-env';
+import { ApiError } from '../errors';
+import {
+  errorResponse,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  ListQuery,
+  PreviewInputSchema,
+  PreviewSchema,
+  TemplateInputSchema,
+  TemplateSchema,
+} from '../schemas';
+
+const tags = ['Templates'];
+const security = [{ bearerAuth: [] }];
+const common = {
+  400: errorResponse('Invalid request'),
+  401: errorResponse('Missing or invalid API key'),
+};
+
+const createTemplate = createRoute({
+  method: 'post',
+  path: '/api/templates',
+  tags,
+  security,
+  summary: 'Create a template',
+  request: { body: jsonBody(TemplateInputSchema) },
+  responses: {
+    201: jsonResponse(TemplateSchema, 'Created'),
+    ...common,
+    409: errorResponse('A template with this name exists'),
+  },
+});
+
+const listTemplates = createRoute({
+  method: 'get',
+  path: '/api/templates',
+  tags,
+  security,
+  summary: 'List templates, newest first',
+  request: { query: ListQuery },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(TemplateSchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
+    ...common,
+  },
+});
+
+const getTemplate = createRoute({
+  method: 'get',
+  path: '/api/templates/{id}',
+  tags,
+  security,
+  summary: 'Get a template',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse(TemplateSchema, 'The template'),
+    ...common,
+    404: errorResponse('No such template'),
+  },
+});
+
+const replaceTemplate = createRoute({
+  method: 'put',
+  path: '/api/templates/{id}',
+  tags,
+  security,
+  summary: 'Replace a template (campaigns already created keep the version they were created with)',
+  request: { params: IdParam, body: jsonBody(TemplateInputSchema) },
+  responses: {
+    200: jsonResponse(TemplateSchema, 'Updated'),
+    ...common,
+    404: errorResponse('No such template'),
+    409: errorResponse('Name taken, or changed concurrently'),
+  },
+});
+
+const deleteTemplate = createRoute({
+  method: 'delete',
+  path: '/api/templates/{id}',
+  tags,
+  security,
+  summary: 'Delete a template',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...common, 404: errorResponse('No such template') },
+});
+
+const previewTemplate = createRoute({
+  method: 'post',
+  path: '/api/templates/{id}/preview',
+  tags,
+  security,
+  summary: 'Render a template with variables, and show the Graph API payload it would send',
+  request: { params: IdParam, body: jsonBody(PreviewInputSchema) },
+  responses: {
+    200: jsonResponse(PreviewSchema, 'Rendered'),
+    ...common,
+    404: errorResponse('No such template'),
+    422: errorResponse('Missing variables, or the rendered message breaks a WhatsApp limit'),
+  },
+});
+
+/** Validation that goes beyond the schema; every problem is reported at once. */
+function validated(def: TemplateDefinition): TemplateDefinition & { variables: string[] } {
+  const problems = checkTemplateDefinition(def);
+  if (problems.length > 0) {
+    throw new ApiError(
+      400,
+      'validation_failed',
+      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+      problems,
+    );
+  }
+  return { ...def, variables: templateVariables(def) };
+}
+
+async function mustGet(store: TemplateStore, id: string): Promise<Template> {
+  const template = await store.get(id);
+  if (!template) throw new NotFoundError(`template ${id} does not exist`);
+  return template;
+}
+
+export function registerTemplateRoutes(app: OpenAPIHono<AppEnv>, store: TemplateStore): void {
+  app.openapi(createTemplate, async (c) => {
+    const template = await store.create(validated(c.req.valid('json')));
+    c.var.logger.info('template created', { templateId: template.id });
+    return c.json(template as z.infer<typeof TemplateSchema>, 201);
+  });
+
+  app.openapi(listTemplates, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await store.list({ limit, ...(cursor ? { cursor } : {}) });
+    return c.json(page as { items: z.infer<typeof TemplateSchema>[]; nextCursor?: string }, 200);
+  });
+
+  app.openapi(getTemplate, async (c) => {
+    const template = await mustGet(store, c.req.valid('param').id);
+    return c.json(template as z.infer<typeof TemplateSchema>, 200);
+  });
+
+  app.openapi(replaceTemplate, async (c) => {
+    const template = await store.replace(c.req.valid('param').id, validated(c.req.valid('json')));
+    c.var.logger.info('template replaced', { templateId: template.id, version: template.version });
+    return c.json(template as z.infer<typeof TemplateSchema>, 200);
+  });
+
+  app.openapi(deleteTemplate, async (c) => {
+    await store.delete(c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+
+  app.openapi(previewTemplate, async (c) => {
+    const template = await mustGet(store, c.req.valid('param').id);
+    const { variables, to } = c.req.valid('json');
+    const outcome = renderTemplate(template, variables);
+    if (!outcome.ok) {
+      switch (outcome.code) {
+        case 'missing_variables':
+          throw new ApiError(422, 'missing_variables', `missing variables: ${outcome.missing.join(', ')}`, {
+            missing: outcome.missing,
+          });
+        case 'message_too_long':
+          throw new ApiError(
+            422,
+            'message_too_long',
+            `${outcome.field} is ${outcome.length} characters once rendered; WhatsApp allows ${outcome.limit}`,
+            { field: outcome.field, length: outcome.length, limit: outcome.limit },
+          );
+        case 'invalid_parameter':
+          throw new ApiError(422, 'invalid_parameter', outcome.message, { variable: outcome.variable });
+      }
+    }
+    const recipient = to ?? '+15550000000';
+    return c.json(
+      {
+        text: outcome.text,
+        payload: buildGraphPayload({ to: recipient, content: outcome.session }),
+        ...(outcome.metaTemplate
+          ? { metaTemplatePayload: buildGraphPayload({ to: recipient, content: outcome.metaTemplate }) }
+          : {}),
+      },
+      200,
+    );
+  });
+}

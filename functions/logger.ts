@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+const SERVICE = 'whatsapp-platform';
+// Powertools adds these to every entry; in a terminal they are noise.
+const QUIET = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id']);
+
+/**
+ * The local runtime's logger: same Powertools API and keys, printed as one readable line
+ * (`21:40:19.123 INFO  message key=value`) instead of a JSON document.
+ */
+class ReadableLogger extends Logger {
+  protected override createLogger(options?: ConstructorParameters<typeof Logger>[0]): Logger {
+    return new ReadableLogger(options);
+  }
+
+  protected override printLog(logLevel: number, log: Parameters<Logger['printLog']>[1]): void {
+    log.prepareForPrint();
+    const a = log.getAttributes() as Record<string, unknown>;
+    const level = String(a.level ?? '').padEnd(5);
+    const time = String(a.timestamp ?? new Date().toISOString()).slice(11, 23);
+    const extras = Object.entries(a)
+      .filter(([k]) => !QUIET.has(k))
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    const line = `${time} ${level} ${String(a.message ?? '')}${extras ? ` ${extras}` : ''}\n`;
+    (logLevel >= 16 ? process.stderr : process.stdout).write(line);
+  }
+}
+
+export function createLogger(options: { level?: LogLevel; readable?: boolean } = {}): Logger {
+  const settings = { serviceName: SERVICE, ...(options.level ? { logLevel: options.level } : {}) };
+  return options.readable ? new ReadableLogger(settings) : new Logger(settings);
+}
+
+export type { Logger };

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+
+export interface Emulators {
+  readonly dynamodbEndpoint: string;
+  readonly sqsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * dynalite (DynamoDB API) and fauxqs (SQS API) on loopback, on ports the OS picks.
+ * With a data directory, dynalite keeps its LevelDB files and fauxqs its SQLite file there.
+ */
+export async function startEmulators(dataDir: string | undefined): Promise<Emulators> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const dynamo = dynalite({
+    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(0, '127.0.0.1', () => resolve());
+  });
+  // fauxqs is ESM-only (its exports have no require condition), so it is loaded with import().
+  const { startFauxqs } = await import('fauxqs');
+  const sqs = await startFauxqs({
+    port: 0,
+    host: '127.0.0.1',
+    logger: false,
+    ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}),
+  });
+  const port = (dynamo.address() as AddressInfo).port;
+  return {
+    dynamodbEndpoint: `http://127.0.0.1:${port}`,
+    sqsEndpoint: sqs.address,
+    async stop() {
+      await sqs.stop();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}

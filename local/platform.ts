@@ -1,0 +1,125 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { serve } from '@hono/node-server';
+import type { Config } from '../functions/config';
+import { buildDeps, type Deps } from '../functions/deps';
+import { createApp } from '../functions/http/app';
+import { makeApiKeyVerifier } from '../functions/http/auth';
+import { createLogger, type Logger } from '../functions/logger';
+import type { Clock, WhatsAppSender } from '../functions/ports';
+import { TABLES, type TableKey } from '../functions/resources';
+import { ensureLocalApiKey } from './local-api-key';
+import { LocalScheduler } from './local-scheduler';
+import { ensureTable } from './provision';
+import type { SqsPoller } from './sqs-poller';
+
+export const LOCAL_REGION = 'us-east-1';
+// The emulators accept any signature; the SDK still wants something to sign with.
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface PlatformOptions {
+  readonly config: Config;
+  readonly endpoints: { readonly dynamodbEndpoint: string; readonly sqsEndpoint: string };
+  /** Keep the API key and schedules in config.dataDir (false for --in-memory and for tests). */
+  readonly persistent: boolean;
+  readonly host?: string;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly whatsapp?: WhatsAppSender;
+  readonly print?: (line: string) => void;
+}
+
+export interface Platform {
+  readonly url: string;
+  readonly port: number;
+  readonly apiKey: string;
+  readonly apiKeySource: string;
+  readonly deps: Deps;
+  readonly scheduler: LocalScheduler;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform in one process: the same handlers and adapters as in AWS, with dynalite and
+ * fauxqs standing in for DynamoDB and SQS, a Node HTTP server for API Gateway, pollers for the SQS
+ * event source mappings and a timer for EventBridge Scheduler.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config, endpoints } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, readable: true });
+  const aws = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const deps = buildDeps(config, {
+    aws: { ...aws, dynamodbEndpoint: endpoints.dynamodbEndpoint, sqsEndpoint: endpoints.sqsEndpoint },
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.whatsapp ? { whatsapp: options.whatsapp } : {}),
+    ...(options.print ? { print: options.print } : {}),
+  });
+
+  const dynamodb = new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodbEndpoint });
+  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqsEndpoint });
+  for (const [key, def] of Object.entries(TABLES)) {
+    await ensureTable(dynamodb, config.tables[key as TableKey], def);
+  }
+
+  const dataDir = options.persistent ? resolve(config.dataDir) : undefined;
+  const localKey = await ensureLocalApiKey({
+    store: deps.apiKeys,
+    clock: deps.clock,
+    ...(config.devApiKey ? { devApiKey: config.devApiKey } : {}),
+    ...(dataDir ? { dataDir } : {}),
+  });
+
+  const app = createApp({
+    templates: deps.templates,
+    verifyApiKey: makeApiKeyVerifier(deps.apiKeys, config.devApiKey),
+    logger,
+    mode: config.mode,
+  });
+
+  const pollers: SqsPoller[] = [];
+  const scheduler = new LocalScheduler({
+    ...(dataDir ? { file: join(dataDir, 'schedules.json') } : {}),
+    clock: deps.clock,
+    logger,
+    onFire: async (schedule) => {
+      logger.warn('no target for schedule; dropping it', { schedule: schedule.name });
+    },
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: host }, () =>
+      resolveServer(s as Server),
+    );
+    (s as Server).once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  for (const poller of pollers) poller.start();
+  scheduler.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    port,
+    apiKey: localKey.key,
+    apiKeySource: localKey.source,
+    deps,
+    scheduler,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((done) => server.close(() => done()));
+        await Promise.all(pollers.map((p) => p.stop()));
+        await scheduler.stop();
+        dynamodb.destroy();
+        sqs.destroy();
+        deps.db.destroy();
+      })();
+      return stopping;
+    },
+  };
+}
