@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,6 +19,18 @@ import type { SqsPoller } from './sqs-poller';
 export const LOCAL_REGION = 'us-east-1';
 // The emulators accept any signature; the SDK still wants something to sign with.
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * What API Gateway does at the edge that the app does not: a request refused before its body was read
+ * (413) must not leave a half-read body on a kept-alive socket, so the connection is closed.
+ */
+function gatewayFetch(fetchApp: (request: Request) => Response | Promise<Response>) {
+  return async (request: Request, env?: { outgoing?: ServerResponse }): Promise<Response> => {
+    const response = await fetchApp(request);
+    if (response.status === 413) env?.outgoing?.setHeader('connection', 'close');
+    return response;
+  };
+}
 
 export interface PlatformOptions {
   readonly config: Config;
@@ -92,7 +104,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: host }, () =>
+    const s = serve({ fetch: gatewayFetch(app.fetch), port: config.port, hostname: host }, () =>
       resolveServer(s as Server),
     );
     (s as Server).once('error', reject);

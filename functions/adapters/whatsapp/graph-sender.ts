@@ -35,14 +35,15 @@ export class GraphWhatsAppSender implements WhatsAppSender {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // Checked by name: the abort's DOMException may come from another realm than our Error.
+      const name = (error as { name?: unknown } | null)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       return failure({
         code: null,
         title: timedOut ? 'Request timed out' : 'Network error',
         message: timedOut
           ? `No answer from the Graph API within ${this.options.timeoutMs} ms`
-          : `Could not reach the Graph API: ${error instanceof Error ? error.message : String(error)}`,
+          : `Could not reach the Graph API: ${describeNetworkError(error)}`,
       });
     }
     const text = await response.text().catch(() => '');
@@ -61,6 +62,12 @@ export class GraphWhatsAppSender implements WhatsAppSender {
     }
     return { ok: false, failure: parseGraphError(body, response.status, text) };
   }
+}
+
+function describeNetworkError(error: unknown): string {
+  const e = error as { message?: unknown; cause?: { code?: unknown; message?: unknown } } | null;
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return [e?.message, cause].filter((x) => typeof x === 'string' && x).join(': ') || String(error);
 }
 
 function failure(f: Omit<SendFailure, 'action'> & { action?: SendFailure['action'] }): SendResult {

@@ -1,0 +1,35 @@
+import { createLogger } from '../../functions/logger';
+import { type Platform, startPlatform } from '../../local/platform';
+import { endpoints, isolatedConfig } from './aws';
+
+export interface TestPlatform extends Platform {
+  /** fetch against the platform with the API key already set. */
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  readonly printed: string[];
+}
+
+/** Boots the local runtime in this process on a free port, on isolated tables in the shared emulators. */
+export async function bootPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+  const config = await isolatedConfig(env);
+  const printed: string[] = [];
+  const platform = await startPlatform({
+    config,
+    endpoints: endpoints(),
+    persistent: false,
+    logger: createLogger({ level: 'ERROR' }),
+    print: (line) => printed.push(line),
+  });
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, headers, ...rest } = init;
+    return fetch(`${platform.url}${path}`, {
+      ...rest,
+      headers: {
+        authorization: `Bearer ${platform.apiKey}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(headers as Record<string, string> | undefined),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    });
+  };
+  return Object.assign(platform, { api, printed });
+}
