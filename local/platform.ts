@@ -25,7 +25,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  * (413) must not leave a half-read body on a kept-alive socket, so the connection is closed.
  */
 function gatewayFetch(fetchApp: (request: Request) => Response | Promise<Response>) {
-  return async (request: Request, env?: { outgoing?: ServerResponse }): Promise<Response> => {
+  return async (request: Request, env?: { outgoing?: Pick<ServerResponse, 'setHeader'> }): Promise<Response> => {
+
     const response = await fetchApp(request);
     if (response.status === 413) env?.outgoing?.setHeader('connection', 'close');
     return response;
