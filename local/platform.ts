@@ -1,9 +1,9 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { serve } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
 import type { Config } from '../functions/config';
 import { buildDeps, type Deps } from '../functions/deps';
 import { createApp } from '../functions/http/app';
@@ -25,8 +25,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  * (413) must not leave a half-read body on a kept-alive socket, so the connection is closed.
  */
 function gatewayFetch(fetchApp: (request: Request) => Response | Promise<Response>) {
-  return async (request: Request, env?: { outgoing?: Pick<ServerResponse, 'setHeader'> }): Promise<Response> => {
-
+  return async (request: Request, env?: HttpBindings | Http2Bindings): Promise<Response> => {
     const response = await fetchApp(request);
     if (response.status === 413) env?.outgoing?.setHeader('connection', 'close');
     return response;
