@@ -51,8 +51,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   app.use('*', async (c, next) => {
+    // A caller's id wins (so traces can span systems), then API Gateway's request id, then a new one.
     const given = c.req.header('x-correlation-id');
-    const correlationId = given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    const lambdaRequestId = (c.env as { event?: { requestContext?: { requestId?: string } } } | undefined)
+      ?.event?.requestContext?.requestId;
+    const correlationId = given && /^[\w.-]{1,128}$/.test(given) ? given : (lambdaRequestId ?? randomUUID());
+
     const logger = deps.logger.createChild({ persistentKeys: { correlationId } });
     c.set('correlationId', correlationId);
     c.set('logger', logger);

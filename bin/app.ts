@@ -1,0 +1,13 @@
+/** CDK app: `npx cdk synth` / `npx cdk deploy -c stage=dev|prod`. Synthesises offline, no credentials. */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PlatformStack } from '../lib/platform-stack';
+
+const app = new App();
+const stageName = String(app.node.tryGetContext('stage') ?? 'dev');
+new PlatformStack(app, `WhatsAppPlatform-${stageName}`, {
+  stageName,
+  description: `WhatsApp Business messaging platform (${stageName})`,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
