@@ -26,6 +26,7 @@ export function normalizePhone(raw: string, defaultCountry?: CountryCode): Phone
     text.replace(/^00/, '+'),
     international ? undefined : defaultCountry,
   );
-  if (!parsed || !parsed.isValid()) return { ok: false, problem: 'not a valid phone number' };
+  if (!parsed?.isValid()) return { ok: false, problem: 'not a valid phone number' };
+
   return { ok: true, e164: parsed.number };
 }

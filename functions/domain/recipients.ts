@@ -96,7 +96,8 @@ export function parseRecipientsCsv(text: string): CsvResult {
       skip_empty_lines: true,
       trim: true,
       info: true,
-    }) as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+
   } catch (error) {
     return { ok: false, message: `the CSV cannot be read: ${(error as Error).message}` };
   }
