@@ -97,7 +97,6 @@ export function parseRecipientsCsv(text: string): CsvResult {
       trim: true,
       info: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
-
   } catch (error) {
     return { ok: false, message: `the CSV cannot be read: ${(error as Error).message}` };
   }
