@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TABLES, type TableKey } from './resources';
+import { QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
 
 /** Raised for a missing or malformed setting; its message is one line per bad variable. */
 export class ConfigError extends Error {
@@ -24,6 +24,12 @@ export interface Config {
   readonly devApiKey?: string;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly tables: Readonly<Record<TableKey, string>>;
+  /** Queue URLs; locally filled in by the runtime once the queues exist. */
+  readonly queues: Readonly<Partial<Record<QueueKey, string>>>;
+  readonly send: {
+    /** Messages per second per sending number, across all workers (WhatsApp's default is 80). */
+    readonly ratePerSecond: number;
+  };
 }
 
 // An empty variable (`FOO=` in a .env file) means "not set", not "set to the empty string".
@@ -70,6 +76,14 @@ const EnvSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().min(16, 'must be at least 16 characters long').optional(),
   ),
+  SEND_RATE_PER_SECOND: withDefault(
+    z.coerce
+      .number({ error: 'must be a whole number from 1 to 1000' })
+      .int('must be a whole number from 1 to 1000')
+      .min(1, 'must be a whole number from 1 to 1000')
+      .max(1000, 'must be a whole number from 1 to 1000'),
+    '80',
+  ),
   LOG_LEVEL: withDefault(
     z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'must be one of DEBUG, INFO, WARN, ERROR' }),
     'INFO',
@@ -107,6 +121,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     Object.entries(TABLES).map(([key, def]) => [key, env[def.envVar] || def.localName]),
   ) as Record<TableKey, string>;
 
+  const queues = Object.fromEntries(
+    Object.entries(QUEUES)
+      .map(([key, def]) => [key, env[def.envVar]])
+      .filter(([, url]) => url),
+  ) as Partial<Record<QueueKey, string>>;
+
   return {
     mode: hasToken && hasNumber ? 'LIVE' : 'DEV',
     whatsapp: {
@@ -123,5 +143,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     devApiKey: e.DEV_API_KEY,
     logLevel: e.LOG_LEVEL,
     tables,
+    queues,
+    send: { ratePerSecond: e.SEND_RATE_PER_SECOND },
+
   };
 }

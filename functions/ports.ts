@@ -1,5 +1,15 @@
 /** The interfaces the domain and handlers need; adapters/ implements them, deps.ts picks which. */
+import type {
+  Campaign,
+  LaunchCommand,
+  RecipientRecord,
+  SendError,
+  SendJob,
+  TemplateSnapshot,
+} from './domain/campaign';
+import type { CampaignState } from './domain/campaign-state';
 import type { OutboundMessage } from './domain/outbound-message';
+import type { Counts, RecipientStatus } from './domain/recipient-status';
 import type { Template, TemplateDefinition } from './domain/template';
 import type { SendFailure } from './domain/whatsapp-errors';
 
@@ -60,3 +70,150 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+// ---- Campaigns and the send pipeline -------------------------------------------------------------
+
+
+export interface LaunchCheckpoint {
+  readonly gen: number;
+  readonly bucket: number;
+  readonly cursor?: Record<string, unknown>;
+  readonly done: boolean;
+}
+
+export interface CampaignStore {
+  /** Writes every recipient, then the campaign: a campaign is never visible half-written. */
+  create(campaign: Campaign, recipients: readonly { phone: string; variables: Readonly<Record<string, string>> }[]): Promise<void>;
+  get(id: string): Promise<Campaign | undefined>;
+  list(options: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
+  /**
+   * Moves the campaign from one of `from` to `to` with a conditional write; throws StateConflictError
+   * (with the current state) otherwise. `bumpGen` starts a new launch generation.
+   */
+  changeState(
+    id: string,
+    from: readonly CampaignState[],
+    to: CampaignState,
+    patch?: Partial<Pick<Campaign, 'startedAt' | 'completedAt' | 'cancelledAt' | 'pausedAt' | 'pauseReason' | 'sendAt'>>,
+    options?: { bumpGen?: boolean; clear?: readonly ('pauseReason' | 'pausedAt' | 'completedAt')[] },
+  ): Promise<Campaign>;
+  counts(id: string): Promise<Counts>;
+  /** Adds to one randomly chosen counter shard; shards spread increments over partitions. */
+  addCounts(id: string, delta: Partial<Counts>): Promise<void>;
+  /** Overwrites the counters so that they add up to `counts` (used by recount). */
+  setCounts(id: string, counts: Counts): Promise<void>;
+  checkpoint(id: string): Promise<LaunchCheckpoint | undefined>;
+  saveCheckpoint(id: string, checkpoint: LaunchCheckpoint): Promise<void>;
+}
+
+export interface RecipientKey {
+  readonly campaignId: string;
+  readonly bucket: number;
+  readonly phone: string;
+}
+
+export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly current?: RecipientRecord };
+
+export interface RecipientStore {
+  get(key: RecipientKey): Promise<RecipientRecord | undefined>;
+  /** Recipients across buckets, optionally of one status, with an opaque cursor. */
+  list(
+    campaignId: string,
+    buckets: number,
+    options: { status?: RecipientStatus; limit: number; cursor?: string },
+  ): Promise<Page<RecipientRecord>>;
+  /** One bucket's page for the launcher and sweeps; `startKey` continues a previous page. */
+  scanBucket(
+    campaignId: string,
+    bucket: number,
+    options: { status?: RecipientStatus; startKey?: Record<string, unknown>; limit: number },
+  ): Promise<{ items: RecipientRecord[]; lastKey?: Record<string, unknown> }>;
+  /** Takes a queued recipient for one send attempt; a lease lets another worker take over after a crash. */
+  claim(key: RecipientKey, token: string, nowMs: number, leaseMs: number): Promise<ClaimResult>;
+  /** The following return false when the recipient was not in the expected state (nothing changed). */
+  markSent(key: RecipientKey, token: string, wamid: string, at: string): Promise<boolean>;
+  markFailed(key: RecipientKey, token: string, error: SendError, retryable: boolean, at: string): Promise<boolean>;
+  /** Gives a claim back after a failure that will be retried, counting the attempt if it reached WhatsApp. */
+  release(key: RecipientKey, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void>;
+  markSkipped(key: RecipientKey, reason: 'opted_out' | 'cancelled', at: string): Promise<boolean>;
+  /** failed (retryable) -> queued, for a campaign retry. */
+  requeue(key: RecipientKey, at: string): Promise<boolean>;
+  histogram(campaignId: string, buckets: number): Promise<Counts>;
+}
+
+export interface Contact {
+  readonly phone: string;
+  readonly optedOut?: boolean;
+  readonly marketingOptOut?: boolean;
+  readonly lastInboundAt?: string;
+  readonly lastSentAtMs?: number;
+}
+
+export type SlotResult =
+  | { readonly ok: true; readonly contact: Contact }
+  | { readonly ok: false; readonly reason: 'opted_out' }
+  | { readonly ok: false; readonly reason: 'too_soon'; readonly waitMs: number };
+
+export interface ContactStore {
+  get(phone: string): Promise<Contact | undefined>;
+  /**
+   * Reserves the right to message `phone` now: refused if the contact opted out (of marketing, for
+   * marketing sends) or was messaged less than `gapMs` ago (WhatsApp's pair rate limit).
+   */
+  reserveSendSlot(phone: string, nowMs: number, gapMs: number, marketing: boolean): Promise<SlotResult>;
+  /** Gives a slot back when nothing was sent, so the next attempt need not wait. */
+  releaseSendSlot(phone: string, reservedAtMs: number): Promise<void>;
+}
+
+export interface SingleMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped';
+  readonly text?: string;
+  readonly template?: TemplateSnapshot;
+  readonly variables?: Readonly<Record<string, string>>;
+  readonly attempts: number;
+  readonly wamid?: string;
+  readonly lastError?: SendError;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type WamidRef =
+  | { readonly kind: 'campaign'; readonly campaignId: string; readonly bucket: number; readonly phone: string }
+  | { readonly kind: 'message'; readonly messageId: string };
+
+export interface MessageStore {
+  create(message: SingleMessage): Promise<void>;
+  get(id: string): Promise<SingleMessage | undefined>;
+  claim(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean>;
+  markSent(id: string, token: string, wamid: string, at: string): Promise<boolean>;
+  markFailed(id: string, token: string, error: SendError, at: string): Promise<boolean>;
+  release(id: string, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void>;
+  markSkipped(id: string, at: string): Promise<boolean>;
+  putWamidRef(wamid: string, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void>;
+  getWamidRef(wamid: string): Promise<WamidRef | undefined>;
+}
+
+export interface SendQueue {
+  /** Enqueues jobs with SendMessageBatch, 10 per call, calls in parallel. */
+  enqueue(jobs: readonly SendJob[]): Promise<void>;
+}
+
+export interface LaunchQueue {
+  send(command: LaunchCommand): Promise<void>;
+}
+
+/** Delays the redelivery of a received SQS message (backoff for a retry). */
+export interface RedeliveryControl {
+  retryAfter(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+export class StateConflictError extends ConflictError {
+  constructor(
+    message: string,
+    readonly currentState: CampaignState | undefined,
+  ) {
+    super(message);
+  }
+}

@@ -53,11 +53,77 @@ export const TABLES = {
     partitionKey: pk,
     indexes: [],
   },
+  campaigns: {
+    localName: 'wa-campaigns',
+    envVar: 'CAMPAIGNS_TABLE',
+    // Campaign item: CAMPAIGN#<id> / META. Counter shards: CAMPAIGN#<id>#COUNTER#<n> / COUNTER, each its own
+    // partition so increments spread over partitions at 1,000 sends/s.
+    partitionKey: pk,
+    sortKey: sk,
+    // gsi1 lists campaigns newest first (gsi1pk = "CAMPAIGNS", gsi1sk = time-ordered id).
+    indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
+  recipients: {
+    localName: 'wa-recipients',
+    envVar: 'RECIPIENTS_TABLE',
+    // pk = <campaignId>#<bucket>, sk = E.164 phone: a campaign's recipients spread over several partitions.
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [],
+  },
+  messages: {
+    localName: 'wa-messages',
+    envVar: 'MESSAGES_TABLE',
+    // Single sends (MSG#<id>) and wamid lookups (WAMID#<wamid>) that let status webhooks find their send.
+    partitionKey: pk,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  contacts: {
+    localName: 'wa-contacts',
+    envVar: 'CONTACTS_TABLE',
+    // pk = E.164 phone: opt-outs, the 24-hour window and the pair-rate slot.
+    partitionKey: pk,
+    indexes: [],
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;
 
-export const QUEUES = {} as const satisfies Record<string, QueueDefinition>;
+export const QUEUES = {
+  send: {
+    localName: 'wa-send',
+    envVar: 'SEND_QUEUE_URL',
+    consumerTimeoutSeconds: 60,
+    // The worker marks a recipient failed after MAX_SEND_ATTEMPTS; redrive only catches what it could not.
+    maxReceiveCount: 10,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionSeconds: 1_209_600,
+  },
+  launch: {
+    localName: 'wa-launch',
+    envVar: 'LAUNCH_QUEUE_URL',
+    consumerTimeoutSeconds: 300,
+    maxReceiveCount: 5,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionSeconds: 1_209_600,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+/** Attempts per recipient before a retryable failure is final; below the send queue's maxReceiveCount. */
+export const MAX_SEND_ATTEMPTS = 6;
+
+/**
+ * How many send workers run at once for a given messages-per-second limit. Each worker paces itself at
+ * rate / concurrency, so together they never exceed the limit; the same number is the event source
+ * mapping's maximumConcurrency in AWS and the poller count locally.
+ */
+export function sendConcurrency(ratePerSecond: number): number {
+  return Math.min(50, Math.max(2, Math.ceil(ratePerSecond / 20)));
+}
+
 
 export type QueueKey = keyof typeof QUEUES;
 
