@@ -145,6 +145,5 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     tables,
     queues,
     send: { ratePerSecond: e.SEND_RATE_PER_SECOND },
-
   };
 }

@@ -73,7 +73,6 @@ export const systemClock: Clock = { now: () => new Date() };
 
 // ---- Campaigns and the send pipeline -------------------------------------------------------------
 
-
 export interface LaunchCheckpoint {
   readonly gen: number;
   readonly bucket: number;
@@ -83,7 +82,10 @@ export interface LaunchCheckpoint {
 
 export interface CampaignStore {
   /** Writes every recipient, then the campaign: a campaign is never visible half-written. */
-  create(campaign: Campaign, recipients: readonly { phone: string; variables: Readonly<Record<string, string>> }[]): Promise<void>;
+  create(
+    campaign: Campaign,
+    recipients: readonly { phone: string; variables: Readonly<Record<string, string>> }[],
+  ): Promise<void>;
   get(id: string): Promise<Campaign | undefined>;
   list(options: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
   /**
@@ -94,7 +96,9 @@ export interface CampaignStore {
     id: string,
     from: readonly CampaignState[],
     to: CampaignState,
-    patch?: Partial<Pick<Campaign, 'startedAt' | 'completedAt' | 'cancelledAt' | 'pausedAt' | 'pauseReason' | 'sendAt'>>,
+    patch?: Partial<
+      Pick<Campaign, 'startedAt' | 'completedAt' | 'cancelledAt' | 'pausedAt' | 'pauseReason' | 'sendAt'>
+    >,
     options?: { bumpGen?: boolean; clear?: readonly ('pauseReason' | 'pausedAt' | 'completedAt')[] },
   ): Promise<Campaign>;
   counts(id: string): Promise<Counts>;
@@ -112,7 +116,9 @@ export interface RecipientKey {
   readonly phone: string;
 }
 
-export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly current?: RecipientRecord };
+export type ClaimResult =
+  | { readonly claimed: true }
+  | { readonly claimed: false; readonly current?: RecipientRecord };
 
 export interface RecipientStore {
   get(key: RecipientKey): Promise<RecipientRecord | undefined>;
@@ -132,10 +138,26 @@ export interface RecipientStore {
   claim(key: RecipientKey, token: string, nowMs: number, leaseMs: number): Promise<ClaimResult>;
   /** The following return false when the recipient was not in the expected state (nothing changed). */
   markSent(key: RecipientKey, token: string, wamid: string, at: string): Promise<boolean>;
-  markFailed(key: RecipientKey, token: string, error: SendError, retryable: boolean, at: string): Promise<boolean>;
+  markFailed(
+    key: RecipientKey,
+    token: string,
+    error: SendError,
+    options: { retryable: boolean; countAttempt: boolean },
+    at: string,
+  ): Promise<boolean>;
   /** Gives a claim back after a failure that will be retried, counting the attempt if it reached WhatsApp. */
-  release(key: RecipientKey, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void>;
-  markSkipped(key: RecipientKey, reason: 'opted_out' | 'cancelled', at: string): Promise<boolean>;
+  release(
+    key: RecipientKey,
+    token: string,
+    options: { error?: SendError; countAttempt: boolean },
+  ): Promise<void>;
+  /** With `token`, the caller holds the claim; without, a recipient mid-send is left alone. */
+  markSkipped(
+    key: RecipientKey,
+    reason: 'opted_out' | 'cancelled',
+    at: string,
+    token?: string,
+  ): Promise<boolean>;
   /** failed (retryable) -> queued, for a campaign retry. */
   requeue(key: RecipientKey, at: string): Promise<boolean>;
   histogram(campaignId: string, buckets: number): Promise<Counts>;
@@ -180,7 +202,12 @@ export interface SingleMessage {
 }
 
 export type WamidRef =
-  | { readonly kind: 'campaign'; readonly campaignId: string; readonly bucket: number; readonly phone: string }
+  | {
+      readonly kind: 'campaign';
+      readonly campaignId: string;
+      readonly bucket: number;
+      readonly phone: string;
+    }
   | { readonly kind: 'message'; readonly messageId: string };
 
 export interface MessageStore {
@@ -188,7 +215,14 @@ export interface MessageStore {
   get(id: string): Promise<SingleMessage | undefined>;
   claim(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean>;
   markSent(id: string, token: string, wamid: string, at: string): Promise<boolean>;
-  markFailed(id: string, token: string, error: SendError, at: string): Promise<boolean>;
+  markFailed(
+    id: string,
+    token: string,
+    error: SendError,
+    options: { countAttempt: boolean },
+    at: string,
+  ): Promise<boolean>;
+
   release(id: string, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void>;
   markSkipped(id: string, at: string): Promise<boolean>;
   putWamidRef(wamid: string, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void>;

@@ -124,7 +124,6 @@ export function sendConcurrency(ratePerSecond: number): number {
   return Math.min(50, Math.max(2, Math.ceil(ratePerSecond / 20)));
 }
 
-
 export type QueueKey = keyof typeof QUEUES;
 
 export function visibilityTimeoutSeconds(queue: QueueDefinition): number {

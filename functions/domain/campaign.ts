@@ -6,7 +6,16 @@ import type { Template } from './template';
 /** The template exactly as it was when the campaign was created: later edits do not change planned sends. */
 export type TemplateSnapshot = Pick<
   Template,
-  'id' | 'version' | 'name' | 'body' | 'category' | 'defaults' | 'media' | 'buttons' | 'whatsapp' | 'variables'
+  | 'id'
+  | 'version'
+  | 'name'
+  | 'body'
+  | 'category'
+  | 'defaults'
+  | 'media'
+  | 'buttons'
+  | 'whatsapp'
+  | 'variables'
 >;
 
 export interface Campaign {
@@ -62,7 +71,11 @@ export type SendJob =
   | { readonly t: 'c'; readonly c: string; readonly p: string; readonly b: number; readonly g: number }
   | { readonly t: 'm'; readonly m: string };
 
-export type LaunchCommand = { readonly campaignId: string; readonly gen: number; readonly action: 'launch' | 'cancel' };
+export type LaunchCommand = {
+  readonly campaignId: string;
+  readonly gen: number;
+  readonly action: 'launch' | 'cancel';
+};
 
 export function bucketCount(total: number): number {
   return Math.min(32, Math.max(1, Math.ceil(total / 5000)));
@@ -83,7 +96,12 @@ export function messageCallbackData(messageId: string): string {
 }
 
 export type CallbackRef =
-  | { readonly kind: 'campaign'; readonly campaignId: string; readonly bucket: number; readonly phone: string }
+  | {
+      readonly kind: 'campaign';
+      readonly campaignId: string;
+      readonly bucket: number;
+      readonly phone: string;
+    }
   | { readonly kind: 'message'; readonly messageId: string };
 
 export function parseCallbackData(data: string | undefined): CallbackRef | undefined {

@@ -12,7 +12,12 @@ export function isWindowOpen(lastInboundAt: string | undefined, now: Date): bool
 }
 
 export type SendDecision =
-  | { readonly ok: true; readonly content: OutboundContent; readonly via: 'session' | 'meta_template'; readonly warning?: string }
+  | {
+      readonly ok: true;
+      readonly content: OutboundContent;
+      readonly via: 'session' | 'meta_template';
+      readonly warning?: string;
+    }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 /**

@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '../../ports';
 
 /**
@@ -29,4 +29,19 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** An UpdateItem whose condition may fail: true if it was applied, false if the condition did not hold. */
+export async function conditionalUpdate(
+  db: DynamoDBDocumentClient,
+  table: string,
+  input: Omit<UpdateCommandInput, 'TableName'>,
+): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({ TableName: table, ...input }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

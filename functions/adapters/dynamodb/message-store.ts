@@ -1,0 +1,126 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SendError } from '../../domain/campaign';
+import type { MessageStore, SingleMessage, WamidRef } from '../../ports';
+import { conditionalUpdate } from './client';
+
+const msgKey = (id: string) => ({ pk: `MSG#${id}` });
+const wamidKey = (wamid: string) => ({ pk: `WAMID#${wamid}` });
+
+/** Single sends (POST /api/messages) and the wamid -> send lookups that status webhooks use. */
+export class DynamoMessageStore implements MessageStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(message: SingleMessage): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...message, ...msgKey(message.id) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<SingleMessage | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: msgKey(id), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, claimToken: _t, claimUntil: _u, ...rest } = out.Item;
+    return rest as SingleMessage;
+  }
+
+  async claim(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: msgKey(id),
+      UpdateExpression: 'SET claimToken = :t, claimUntil = :until',
+      ConditionExpression: '#s = :queued AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':t': token,
+        ':until': nowMs + leaseMs,
+        ':now': nowMs,
+        ':queued': 'queued',
+      },
+    });
+  }
+
+  markSent(id: string, token: string, wamid: string, at: string): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: msgKey(id),
+      UpdateExpression:
+        'SET #s = :sent, wamid = :w, sentAt = :at, updatedAt = :at, attempts = attempts + :one REMOVE claimToken, claimUntil',
+      ConditionExpression: 'claimToken = :t',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':w': wamid, ':at': at, ':one': 1, ':t': token },
+    });
+  }
+
+  markFailed(
+    id: string,
+    token: string,
+    error: SendError,
+    options: { countAttempt: boolean },
+    at: string,
+  ): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: msgKey(id),
+      UpdateExpression:
+        'SET #s = :failed, lastError = :e, failedAt = :at, updatedAt = :at, attempts = attempts + :inc REMOVE claimToken, claimUntil',
+      ConditionExpression: 'claimToken = :t',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':e': error,
+        ':at': at,
+        ':inc': options.countAttempt ? 1 : 0,
+        ':t': token,
+      },
+    });
+  }
+
+  async release(
+    id: string,
+    token: string,
+    options: { error?: SendError; countAttempt: boolean },
+  ): Promise<void> {
+    await conditionalUpdate(this.db, this.table, {
+      Key: msgKey(id),
+      UpdateExpression: `SET attempts = attempts + :inc${options.error ? ', lastError = :e' : ''} REMOVE claimToken, claimUntil`,
+      ConditionExpression: 'claimToken = :t',
+      ExpressionAttributeValues: {
+        ':inc': options.countAttempt ? 1 : 0,
+        ':t': token,
+        ...(options.error ? { ':e': options.error } : {}),
+      },
+    });
+  }
+
+  markSkipped(id: string, at: string): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: msgKey(id),
+      UpdateExpression: 'SET #s = :skipped, skipReason = :r, updatedAt = :at REMOVE claimToken, claimUntil',
+      ConditionExpression: '#s = :queued',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':skipped': 'skipped', ':r': 'opted_out', ':at': at, ':queued': 'queued' },
+    });
+  }
+
+  async putWamidRef(wamid: string, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...wamidKey(wamid), ref, expiresAt: expiresAtEpochSeconds },
+      }),
+    );
+  }
+
+  async getWamidRef(wamid: string): Promise<WamidRef | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: wamidKey(wamid), ConsistentRead: true }),
+    );
+    return out.Item?.ref as WamidRef | undefined;
+  }
+}

@@ -1,0 +1,265 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { bucketOf, type Campaign, type RecipientRecord, type SendError } from '../../domain/campaign';
+import { type Counts, emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
+import {
+  type ClaimResult,
+  InvalidCursorError,
+  type Page,
+  type RecipientKey,
+  type RecipientStore,
+} from '../../ports';
+import { conditionalUpdate, decodeCursor, encodeCursor, isConditionFailure } from './client';
+
+const INTERNAL = ['pk', 'sk', 'claimToken', 'claimUntil'] as const;
+
+function key(k: RecipientKey) {
+  return { pk: `${k.campaignId}#${k.bucket}`, sk: k.phone };
+}
+
+export function recipientItem(
+  campaign: Pick<Campaign, 'id' | 'buckets' | 'createdAt'>,
+  phone: string,
+  variables: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const bucket = bucketOf(phone, campaign.buckets);
+  return {
+    ...key({ campaignId: campaign.id, bucket, phone }),
+    campaignId: campaign.id,
+    phone,
+    bucket,
+    variables,
+    status: 'queued',
+    attempts: 0,
+    updatedAt: campaign.createdAt,
+  };
+}
+
+/**
+ * Recipients, one item each, spread over `buckets` partitions per campaign. Every change is a conditional
+ * write on the status (and on the worker's claim), so a redelivered message or a duplicate job changes
+ * nothing twice; callers move the counters only when a write here says it happened.
+ */
+export class DynamoRecipientStore implements RecipientStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(k: RecipientKey): Promise<RecipientRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: key(k), ConsistentRead: true }),
+    );
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  async list(
+    campaignId: string,
+    buckets: number,
+    options: { status?: RecipientStatus; limit: number; cursor?: string },
+  ): Promise<Page<RecipientRecord>> {
+    const start = decodeCursor(options.cursor) as { b?: unknown; k?: Record<string, unknown> } | undefined;
+    let bucket = start?.b === undefined ? 0 : Number(start.b);
+    if (!Number.isInteger(bucket) || bucket < 0 || bucket >= buckets)
+      throw new InvalidCursorError('bad cursor');
+    let startKey = start?.k;
+    const items: RecipientRecord[] = [];
+    // A status filter may skip many items; bound the reads per request and hand back a cursor.
+    for (let reads = 0; bucket < buckets && items.length < options.limit && reads < 20; reads++) {
+      const page = await this.scanBucket(campaignId, bucket, {
+        ...(options.status ? { status: options.status } : {}),
+        ...(startKey ? { startKey } : {}),
+        limit: options.limit - items.length,
+      });
+      items.push(...page.items);
+      startKey = page.lastKey;
+      if (!startKey) bucket += 1;
+    }
+    const more = bucket < buckets;
+    const nextCursor = more ? encodeCursor({ b: bucket, ...(startKey ? { k: startKey } : {}) }) : undefined;
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async scanBucket(
+    campaignId: string,
+    bucket: number,
+    options: { status?: RecipientStatus; startKey?: Record<string, unknown>; limit: number },
+  ): Promise<{ items: RecipientRecord[]; lastKey?: Record<string, unknown> }> {
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${campaignId}#${bucket}` },
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+    };
+    if (options.status) {
+      input.FilterExpression = '#s = :s';
+      input.ExpressionAttributeNames = { '#s': 'status' };
+      input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ':s': options.status };
+    }
+    const out = await this.db.send(new QueryCommand(input));
+    return {
+      items: (out.Items ?? []).map(toRecord),
+      ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}),
+    };
+  }
+
+  async claim(k: RecipientKey, token: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(k),
+          UpdateExpression: 'SET claimToken = :t, claimUntil = :until',
+          ConditionExpression: '#s = :queued AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':t': token,
+            ':until': nowMs + leaseMs,
+            ':now': nowMs,
+            ':queued': 'queued',
+          },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.get(k);
+      return { claimed: false, ...(current ? { current } : {}) };
+    }
+  }
+
+  markSent(k: RecipientKey, token: string, wamid: string, at: string): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression:
+        'SET #s = :sent, wamid = :w, sentAt = :at, updatedAt = :at, attempts = attempts + :one REMOVE claimToken, claimUntil, retryable',
+      ConditionExpression: 'claimToken = :t AND #s = :queued',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':w': wamid,
+        ':at': at,
+        ':one': 1,
+        ':t': token,
+        ':queued': 'queued',
+      },
+    });
+  }
+
+  markFailed(
+    k: RecipientKey,
+    token: string,
+    error: SendError,
+    options: { retryable: boolean; countAttempt: boolean },
+    at: string,
+  ): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression:
+        'SET #s = :failed, lastError = :e, retryable = :r, failedAt = :at, updatedAt = :at, attempts = attempts + :inc REMOVE claimToken, claimUntil',
+      ConditionExpression: 'claimToken = :t AND #s = :queued',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':e': error,
+        ':r': options.retryable,
+        ':at': at,
+        ':inc': options.countAttempt ? 1 : 0,
+
+        ':t': token,
+        ':queued': 'queued',
+      },
+    });
+  }
+
+  async release(
+    k: RecipientKey,
+    token: string,
+    options: { error?: SendError; countAttempt: boolean },
+  ): Promise<void> {
+    await conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression: `SET attempts = attempts + :inc${options.error ? ', lastError = :e' : ''} REMOVE claimToken, claimUntil`,
+      ConditionExpression: 'claimToken = :t',
+      ExpressionAttributeValues: {
+        ':inc': options.countAttempt ? 1 : 0,
+        ':t': token,
+        ...(options.error ? { ':e': options.error } : {}),
+      },
+    });
+  }
+
+  markSkipped(
+    k: RecipientKey,
+    reason: 'opted_out' | 'cancelled',
+    at: string,
+    token?: string,
+  ): Promise<boolean> {
+    const nowMs = Date.parse(at);
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression:
+        'SET #s = :skipped, skipReason = :reason, updatedAt = :at REMOVE claimToken, claimUntil',
+      // With a token the caller holds the claim; without one, a recipient being sent right now is left alone.
+      ConditionExpression: token
+        ? 'claimToken = :t AND #s = :queued'
+        : '#s = :queued AND (attribute_not_exists(claimUntil) OR claimUntil < :nowMs)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':skipped': 'skipped',
+        ':reason': reason,
+        ':at': at,
+        ':queued': 'queued',
+        ...(token ? { ':t': token } : { ':nowMs': nowMs }),
+      },
+    });
+  }
+
+  requeue(k: RecipientKey, at: string): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression: 'SET #s = :queued, updatedAt = :at REMOVE failedAt, retryable',
+      ConditionExpression: '#s = :failed AND retryable = :yes',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':queued': 'queued', ':failed': 'failed', ':yes': true, ':at': at },
+    });
+  }
+
+  async histogram(campaignId: string, buckets: number): Promise<Counts> {
+    const counts = emptyCounts();
+    for (let bucket = 0; bucket < buckets; bucket++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `${campaignId}#${bucket}` },
+            ProjectionExpression: '#s',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          counts[item.status as RecipientStatus] += 1;
+          counts.total += 1;
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return counts;
+  }
+}
+
+function toRecord(item: Record<string, unknown>): RecipientRecord {
+  const copy: Record<string, unknown> = { ...item };
+  for (const k of INTERNAL) delete copy[k];
+  return copy as unknown as RecipientRecord;
+}

@@ -1,0 +1,67 @@
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { LaunchCommand, SendJob } from '../../domain/campaign';
+import type { LaunchQueue, RedeliveryControl, SendQueue } from '../../ports';
+import { chunk, forEachLimit, sleep } from '../concurrency';
+
+/** Sends bodies with SendMessageBatch, 10 per call and several calls at once; retries entries SQS refused. */
+export async function sendBatched(sqs: SQSClient, queueUrl: string, bodies: readonly string[], parallel = 16) {
+  await forEachLimit(chunk(bodies, 10), parallel, async (group) => {
+    let pending = group.map((body, i) => ({ Id: String(i), MessageBody: body }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 5) throw new Error(`SQS refused ${pending.length} messages after retries`);
+      if (attempt > 0) await sleep(100 * 2 ** attempt);
+      const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+      const failed = new Set((out.Failed ?? []).map((f) => f.Id));
+      pending = pending.filter((e) => failed.has(e.Id));
+    }
+  });
+}
+
+export class SqsSendQueue implements SendQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  enqueue(jobs: readonly SendJob[]): Promise<void> {
+    return sendBatched(
+      this.sqs,
+      this.queueUrl,
+      jobs.map((j) => JSON.stringify(j)),
+    );
+  }
+}
+
+export class SqsLaunchQueue implements LaunchQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(command: LaunchCommand): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(command) }));
+  }
+}
+
+export class SqsRedelivery implements RedeliveryControl {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async retryAfter(receiptHandle: string, seconds: number): Promise<void> {
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        // SQS allows up to 12 hours.
+        VisibilityTimeout: Math.min(43_200, Math.max(0, Math.round(seconds))),
+      }),
+    );
+  }
+}
