@@ -30,6 +30,8 @@ export interface Config {
     /** Messages per second per sending number, across all workers (WhatsApp's default is 80). */
     readonly ratePerSecond: number;
   };
+  /** EventBridge Scheduler settings, set by the CDK stack; unset locally. */
+  readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
 }
 
 // An empty variable (`FOO=` in a .env file) means "not set", not "set to the empty string".
@@ -145,5 +147,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     tables,
     queues,
     send: { ratePerSecond: e.SEND_RATE_PER_SECOND },
+    ...(env.SCHEDULE_GROUP_NAME && env.SCHEDULER_ROLE_ARN && env.LAUNCH_QUEUE_ARN
+      ? {
+          scheduler: {
+            groupName: env.SCHEDULE_GROUP_NAME,
+            roleArn: env.SCHEDULER_ROLE_ARN,
+            targetArn: env.LAUNCH_QUEUE_ARN,
+          },
+        }
+      : {}),
   };
 }

@@ -1,12 +1,37 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyStore } from './adapters/dynamodb/api-key-store';
+import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store';
 import { makeDocumentClient } from './adapters/dynamodb/client';
+import { DynamoContactStore } from './adapters/dynamodb/contact-store';
+import { DynamoMessageStore } from './adapters/dynamodb/message-store';
+import { DynamoRecipientStore } from './adapters/dynamodb/recipient-store';
 import { DynamoTemplateStore } from './adapters/dynamodb/template-store';
+import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
+import { SqsLaunchQueue, SqsRedelivery, SqsSendQueue } from './adapters/sqs/queues';
 import { ConsoleWhatsAppSender } from './adapters/whatsapp/console-sender';
 import { GraphWhatsAppSender } from './adapters/whatsapp/graph-sender';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { type ApiKeyStore, type Clock, systemClock, type TemplateStore, type WhatsAppSender } from './ports';
+import type {
+  ApiKeyStore,
+  CampaignScheduler,
+  CampaignStore,
+  Clock,
+  ContactStore,
+  LaunchQueue,
+  MessageStore,
+  RecipientStore,
+  RedeliveryControl,
+  SendQueue,
+  TemplateStore,
+  WhatsAppSender,
+} from './ports';
+import { systemClock } from './ports';
+import { sendConcurrency } from './resources';
+import { CampaignService } from './services/campaign-service';
+import { Pacer } from './services/pacer';
 
 /** Where the AWS SDK clients point: unset in Lambda, the emulators' endpoints in the local runtime. */
 export interface AwsTarget {
@@ -21,9 +46,20 @@ export interface Deps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly db: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
   readonly templates: TemplateStore;
   readonly apiKeys: ApiKeyStore;
+  readonly campaigns: CampaignStore;
+  readonly recipients: RecipientStore;
+  readonly contacts: ContactStore;
+  readonly messages: MessageStore;
+  readonly sendQueue: SendQueue;
+  readonly launchQueue: LaunchQueue;
+  readonly sendRedelivery: RedeliveryControl;
+  readonly scheduler: CampaignScheduler;
   readonly whatsapp: WhatsAppSender;
+  readonly pacer: Pacer;
+  readonly campaignService: CampaignService;
 }
 
 export interface DepsOptions {
@@ -31,6 +67,12 @@ export interface DepsOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly whatsapp?: WhatsAppSender;
+  readonly scheduler?: CampaignScheduler;
+  /**
+   * The send pacer. By default each process paces itself at rate / sendConcurrency, as one of that many
+   * Lambda workers; the local runtime runs every worker in one process and shares one pacer at the full rate.
+   */
+  readonly pacer?: Pacer;
   /** Where the DEV console sender prints; stdout by default. */
   readonly print?: (line: string) => void;
 }
@@ -40,19 +82,56 @@ export function buildDeps(config: Config, options: DepsOptions = {}): Deps {
   const aws = options.aws ?? {};
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const db = makeDocumentClient({
+  const common = {
     ...(aws.region ? { region: aws.region } : {}),
-    ...(aws.dynamodbEndpoint ? { endpoint: aws.dynamodbEndpoint } : {}),
     ...(aws.credentials ? { credentials: aws.credentials } : {}),
+  };
+  const db = makeDocumentClient({
+    ...common,
+    ...(aws.dynamodbEndpoint ? { endpoint: aws.dynamodbEndpoint } : {}),
   });
+  const sqs = new SQSClient({ ...common, ...(aws.sqsEndpoint ? { endpoint: aws.sqsEndpoint } : {}) });
+  const t = config.tables;
+  const templates = new DynamoTemplateStore(db, t.templates, clock);
+  const campaigns = new DynamoCampaignStore(db, t.campaigns, t.recipients);
+  const recipients = new DynamoRecipientStore(db, t.recipients);
+  const sendQueueUrl = config.queues.send;
+  const launchQueueUrl = config.queues.launch;
+  const sendQueue: SendQueue = sendQueueUrl
+    ? new SqsSendQueue(sqs, sendQueueUrl)
+    : unconfigured('send queue');
+  const launchQueue: LaunchQueue = launchQueueUrl
+    ? new SqsLaunchQueue(sqs, launchQueueUrl)
+    : unconfigured('launch queue');
+  const scheduler = options.scheduler ?? buildScheduler(config, common);
+  const rate = config.send.ratePerSecond;
   return {
     config,
     logger,
     clock,
     db,
-    templates: new DynamoTemplateStore(db, config.tables.templates, clock),
-    apiKeys: new DynamoApiKeyStore(db, config.tables.apiKeys),
+    sqs,
+    templates,
+    apiKeys: new DynamoApiKeyStore(db, t.apiKeys),
+    campaigns,
+    recipients,
+    contacts: new DynamoContactStore(db, t.contacts),
+    messages: new DynamoMessageStore(db, t.messages),
+    sendQueue,
+    launchQueue,
+    sendRedelivery: sendQueueUrl ? new SqsRedelivery(sqs, sendQueueUrl) : unconfigured('send queue'),
+    scheduler,
     whatsapp: options.whatsapp ?? buildWhatsAppSender(config, options.print),
+    pacer: options.pacer ?? Pacer.forRate(rate, sendConcurrency(rate)),
+    campaignService: new CampaignService({
+      campaigns,
+      recipients,
+      templates,
+      launchQueue,
+      scheduler,
+      clock,
+      logger,
+    }),
   };
 }
 
@@ -68,4 +147,21 @@ export function buildWhatsAppSender(config: Config, print?: (line: string) => vo
     });
   }
   return new ConsoleWhatsAppSender(print);
+}
+
+function buildScheduler(config: Config, common: Record<string, unknown>): CampaignScheduler {
+  if (!config.scheduler) return unconfigured('campaign scheduler');
+  return new EventBridgeCampaignScheduler(new SchedulerClient(common), config.scheduler);
+}
+
+/** Stands in for an adapter this process was not configured with, failing loudly if it is used. */
+function unconfigured<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: (_target, prop) =>
+      prop === 'then'
+        ? undefined
+        : () => {
+            throw new Error(`${what} is not configured in this process`);
+          },
+  });
 }

@@ -117,7 +117,7 @@ export interface RecipientKey {
 }
 
 export type ClaimResult =
-  | { readonly claimed: true }
+  | { readonly claimed: true; readonly recipient: RecipientRecord }
   | { readonly claimed: false; readonly current?: RecipientRecord };
 
 export interface RecipientStore {
@@ -158,7 +158,10 @@ export interface RecipientStore {
     at: string,
     token?: string,
   ): Promise<boolean>;
+  /** A job that kept failing is about to go to the dead-letter queue: the recipient records it (retryable). */
+  markDeadLettered(key: RecipientKey, error: SendError, at: string): Promise<boolean>;
   /** failed (retryable) -> queued, for a campaign retry. */
+
   requeue(key: RecipientKey, at: string): Promise<boolean>;
   histogram(campaignId: string, buckets: number): Promise<Counts>;
 }
@@ -231,7 +234,7 @@ export interface MessageStore {
 
 export interface SendQueue {
   /** Enqueues jobs with SendMessageBatch, 10 per call, calls in parallel. */
-  enqueue(jobs: readonly SendJob[]): Promise<void>;
+  enqueue(jobs: readonly SendJob[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface LaunchQueue {
@@ -250,4 +253,10 @@ export class StateConflictError extends ConflictError {
   ) {
     super(message);
   }
+}
+
+/** Fires a campaign's start at a time (EventBridge Scheduler in AWS, a timer locally). */
+export interface CampaignScheduler {
+  scheduleStart(campaignId: string, at: Date): Promise<void>;
+  cancelStart(campaignId: string): Promise<void>;
 }

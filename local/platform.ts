@@ -6,15 +6,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
 import type { Config } from '../functions/config';
 import { buildDeps, type Deps } from '../functions/deps';
-import { createApp } from '../functions/http/app';
-import { makeApiKeyVerifier } from '../functions/http/auth';
+import type { LaunchCommand } from '../functions/domain/campaign';
 import { createLogger, type Logger } from '../functions/logger';
 import type { Clock, WhatsAppSender } from '../functions/ports';
-import { TABLES, type TableKey } from '../functions/resources';
+import { QUEUES, type QueueKey, sendConcurrency, TABLES, type TableKey } from '../functions/resources';
+import { Pacer } from '../functions/services/pacer';
+import { apiApp, launcher, sendWorker } from '../functions/wiring';
 import { ensureLocalApiKey } from './local-api-key';
+import { LocalCampaignScheduler } from './local-campaign-scheduler';
 import { LocalScheduler } from './local-scheduler';
-import { ensureTable } from './provision';
-import type { SqsPoller } from './sqs-poller';
+import { ensureQueue, ensureTable, type ProvisionedQueue } from './provision';
+import { SqsPoller } from './sqs-poller';
 
 export const LOCAL_REGION = 'us-east-1';
 // The emulators accept any signature; the SDK still wants something to sign with.
@@ -42,6 +44,10 @@ export interface PlatformOptions {
   readonly clock?: Clock;
   readonly whatsapp?: WhatsAppSender;
   readonly print?: (line: string) => void;
+  /** Names queues uniquely (tests share one fauxqs); defaults to the names in resources.ts. */
+  readonly queueSuffix?: string;
+  /** Seconds between a scheduler tick; 1 by default. */
+  readonly schedulerTickMs?: number;
 }
 
 export interface Platform {
@@ -50,6 +56,7 @@ export interface Platform {
   readonly apiKey: string;
   readonly apiKeySource: string;
   readonly deps: Deps;
+  readonly queues: Readonly<Record<QueueKey, ProvisionedQueue>>;
   readonly scheduler: LocalScheduler;
   stop(): Promise<void>;
 }
@@ -60,24 +67,51 @@ export interface Platform {
  * event source mappings and a timer for EventBridge Scheduler.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const { config, endpoints } = options;
-  const logger = options.logger ?? createLogger({ level: config.logLevel, readable: true });
+  const { endpoints } = options;
+  const logger = options.logger ?? createLogger({ level: options.config.logLevel, readable: true });
   const aws = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamodb = new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodbEndpoint });
+  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqsEndpoint });
+
+  for (const [key, def] of Object.entries(TABLES)) {
+    await ensureTable(dynamodb, options.config.tables[key as TableKey], def);
+  }
+  const queues = {} as Record<QueueKey, ProvisionedQueue>;
+  for (const [key, def] of Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]) {
+    queues[key] = await ensureQueue(sqs, `${def.localName}${options.queueSuffix ?? ''}`, def);
+  }
+  const config: Config = {
+    ...options.config,
+    queues: Object.fromEntries(Object.entries(queues).map(([k, q]) => [k, q.url])) as Record<
+      QueueKey,
+      string
+    >,
+  };
+
+  const dataDir = options.persistent ? resolve(config.dataDir) : undefined;
+  let fire: (command: LaunchCommand) => Promise<void> = async () => {};
+  const scheduler = new LocalScheduler({
+    ...(dataDir ? { file: join(dataDir, 'schedules.json') } : {}),
+    clock: options.clock ?? { now: () => new Date() },
+    logger,
+    onFire: (schedule) => fire(schedule.payload as LaunchCommand),
+    ...(options.schedulerTickMs ? { tickMs: options.schedulerTickMs } : {}),
+  });
+
+  const rate = config.send.ratePerSecond;
   const deps = buildDeps(config, {
     aws: { ...aws, dynamodbEndpoint: endpoints.dynamodbEndpoint, sqsEndpoint: endpoints.sqsEndpoint },
     logger,
+    scheduler: new LocalCampaignScheduler(scheduler),
+    // Every worker runs in this one process, so they share one pacer at the full rate.
+    pacer: Pacer.forRate(rate, 1),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.whatsapp ? { whatsapp: options.whatsapp } : {}),
     ...(options.print ? { print: options.print } : {}),
   });
+  // A schedule delivers its command to the launch queue, as EventBridge Scheduler's SQS target does.
+  fire = (command) => deps.launchQueue.send(command);
 
-  const dynamodb = new DynamoDBClient({ ...aws, endpoint: endpoints.dynamodbEndpoint });
-  const sqs = new SQSClient({ ...aws, endpoint: endpoints.sqsEndpoint });
-  for (const [key, def] of Object.entries(TABLES)) {
-    await ensureTable(dynamodb, config.tables[key as TableKey], def);
-  }
-
-  const dataDir = options.persistent ? resolve(config.dataDir) : undefined;
   const localKey = await ensureLocalApiKey({
     store: deps.apiKeys,
     clock: deps.clock,
@@ -85,22 +119,29 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ...(dataDir ? { dataDir } : {}),
   });
 
-  const app = createApp({
-    templates: deps.templates,
-    verifyApiKey: makeApiKeyVerifier(deps.apiKeys, config.devApiKey),
-    logger,
-    mode: config.mode,
-  });
-
-  const pollers: SqsPoller[] = [];
-  const scheduler = new LocalScheduler({
-    ...(dataDir ? { file: join(dataDir, 'schedules.json') } : {}),
-    clock: deps.clock,
-    logger,
-    onFire: async (schedule) => {
-      logger.warn('no target for schedule; dropping it', { schedule: schedule.name });
-    },
-  });
+  const app = apiApp(deps, config.devApiKey ? { devApiKey: config.devApiKey } : {});
+  const pollers = [
+    new SqsPoller({
+      sqs,
+      queueUrl: queues.send.url,
+      queueArn: queues.send.arn,
+      region: LOCAL_REGION,
+      handler: sendWorker(deps),
+      batchSize: QUEUES.send.batchSize,
+      concurrency: sendConcurrency(rate),
+      logger,
+    }),
+    new SqsPoller({
+      sqs,
+      queueUrl: queues.launch.url,
+      queueArn: queues.launch.arn,
+      region: LOCAL_REGION,
+      handler: launcher(deps),
+      batchSize: QUEUES.launch.batchSize,
+      concurrency: 2,
+      logger,
+    }),
+  ];
 
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
@@ -121,15 +162,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     apiKey: localKey.key,
     apiKeySource: localKey.source,
     deps,
+    queues,
     scheduler,
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((done) => server.close(() => done()));
-        await Promise.all(pollers.map((p) => p.stop()));
         await scheduler.stop();
+        await Promise.all(pollers.map((p) => p.stop()));
         dynamodb.destroy();
         sqs.destroy();
         deps.db.destroy();
+        deps.sqs.destroy();
       })();
       return stopping;
     },

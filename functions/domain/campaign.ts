@@ -69,12 +69,27 @@ export interface RecipientRecord {
 /** A message on the send queue. Short keys keep SQS payloads small at 1,000 messages/s. */
 export type SendJob =
   | { readonly t: 'c'; readonly c: string; readonly p: string; readonly b: number; readonly g: number }
-  | { readonly t: 'm'; readonly m: string };
+  | { readonly t: 'm'; readonly m: string }
+  /** Completion probe: checks whether every recipient has settled, and re-enqueues itself until so. */
+  | CompletionProbe;
 
+export interface CompletionProbe {
+  readonly t: 'p';
+  readonly c: string;
+  readonly g: number;
+  /** How many probes in a row saw no progress, and the queued count they saw. */
+  readonly s: number;
+  readonly q: number;
+}
+
+/**
+ * Work for the launcher: `launch` enqueues a generation's queued recipients, `cancel` settles them as
+ * skipped, `start` (from a schedule) starts a scheduled campaign, doing nothing if it was cancelled or started.
+ */
 export type LaunchCommand = {
   readonly campaignId: string;
   readonly gen: number;
-  readonly action: 'launch' | 'cancel';
+  readonly action: 'launch' | 'cancel' | 'start';
 };
 
 export function bucketCount(total: number): number {

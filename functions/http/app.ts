@@ -7,21 +7,48 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Mode } from '../config';
-import { ConflictError, InvalidCursorError, NotFoundError, type TemplateStore } from '../ports';
+import type { Deps } from '../deps';
+import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../ports';
+import { NothingToRetryError, RecipientsRejectedError } from '../services/campaign-service';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { ApiError, errorBody, sendError } from './errors';
+import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
+import { registerMessageRoutes } from './routes/messages';
 import { registerSystemRoutes } from './routes/system';
+
 import { registerTemplateRoutes } from './routes/templates';
 
-export interface AppDeps {
-  readonly templates: TemplateStore;
+export interface AppDeps
+  extends Pick<
+    Deps,
+    'templates' | 'campaignService' | 'recipients' | 'contacts' | 'messages' | 'sendQueue' | 'clock'
+  > {
   readonly verifyApiKey: ApiKeyVerifier;
   readonly logger: Logger;
   readonly mode: Mode;
 }
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** Campaign uploads may carry up to 10 MB of recipients (API Gateway's own limit). */
+const BODY_LIMITS: { path: RegExp; method: string; bytes: number; types: RegExp }[] = [
+  {
+    path: /^\/api\/campaigns$/,
+    method: 'POST',
+    bytes: MAX_CSV_BYTES,
+    types: /^(application\/json|text\/csv)\b/i,
+  },
+];
+
+function bodyRule(method: string, path: string) {
+  return (
+    BODY_LIMITS.find((r) => r.method === method && r.path.test(path)) ?? {
+      bytes: MAX_JSON_BODY_BYTES,
+      types: /^application\/json\b/i,
+    }
+  );
+}
 
 /** Routes anyone may call: health, the API description, and the WhatsApp webhook (it checks signatures). */
 const PUBLIC = [/^\/api\/health$/, /^\/api\/openapi\.json$/, /^\/api\/docs$/, /^\/api\/whatsapp\/webhook$/];
@@ -71,14 +98,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     });
   });
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: (c) =>
-        sendError(c, 413, 'payload_too_large', `request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`),
-    }),
-  );
+  app.use('/api/*', async (c, next) => {
+    const limit = bodyRule(c.req.method, c.req.path).bytes;
+    return bodyLimit({
+      maxSize: limit,
+      onError: (ctx) =>
+        sendError(ctx, 413, 'payload_too_large', `this request body is limited to ${limit} bytes`),
+    })(c, next);
+  });
 
   app.use('/api/*', async (c, next) => {
     if (PUBLIC.some((p) => p.test(c.req.path))) return next();
@@ -102,7 +129,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       allowedMethods(c.req.path).includes(method)
     ) {
       const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\b/i.test(type)) {
+      if (!bodyRule(method, c.req.path).types.test(type)) {
         return sendError(
           c,
           415,
@@ -122,6 +149,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   registerSystemRoutes(app, deps.mode);
   registerTemplateRoutes(app, deps.templates);
+  registerCampaignRoutes(app, {
+    service: deps.campaignService,
+    recipients: deps.recipients,
+    now: () => deps.clock.now(),
+  });
+  registerMessageRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -153,6 +186,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
 function mapError(error: Error, c: Context<AppEnv>) {
   if (error instanceof ApiError) return sendError(c, error.status, error.code, error.message, error.details);
+  if (error instanceof StateConflictError) {
+    return sendError(c, 409, 'invalid_state', error.message, { state: error.currentState });
+  }
+  if (error instanceof RecipientsRejectedError) {
+    const shown = error.rows
+      .slice(0, 5)
+      .map((r) => `row ${r.row}${r.phone ? ` (${r.phone})` : ''}: ${r.problems.join('; ')}`)
+      .join('; ');
+    const more = error.rows.length > 5 ? `; and ${error.rows.length - 5} more rows` : '';
+    return sendError(c, 422, 'invalid_recipients', `${error.message}: ${shown}${more}`, { rows: error.rows });
+  }
+  if (error instanceof NothingToRetryError) return sendError(c, 409, 'nothing_to_retry', error.message);
   if (error instanceof NotFoundError) return sendError(c, 404, 'not_found', error.message);
   if (error instanceof ConflictError) return sendError(c, 409, 'conflict', error.message);
   if (error instanceof InvalidCursorError) return sendError(c, 400, 'invalid_cursor', error.message);

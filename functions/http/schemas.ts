@@ -137,3 +137,119 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 export const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
+
+// ---- Campaigns -------------------------------------------------------------------------------------
+
+export const CountryCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as DE or US')
+  .openapi({ description: 'Country for numbers written without + and country code' });
+
+export const RecipientInputSchema = z.strictObject({
+  phone: z.string().min(1).max(40),
+  variables: z.record(VariableName, z.string().max(1024)).optional(),
+});
+
+export const CampaignInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    templateId: z.string().min(1).max(64),
+    recipients: z.array(RecipientInputSchema).min(1).max(200_000),
+    defaultCountry: CountryCodeSchema.optional(),
+    sendAt: z.iso
+      .datetime({
+        offset: true,
+        error: 'must be an ISO 8601 date-time with an offset, such as 2026-12-01T09:00:00+01:00',
+      })
+      .optional(),
+  })
+  .openapi('CampaignInput');
+
+export const CountsSchema = z
+  .object({
+    total: z.number().int(),
+    queued: z.number().int(),
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    read: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+  })
+  .openapi('CampaignCounts', {
+    description: 'Each recipient counts once, under its current status; they add up to total',
+  });
+
+export const CampaignSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    state: z.enum(['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled']),
+    template: z.object({ id: z.string(), version: z.number().int(), name: z.string() }),
+    counts: CountsSchema,
+    duplicatesMerged: z.number().int().optional(),
+    sendAt: z.string().optional(),
+    pauseReason: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    startedAt: z.string().optional(),
+    pausedAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+  })
+  .openapi('Campaign');
+
+export const SendErrorSchema = z
+  .object({
+    code: z.union([z.number(), z.string(), z.null()]),
+    title: z.string(),
+    message: z.string().optional(),
+    details: z.string().optional(),
+  })
+  .openapi('SendError');
+
+export const RecipientSchema = z
+  .object({
+    phone: z.string(),
+    status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'skipped']),
+    variables: z.record(z.string(), z.string()),
+    attempts: z.number().int(),
+    wamid: z.string().optional(),
+    lastError: SendErrorSchema.optional(),
+    retryable: z.boolean().optional(),
+    skipReason: z.string().optional(),
+    sentAt: z.string().optional(),
+    deliveredAt: z.string().optional(),
+    readAt: z.string().optional(),
+    failedAt: z.string().optional(),
+    updatedAt: z.string(),
+  })
+  .openapi('Recipient');
+
+export const MessageInputSchema = z
+  .strictObject({
+    to: z.string().min(1).max(40),
+    text: z.string().min(1).max(4096).optional(),
+    templateId: z.string().min(1).max(64).optional(),
+    variables: z.record(z.string(), z.string().max(1024)).default({}),
+    defaultCountry: CountryCodeSchema.optional(),
+  })
+  .refine((m) => (m.text === undefined) !== (m.templateId === undefined), {
+    message: 'give either text or templateId (with variables), not both',
+    path: ['text'],
+  })
+  .openapi('MessageInput');
+
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    to: z.string(),
+    status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'skipped']),
+    text: z.string().optional(),
+    templateId: z.string().optional(),
+    attempts: z.number().int(),
+    wamid: z.string().optional(),
+    lastError: SendErrorSchema.optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Message');

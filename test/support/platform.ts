@@ -1,6 +1,6 @@
 import { createLogger } from '../../functions/logger';
-import { type Platform, startPlatform } from '../../local/platform';
-import { endpoints, isolatedConfig } from './aws';
+import { type Platform, type PlatformOptions, startPlatform } from '../../local/platform';
+import { endpoints, isolatedConfig, uniqueSuffix } from './aws';
 
 export interface TestPlatform extends Platform {
   /** fetch against the platform with the API key already set. */
@@ -9,16 +9,22 @@ export interface TestPlatform extends Platform {
 }
 
 /** Boots the local runtime in this process on a free port, on isolated tables in the shared emulators. */
-export async function bootPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function bootPlatform(
+  env: Record<string, string> = {},
+  options: Partial<Pick<PlatformOptions, 'whatsapp' | 'clock' | 'schedulerTickMs'>> = {},
+): Promise<TestPlatform> {
   const config = await isolatedConfig(env);
   const printed: string[] = [];
   const platform = await startPlatform({
     config,
     endpoints: endpoints(),
     persistent: false,
-    logger: createLogger({ level: 'ERROR' }),
+    logger: createLogger({ level: (process.env.TEST_LOG_LEVEL as 'DEBUG' | undefined) ?? 'ERROR' }),
     print: (line) => printed.push(line),
+    queueSuffix: `-${uniqueSuffix()}`,
+    ...options,
   });
+
   const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
     const { json, headers, ...rest } = init;
     return fetch(`${platform.url}${path}`, {

@@ -111,10 +111,11 @@ export class DynamoRecipientStore implements RecipientStore {
 
   async claim(k: RecipientKey, token: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(k),
+          ReturnValues: 'ALL_NEW',
           UpdateExpression: 'SET claimToken = :t, claimUntil = :until',
           ConditionExpression: '#s = :queued AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -126,7 +127,7 @@ export class DynamoRecipientStore implements RecipientStore {
           },
         }),
       );
-      return { claimed: true };
+      return { claimed: true, recipient: toRecord(out.Attributes ?? {}) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.get(k);
@@ -217,6 +218,23 @@ export class DynamoRecipientStore implements RecipientStore {
         ':at': at,
         ':queued': 'queued',
         ...(token ? { ':t': token } : { ':nowMs': nowMs }),
+      },
+    });
+  }
+
+  markDeadLettered(k: RecipientKey, error: SendError, at: string): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression:
+        'SET #s = :failed, lastError = :e, retryable = :yes, failedAt = :at, updatedAt = :at REMOVE claimToken, claimUntil',
+      ConditionExpression: '#s = :queued',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':e': error,
+        ':yes': true,
+        ':at': at,
+        ':queued': 'queued',
       },
     });
   }

@@ -9,9 +9,18 @@ import type { LaunchQueue, RedeliveryControl, SendQueue } from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
 /** Sends bodies with SendMessageBatch, 10 per call and several calls at once; retries entries SQS refused. */
-export async function sendBatched(sqs: SQSClient, queueUrl: string, bodies: readonly string[], parallel = 16) {
-  await forEachLimit(chunk(bodies, 10), parallel, async (group) => {
-    let pending = group.map((body, i) => ({ Id: String(i), MessageBody: body }));
+export async function sendBatched(
+  sqs: SQSClient,
+  queueUrl: string,
+  bodies: readonly string[],
+  options: { parallel?: number; delaySeconds?: number } = {},
+) {
+  await forEachLimit(chunk(bodies, 10), options.parallel ?? 16, async (group) => {
+    let pending = group.map((body, i) => ({
+      Id: String(i),
+      MessageBody: body,
+      ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+    }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 5) throw new Error(`SQS refused ${pending.length} messages after retries`);
       if (attempt > 0) await sleep(100 * 2 ** attempt);
@@ -28,11 +37,12 @@ export class SqsSendQueue implements SendQueue {
     private readonly queueUrl: string,
   ) {}
 
-  enqueue(jobs: readonly SendJob[]): Promise<void> {
+  enqueue(jobs: readonly SendJob[], options: { delaySeconds?: number } = {}): Promise<void> {
     return sendBatched(
       this.sqs,
       this.queueUrl,
       jobs.map((j) => JSON.stringify(j)),
+      options,
     );
   }
 }
@@ -44,7 +54,9 @@ export class SqsLaunchQueue implements LaunchQueue {
   ) {}
 
   async send(command: LaunchCommand): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(command) }));
+    await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(command) }),
+    );
   }
 }
 

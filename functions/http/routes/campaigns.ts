@@ -1,0 +1,275 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { CountryCode } from 'libphonenumber-js';
+import type { RecipientRecord } from '../../domain/campaign';
+import { isCountryCode } from '../../domain/phone';
+import { parseRecipientsCsv, type RecipientInput } from '../../domain/recipients';
+import type { RecipientStore } from '../../ports';
+
+import type { CampaignService, CampaignView } from '../../services/campaign-service';
+import type { AppEnv } from '../app-env';
+import { ApiError } from '../errors';
+import {
+  CampaignInputSchema,
+  CampaignSchema,
+  errorResponse,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  ListQuery,
+  RecipientSchema,
+} from '../schemas';
+
+const tags = ['Campaigns'];
+const security = [{ bearerAuth: [] }];
+const common = { 400: errorResponse('Invalid request'), 401: errorResponse('Missing or invalid API key') };
+
+export const MAX_CSV_BYTES = 10 * 1024 * 1024;
+
+const CsvQuery = z.object({
+  name: z.string().trim().min(1).max(200),
+  templateId: z.string().min(1).max(64),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  sendAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+const createCampaign = createRoute({
+  method: 'post',
+  path: '/api/campaigns',
+  tags,
+  security,
+  summary:
+    'Create a campaign from JSON recipients, or from CSV (Content-Type: text/csv, header phone,<variable>,...)',
+  description:
+    'For CSV, pass name and templateId (and optionally defaultCountry, sendAt) as query parameters; up to 10 MB. ' +
+    'Any invalid row rejects the whole request with 422 listing every bad row; nothing is stored.',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: CampaignInputSchema },
+        'text/csv': { schema: z.string().openapi({ example: 'phone,customerName\n+4915112345678,Anna' }) },
+      },
+    },
+  },
+  responses: {
+    201: jsonResponse(CampaignSchema, 'Created (draft, or scheduled when sendAt is given)'),
+    ...common,
+    404: errorResponse('No such template'),
+    422: errorResponse('Some recipients are invalid (all listed), or sendAt is in the past'),
+  },
+});
+
+const listCampaigns = createRoute({
+  method: 'get',
+  path: '/api/campaigns',
+  tags,
+  security,
+  summary: 'List campaigns, newest first',
+  request: { query: ListQuery },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(CampaignSchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
+    ...common,
+  },
+});
+
+const getCampaign = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}',
+  tags,
+  security,
+  summary: 'Get a campaign with live counts',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse(CampaignSchema, 'The campaign'),
+    ...common,
+    404: errorResponse('No such campaign'),
+  },
+});
+
+const listRecipients = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}/recipients',
+  tags,
+  security,
+  summary: "A campaign's recipients with status, wamid, attempts and last error",
+  request: {
+    params: IdParam,
+    query: ListQuery.extend({
+      status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'skipped']).optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(RecipientSchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
+    ...common,
+    404: errorResponse('No such campaign'),
+  },
+});
+
+const ACTIONS = ['start', 'pause', 'resume', 'cancel', 'retry', 'recount'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const actionRoute = (action: Action, summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/api/campaigns/{id}/${action}`,
+    tags,
+    security,
+    summary,
+    request: { params: IdParam },
+    responses: {
+      200: jsonResponse(CampaignSchema, 'The campaign after the action'),
+      ...common,
+      404: errorResponse('No such campaign'),
+      409: errorResponse('Not allowed in the current state (details.state says which)'),
+    },
+  });
+
+const SUMMARIES: Record<Action, string> = {
+  start: 'Start sending now (a scheduled campaign starts early)',
+  pause: 'Stop sending; nothing more goes out until resumed',
+  resume: 'Continue a paused campaign where it stopped',
+  cancel: 'Cancel for good: nothing more is sent, waiting recipients become skipped',
+  retry: 'Re-send to recipients whose failure was retryable, and to any never attempted',
+  recount: 'Recompute the counts from the recipients',
+};
+
+export function publicCampaign(view: CampaignView): z.infer<typeof CampaignSchema> {
+  const { template, gen: _gen, buckets: _buckets, total: _total, ...rest } = view;
+  return { ...rest, template: { id: template.id, version: template.version, name: template.name } };
+}
+
+function publicRecipient(r: RecipientRecord): z.infer<typeof RecipientSchema> {
+  const { campaignId: _c, bucket: _b, ...rest } = r;
+  return rest as z.infer<typeof RecipientSchema>;
+}
+
+function parseSendAt(value: string | undefined, now: Date): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = new Date(value);
+  if (at.getTime() <= now.getTime()) {
+    throw new ApiError(422, 'invalid_send_at', `sendAt ${value} is in the past`, { field: 'sendAt' });
+  }
+  return at;
+}
+
+function country(value: string | undefined): CountryCode | undefined {
+  if (value === undefined) return undefined;
+  if (!isCountryCode(value)) {
+    throw new ApiError(400, 'validation_failed', `defaultCountry: unknown country code ${value}`, [
+      { field: 'defaultCountry', message: `unknown country code ${value}` },
+    ]);
+  }
+  return value;
+}
+
+export function registerCampaignRoutes(
+  app: OpenAPIHono<AppEnv>,
+  deps: { service: CampaignService; recipients: RecipientStore; now: () => Date },
+): void {
+  const { service } = deps;
+
+  // CSV uploads arrive as text/csv; they are read here and take the same path as JSON recipients.
+  app.use('/api/campaigns', async (c, next) => {
+    if (c.req.method !== 'POST' || !/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) return next();
+    const query = CsvQuery.safeParse(c.req.query());
+    if (!query.success) {
+      const details = query.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+      throw new ApiError(
+        400,
+        'validation_failed',
+        details.map((d) => `${d.field}: ${d.message}`).join('; '),
+        details,
+      );
+    }
+    const csv = parseRecipientsCsv(await c.req.text());
+    if (!csv.ok) {
+      throw new ApiError(
+        csv.rows ? 422 : 400,
+        csv.rows ? 'invalid_recipients' : 'invalid_csv',
+        csv.message,
+        csv.rows ? { rows: csv.rows } : undefined,
+      );
+    }
+    return created(c, query.data, csv.rows);
+  });
+
+  async function created(
+    c: Context<AppEnv>,
+    input: {
+      name: string;
+      templateId: string;
+      defaultCountry?: string | undefined;
+      sendAt?: string | undefined;
+    },
+    rows: { row: number; input: RecipientInput }[],
+  ) {
+    const defaultCountry = country(input.defaultCountry);
+    const sendAt = parseSendAt(input.sendAt, deps.now());
+    const view = await service.create({
+      name: input.name,
+      templateId: input.templateId,
+      rows,
+      ...(defaultCountry ? { defaultCountry } : {}),
+      ...(sendAt ? { sendAt } : {}),
+    });
+    c.var.logger.info('campaign created', { campaignId: view.id, recipients: view.counts.total });
+    return c.json(publicCampaign(view), 201);
+  }
+
+  app.openapi(createCampaign, async (c) => {
+    // The text/csv variant never reaches this handler (see the middleware above).
+    const body = c.req.valid('json') as z.infer<typeof CampaignInputSchema>;
+    return created(
+      c,
+      body,
+      body.recipients.map((input, i) => ({ row: i + 1, input })),
+    ) as never;
+  });
+
+  app.openapi(listCampaigns, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await service.list({ limit, ...(cursor ? { cursor } : {}) });
+    return c.json(
+      { items: page.items.map(publicCampaign), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+      200,
+    );
+  });
+
+  app.openapi(getCampaign, async (c) =>
+    c.json(publicCampaign(await service.view(c.req.valid('param').id)), 200),
+  );
+
+  app.openapi(listRecipients, async (c) => {
+    const { id } = c.req.valid('param');
+    const { limit, cursor, status } = c.req.valid('query');
+    const campaign = await service.view(id);
+    const page = await deps.recipients.list(id, campaign.buckets, {
+      limit,
+      ...(cursor ? { cursor } : {}),
+      ...(status ? { status } : {}),
+    });
+    return c.json(
+      { items: page.items.map(publicRecipient), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+      200,
+    );
+  });
+
+  for (const action of ACTIONS) {
+    app.openapi(actionRoute(action, SUMMARIES[action]), async (c) => {
+      const id = c.req.valid('param').id;
+      const view = await service[action](id);
+      c.var.logger.info(`campaign ${action}`, { campaignId: id, state: view.state });
+      return c.json(publicCampaign(view), 200);
+    });
+  }
+}

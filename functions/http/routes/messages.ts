@@ -1,0 +1,137 @@
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { ulid } from 'ulid';
+import type { Mode } from '../../config';
+import type { TemplateSnapshot } from '../../domain/campaign';
+import { isCountryCode, normalizePhone } from '../../domain/phone';
+import { decideContent, isWindowOpen } from '../../domain/send-decision';
+import type { Clock, ContactStore, MessageStore, SendQueue, SingleMessage, TemplateStore } from '../../ports';
+import { NotFoundError } from '../../ports';
+import type { AppEnv } from '../app-env';
+import { ApiError } from '../errors';
+import {
+  errorResponse,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  MessageInputSchema,
+  MessageSchema,
+} from '../schemas';
+
+const tags = ['Messages'];
+const security = [{ bearerAuth: [] }];
+
+const sendMessage = createRoute({
+  method: 'post',
+  path: '/api/messages',
+  tags,
+  security,
+  summary: 'Send one message now (through the send queue): free-form text, or a template with variables',
+  request: { body: jsonBody(MessageInputSchema) },
+  responses: {
+    202: jsonResponse(MessageSchema, 'Queued'),
+    400: errorResponse('Invalid request'),
+    401: errorResponse('Missing or invalid API key'),
+    404: errorResponse('No such template'),
+    409: errorResponse('The contact opted out, or free-form text outside the 24-hour window'),
+    422: errorResponse('Missing variables or over WhatsApp limits'),
+  },
+});
+
+const getMessage = createRoute({
+  method: 'get',
+  path: '/api/messages/{id}',
+  tags,
+  security,
+  summary: 'Status of a single message',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse(MessageSchema, 'The message'),
+    401: errorResponse('Missing or invalid API key'),
+    404: errorResponse('No such message'),
+  },
+});
+
+export interface MessageRouteDeps {
+  readonly templates: TemplateStore;
+  readonly contacts: ContactStore;
+  readonly messages: MessageStore;
+  readonly sendQueue: SendQueue;
+  readonly clock: Clock;
+  readonly mode: Mode;
+}
+
+function publicMessage(m: SingleMessage): z.infer<typeof MessageSchema> {
+  const { template, variables: _v, ...rest } = m;
+  return { ...rest, ...(template ? { templateId: template.id } : {}) };
+}
+
+export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteDeps): void {
+  app.openapi(sendMessage, async (c) => {
+    const input = c.req.valid('json');
+    if (input.defaultCountry && !isCountryCode(input.defaultCountry)) {
+      throw new ApiError(
+        400,
+        'validation_failed',
+        `defaultCountry: unknown country code ${input.defaultCountry}`,
+        [{ field: 'defaultCountry', message: 'unknown country code' }],
+      );
+    }
+    const phone = normalizePhone(input.to, input.defaultCountry as never);
+    if (!phone.ok) {
+      throw new ApiError(400, 'validation_failed', `to: ${phone.problem}`, [
+        { field: 'to', message: phone.problem },
+      ]);
+    }
+    const now = d.clock.now();
+    const contact = await d.contacts.get(phone.e164);
+    if (contact?.optedOut) {
+      throw new ApiError(409, 'opted_out', `${phone.e164} has opted out of messages from this business`);
+    }
+    const windowOpen = isWindowOpen(contact?.lastInboundAt, now);
+
+    let template: TemplateSnapshot | undefined;
+    if (input.text !== undefined) {
+      if (!windowOpen) {
+        throw new ApiError(
+          409,
+          'window_closed',
+          "the customer's 24-hour service window is closed: WhatsApp only delivers templates now; send one with templateId",
+        );
+      }
+    } else {
+      const found = await d.templates.get(input.templateId!);
+      if (!found) throw new NotFoundError(`template ${input.templateId} does not exist`);
+      if (found.category === 'marketing' && contact?.marketingOptOut) {
+        throw new ApiError(409, 'opted_out', `${phone.e164} has opted out of marketing messages`);
+      }
+      const decision = decideContent(found, input.variables, windowOpen, d.mode);
+      if (!decision.ok) {
+        const status = decision.code === 'template_required' ? 409 : 422;
+        throw new ApiError(status, decision.code, decision.message);
+      }
+      const { createdAt: _c, updatedAt: _u, ...snapshot } = found;
+      template = snapshot;
+    }
+
+    const message: SingleMessage = {
+      id: ulid(now.getTime()),
+      to: phone.e164,
+      status: 'queued',
+      attempts: 0,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      ...(input.text !== undefined ? { text: input.text } : {}),
+      ...(template ? { template, variables: input.variables } : {}),
+    };
+    await d.messages.create(message);
+    await d.sendQueue.enqueue([{ t: 'm', m: message.id }]);
+    c.var.logger.info('message queued', { messageId: message.id });
+    return c.json(publicMessage(message), 202);
+  });
+
+  app.openapi(getMessage, async (c) => {
+    const message = await d.messages.get(c.req.valid('param').id);
+    if (!message) throw new NotFoundError(`message ${c.req.valid('param').id} does not exist`);
+    return c.json(publicMessage(message), 200);
+  });
+}
