@@ -29,6 +29,10 @@ export interface Config {
   readonly send: {
     /** Messages per second per sending number, across all workers (WhatsApp's default is 80). */
     readonly ratePerSecond: number;
+    /** Attempts per recipient before a retryable failure is final. */
+    readonly maxAttempts: number;
+    /** How long a worker's claim on a recipient holds before another worker may take over. */
+    readonly claimLeaseMs: number;
   };
   /** EventBridge Scheduler settings, set by the CDK stack; unset locally. */
   readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
@@ -85,6 +89,22 @@ const EnvSchema = z.object({
       .min(1, 'must be a whole number from 1 to 1000')
       .max(1000, 'must be a whole number from 1 to 1000'),
     '80',
+  ),
+  SEND_MAX_ATTEMPTS: withDefault(
+    z.coerce
+      .number({ error: 'must be a whole number from 1 to 9' })
+      .int('must be a whole number from 1 to 9')
+      .min(1, 'must be a whole number from 1 to 9')
+      .max(9, 'must be a whole number from 1 to 9'),
+    '6',
+  ),
+  SEND_CLAIM_LEASE_SECONDS: withDefault(
+    z.coerce
+      .number({ error: 'must be a whole number of seconds from 1 to 300' })
+      .int('must be a whole number of seconds from 1 to 300')
+      .min(1, 'must be a whole number of seconds from 1 to 300')
+      .max(300, 'must be a whole number of seconds from 1 to 300'),
+    '60',
   ),
   LOG_LEVEL: withDefault(
     z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'must be one of DEBUG, INFO, WARN, ERROR' }),
@@ -146,7 +166,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.LOG_LEVEL,
     tables,
     queues,
-    send: { ratePerSecond: e.SEND_RATE_PER_SECOND },
+    send: {
+      ratePerSecond: e.SEND_RATE_PER_SECOND,
+      maxAttempts: e.SEND_MAX_ATTEMPTS,
+      claimLeaseMs: e.SEND_CLAIM_LEASE_SECONDS * 1000,
+    },
+
     ...(env.SCHEDULE_GROUP_NAME && env.SCHEDULER_ROLE_ARN && env.LAUNCH_QUEUE_ARN
       ? {
           scheduler: {

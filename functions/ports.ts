@@ -106,7 +106,10 @@ export interface CampaignStore {
   addCounts(id: string, delta: Partial<Counts>): Promise<void>;
   /** Overwrites the counters so that they add up to `counts` (used by recount). */
   setCounts(id: string, counts: Counts): Promise<void>;
+  /** Records that completion found the counters wrong and corrected them (kept for operators and tests). */
+  noteRecount(id: string): Promise<void>;
   checkpoint(id: string): Promise<LaunchCheckpoint | undefined>;
+
   saveCheckpoint(id: string, checkpoint: LaunchCheckpoint): Promise<void>;
 }
 

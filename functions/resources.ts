@@ -112,8 +112,8 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, QueueDefinition>;
 
-/** Attempts per recipient before a retryable failure is final; below the send queue's maxReceiveCount. */
-export const MAX_SEND_ATTEMPTS = 6;
+/** The most attempts SEND_MAX_ATTEMPTS may allow: it must stay below the send queue's maxReceiveCount. */
+export const MAX_SEND_ATTEMPTS = 9;
 
 /**
  * How many send workers run at once for a given messages-per-second limit. Each worker paces itself at

@@ -32,8 +32,9 @@ export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchRes
     clock: deps.clock,
     logger: deps.logger,
     mode: deps.config.mode,
-    maxAttempts: MAX_SEND_ATTEMPTS,
+    maxAttempts: Math.min(deps.config.send.maxAttempts, MAX_SEND_ATTEMPTS),
     maxReceiveCount: QUEUES.send.maxReceiveCount,
+    claimLeaseMs: deps.config.send.claimLeaseMs,
   });
 }
 

@@ -38,6 +38,8 @@ export interface Campaign {
   /** Why the platform paused the campaign by itself (for example an expired access token). */
   readonly pauseReason?: string;
   readonly duplicatesMerged?: number;
+  /** Times completion found the counters off and recounted (0 when they held). */
+  readonly countCorrections?: number;
 }
 
 export interface SendError {

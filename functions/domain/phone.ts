@@ -15,6 +15,9 @@ export function isCountryCode(value: string): value is CountryCode {
 export function normalizePhone(raw: string, defaultCountry?: CountryCode): PhoneResult {
   const text = raw.trim();
   if (text === '') return { ok: false, problem: 'phone number is empty' };
+  if (!/^[+\d\s().\-/]+$/.test(text) || !/\d/.test(text))
+    return { ok: false, problem: 'not a valid phone number' };
+
   const international = text.startsWith('+') || text.startsWith('00');
   if (!international && !defaultCountry) {
     return {

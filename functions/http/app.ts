@@ -41,6 +41,12 @@ const BODY_LIMITS: { path: RegExp; method: string; bytes: number; types: RegExp 
   },
 ];
 
+/** Actions such as POST /campaigns/{id}/start carry no body, and need no Content-Type. */
+function hasBody(request: Request): boolean {
+  const length = request.headers.get('content-length');
+  return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
+}
+
 function bodyRule(method: string, path: string) {
   return (
     BODY_LIMITS.find((r) => r.method === method && r.path.test(path)) ?? {
@@ -126,7 +132,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (
       (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
       !PUBLIC.some((p) => p.test(c.req.path)) &&
-      allowedMethods(c.req.path).includes(method)
+      allowedMethods(c.req.path).includes(method) &&
+      hasBody(c.req.raw)
     ) {
       const type = c.req.header('content-type') ?? '';
       if (!bodyRule(method, c.req.path).types.test(type)) {

@@ -187,6 +187,8 @@ export const CampaignSchema = z
     template: z.object({ id: z.string(), version: z.number().int(), name: z.string() }),
     counts: CountsSchema,
     duplicatesMerged: z.number().int().optional(),
+    countCorrections: z.number().int().optional(),
+
     sendAt: z.string().optional(),
     pauseReason: z.string().optional(),
     createdAt: z.string(),

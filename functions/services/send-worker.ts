@@ -11,6 +11,8 @@ import {
   type SendJob,
 } from '../domain/campaign';
 import type { OutboundContent } from '../domain/outbound-message';
+import { RECIPIENT_STATUSES } from '../domain/recipient-status';
+
 import { maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
 import type { SendFailure } from '../domain/whatsapp-errors';
@@ -376,8 +378,20 @@ export function makeSendWorker(d: SendWorkerDeps) {
         if (!(error instanceof StateConflictError)) throw error;
         return DONE;
       }
-      // Settle the counters on the recipients' own statuses now that no send is in flight.
-      await d.campaigns.setCounts(campaign.id, await d.recipients.histogram(campaign.id, campaign.buckets));
+      // Settle the counters on the recipients' own statuses now that no send is in flight; if they had
+      // drifted, say so (it means a worker died between two writes).
+      const actual = await d.recipients.histogram(campaign.id, campaign.buckets);
+      const counted = await d.campaigns.counts(campaign.id);
+      const drift = RECIPIENT_STATUSES.filter((s) => actual[s] !== counted[s]);
+      if (drift.length > 0) {
+        d.logger.warn('campaign counters disagreed with the recipients; corrected', {
+          campaignId: campaign.id,
+          counted,
+          actual,
+        });
+        await d.campaigns.setCounts(campaign.id, actual);
+        await d.campaigns.noteRecount(campaign.id);
+      }
       d.logger.info('campaign completed', { campaignId: campaign.id });
       return DONE;
     }

@@ -13,9 +13,25 @@ export interface GraphRequest {
 export type FakeAnswer = { status: number; body: unknown } | 'hang';
 
 export interface FakeGraphOptions {
-  /** Decides the answer per request; by default every send is accepted with a fresh wamid. */
+  /** Decides the answer per request; undefined falls through to the throughput limit, then acceptance. */
   readonly respond?: (req: GraphRequest, index: number) => FakeAnswer | undefined;
+  /** Meta's throughput limit as a token bucket: over it, the answer is error 130429. */
+  readonly ratePerSecond?: number;
+  /** Bucket size; one second's worth by default. */
+  readonly burst?: number;
 }
+
+/** Meta's documented 130429 body. */
+export const RATE_LIMIT_BODY = {
+  error: {
+    message: '(#130429) Rate limit hit',
+    type: 'OAuthException',
+    code: 130429,
+    error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' },
+    error_subcode: 2494055,
+    fbtrace_id: 'Az8or2yhqkZfEZ-_4Qn_Bam',
+  },
+};
 
 /**
  * A stand-in for Meta's Graph API on 127.0.0.1: production code reaches it through its real `fetch`
@@ -23,10 +39,34 @@ export interface FakeGraphOptions {
  */
 export class FakeGraphServer {
   readonly requests: GraphRequest[] = [];
+  /** Messages accepted (200 with a wamid) per recipient: more than one means a duplicate send. */
+  readonly accepted = new Map<string, number>();
+  rateLimited = 0;
+  private tokens: number;
+  private refilledAt = performance.now();
   private server: Server | undefined;
   private readonly hanging = new Set<import('node:http').ServerResponse>();
 
-  constructor(private readonly options: FakeGraphOptions = {}) {}
+  constructor(private readonly options: FakeGraphOptions = {}) {
+    this.tokens = options.burst ?? options.ratePerSecond ?? 0;
+  }
+
+  /** Requests that reached the fake, per recipient. */
+  attemptsFor(to: string): number {
+    return this.requests.filter((r) => r.body.to === to).length;
+  }
+
+  private takeToken(): boolean {
+    const rate = this.options.ratePerSecond;
+    if (!rate) return true;
+    const now = performance.now();
+    const burst = this.options.burst ?? rate;
+    this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) / 1000) * rate);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 
   get baseUrl(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -44,7 +84,19 @@ export class FakeGraphServer {
         body,
       };
       const index = this.requests.push(request) - 1;
-      const answer = this.options.respond?.(request, index) ?? accepted(String(body.to ?? ''));
+      let answer = this.options.respond?.(request, index);
+      if (!answer) {
+        if (this.takeToken()) {
+          answer = accepted(String(body.to ?? ''));
+        } else {
+          this.rateLimited += 1;
+          answer = { status: 400, body: RATE_LIMIT_BODY };
+        }
+      }
+      if (answer !== 'hang' && answer.status === 200) {
+        const to = String(body.to ?? '');
+        this.accepted.set(to, (this.accepted.get(to) ?? 0) + 1);
+      }
       if (answer === 'hang') {
         this.hanging.add(res);
         return;

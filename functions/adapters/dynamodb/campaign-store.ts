@@ -174,6 +174,17 @@ export class DynamoCampaignStore implements CampaignStore {
     );
   }
 
+  async noteRecount(id: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: metaKey(id),
+        UpdateExpression: 'ADD countCorrections :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+
   async checkpoint(id: string): Promise<LaunchCheckpoint | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: checkpointKey(id), ConsistentRead: true }),

@@ -222,7 +222,6 @@ export function registerCampaignRoutes(
       ...(defaultCountry ? { defaultCountry } : {}),
       ...(sendAt ? { sendAt } : {}),
     });
-    c.var.logger.info('campaign created', { campaignId: view.id, recipients: view.counts.total });
     return c.json(publicCampaign(view), 201);
   }
 
