@@ -173,7 +173,13 @@ export function makeSendWorker(d: SendWorkerDeps) {
     const claim = await d.recipients.claim(key, token, now.getTime(), lease);
     if (!claim.claimed) {
       const current = claim.current;
-      if (current?.status === 'queued') return { retryAfterSeconds: Math.ceil(lease / 1000) };
+      if (current?.status === 'queued') {
+        d.logger.debug('recipient is being sent by another job; checking again after the lease', {
+          campaignId: campaign.id,
+          to: maskPhone(job.p),
+        });
+        return { retryAfterSeconds: Math.ceil(lease / 1000) };
+      }
       return DONE; // already sent, failed or skipped: a duplicate delivery
     }
     const recipient = claim.recipient;
@@ -217,7 +223,16 @@ export function makeSendWorker(d: SendWorkerDeps) {
     const result = await deliver(job.p, decision.content, campaignCallbackData(campaign.id, job.b, job.p));
     const at = d.clock.now().toISOString();
     if (result.ok) {
-      if (await d.recipients.markSent(key, token, result.wamid, at)) {
+      const recorded = await d.recipients.markSent(key, token, result.wamid, at);
+      if (!recorded) {
+        d.logger.warn('sent, but the claim had expired and another job took the recipient over', {
+          campaignId: campaign.id,
+          to: maskPhone(job.p),
+          wamid: result.wamid,
+          heldMs: Date.now() - now.getTime(),
+        });
+      }
+      if (recorded) {
         await Promise.all([
           d.campaigns.addCounts(campaign.id, { queued: -1, sent: 1 }),
           d.messages.putWamidRef(
