@@ -5,8 +5,11 @@ import { PlatformStack } from '../lib/platform-stack';
 
 const app = new App();
 const stageName = String(app.node.tryGetContext('stage') ?? 'dev');
+const sendRate = app.node.tryGetContext('sendRatePerSecond');
 new PlatformStack(app, `WhatsAppPlatform-${stageName}`, {
   stageName,
+  ...(sendRate !== undefined ? { sendRatePerSecond: Number(sendRate) } : {}),
+
   description: `WhatsApp Business messaging platform (${stageName})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

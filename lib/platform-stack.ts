@@ -1,14 +1,18 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { QUEUES, sendConcurrency } from '../functions/resources';
 import { allowTable } from './constructs/grants';
 import { PlatformHttpApi } from './constructs/http-api';
-
 import { PlatformFunction } from './constructs/lambda-function';
+import { PlatformQueue } from './constructs/queues';
+import { CampaignScheduling } from './constructs/scheduling';
 import { Storage } from './constructs/storage';
 import { type StageSettings, stageSettings } from './stage';
 
 export interface PlatformStackProps extends StackProps {
   readonly stageName: string;
+  /** WhatsApp messages per second for the sending number (80 by default; up to 1,000). */
+  readonly sendRatePerSecond?: number;
 }
 
 /** The whole platform: one construct per concern, composed here. */
@@ -16,32 +20,129 @@ export class PlatformStack extends Stack {
   readonly stage: StageSettings;
   readonly storage: Storage;
   readonly apiFunction: PlatformFunction;
+  readonly sendWorker: PlatformFunction;
+  readonly launcher: PlatformFunction;
+  readonly sendQueue: PlatformQueue;
+  readonly launchQueue: PlatformQueue;
+  readonly scheduling: CampaignScheduling;
   readonly httpApi: PlatformHttpApi;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     this.stage = stageSettings(props.stageName);
+    const rate = props.sendRatePerSecond ?? 80;
+    if (!Number.isInteger(rate) || rate < 1 || rate > 1000) {
+      throw new Error(`sendRatePerSecond must be a whole number from 1 to 1000 (got ${rate})`);
+    }
     this.storage = new Storage(this, 'Storage', { stage: this.stage });
+    const tables = this.storage.tables;
+    const settings = { SEND_RATE_PER_SECOND: String(rate) };
 
     this.apiFunction = new PlatformFunction(this, 'ApiFunction', {
       handler: 'api',
-      description: 'HTTP API: templates and management routes',
-      memorySize: 512,
-      timeout: Duration.seconds(15),
+      description: 'HTTP API: templates, campaigns, messages',
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
       stage: this.stage,
-      environment: this.storage.environmentFor(['templates', 'apiKeys']),
     });
-    const tables = this.storage.tables;
-    allowTable(this.apiFunction.role, tables.templates, ['GetItem', 'Query', 'PutItem', 'DeleteItem'], {
+    this.launcher = new PlatformFunction(this, 'Launcher', {
+      handler: 'launcher',
+      description: "Enqueues a campaign's recipients for sending; settles cancelled campaigns",
+      memorySize: 512,
+      timeout: Duration.seconds(QUEUES.launch.consumerTimeoutSeconds),
+      stage: this.stage,
+    });
+    this.sendWorker = new PlatformFunction(this, 'SendWorker', {
+      handler: 'send-worker',
+      description: 'Sends WhatsApp messages from the send queue, paced to the rate limit',
+      memorySize: 512,
+      timeout: Duration.seconds(QUEUES.send.consumerTimeoutSeconds),
+      stage: this.stage,
+    });
+
+    this.sendQueue = new PlatformQueue(this, 'SendQueue', {
+      definition: QUEUES.send,
+      consumer: this.sendWorker,
+      // With at most this many workers, each pacing itself at rate / workers, the limit holds.
+      maxConcurrency: sendConcurrency(rate),
+    });
+    this.launchQueue = new PlatformQueue(this, 'LaunchQueue', {
+      definition: QUEUES.launch,
+      consumer: this.launcher,
+    });
+    this.scheduling = new CampaignScheduling(this, 'Scheduling', { launchQueue: this.launchQueue.queue });
+
+    const queueEnv = {
+      [QUEUES.send.envVar]: this.sendQueue.queue.queueUrl,
+      [QUEUES.launch.envVar]: this.launchQueue.queue.queueUrl,
+    };
+
+    // api: manages templates and campaigns, queues single messages, schedules campaign starts.
+    const api = this.apiFunction;
+    for (const [k, v] of Object.entries({
+      ...this.storage.environmentFor([
+        'templates',
+        'apiKeys',
+        'campaigns',
+        'recipients',
+        'contacts',
+        'messages',
+      ]),
+      ...queueEnv,
+      ...settings,
+      SCHEDULE_GROUP_NAME: this.scheduling.groupName,
+      SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn,
+      LAUNCH_QUEUE_ARN: this.launchQueue.queue.queueArn,
+    })) {
+      api.fn.addEnvironment(k, v);
+    }
+    allowTable(api.role, tables.templates, ['GetItem', 'Query', 'PutItem', 'DeleteItem'], {
       indexes: ['gsi1'],
     });
-    allowTable(this.apiFunction.role, tables.apiKeys, ['GetItem']);
+    allowTable(api.role, tables.apiKeys, ['GetItem']);
+    allowTable(api.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], {
+      indexes: ['gsi1'],
+    });
+    allowTable(api.role, tables.recipients, ['BatchWriteItem', 'Query', 'UpdateItem']);
+    allowTable(api.role, tables.contacts, ['GetItem']);
+    allowTable(api.role, tables.messages, ['GetItem', 'PutItem']);
+    this.sendQueue.queue.grantSendMessages(api.role);
+    this.launchQueue.queue.grantSendMessages(api.role);
+    this.scheduling.allowManage(api.role);
 
-    this.httpApi = new PlatformHttpApi(this, 'Http', { apiFunction: this.apiFunction.fn, stage: this.stage });
+    // launcher: pages through recipients, enqueues sends, continues itself, starts scheduled campaigns.
+    for (const [k, v] of Object.entries({
+      ...this.storage.environmentFor(['campaigns', 'recipients']),
+      ...queueEnv,
+      ...settings,
+    })) {
+      this.launcher.fn.addEnvironment(k, v);
+    }
+    allowTable(this.launcher.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
+    allowTable(this.launcher.role, tables.recipients, ['Query', 'UpdateItem']);
+    this.sendQueue.queue.grantSendMessages(this.launcher.role);
+    this.launchQueue.queue.grantSendMessages(this.launcher.role);
+
+    // send worker: claims and records recipients and single messages, checks contacts, sends.
+    for (const [k, v] of Object.entries({
+      ...this.storage.environmentFor(['campaigns', 'recipients', 'contacts', 'messages']),
+      ...queueEnv,
+      ...settings,
+    })) {
+      this.sendWorker.fn.addEnvironment(k, v);
+    }
+    allowTable(this.sendWorker.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
+    allowTable(this.sendWorker.role, tables.recipients, ['GetItem', 'Query', 'UpdateItem']);
+    allowTable(this.sendWorker.role, tables.contacts, ['GetItem', 'UpdateItem']);
+    allowTable(this.sendWorker.role, tables.messages, ['GetItem', 'PutItem', 'UpdateItem']);
+    this.sendQueue.queue.grantSendMessages(this.sendWorker.role);
+
+    this.httpApi = new PlatformHttpApi(this, 'Http', { apiFunction: api.fn, stage: this.stage });
     Validations.of(this.httpApi.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
         "Routes are authorised inside the api Lambda by API key (hashed keys in DynamoDB), the same check the local runtime runs; the WhatsApp webhook is authenticated by Meta's HMAC signature.",
     });
+    new CfnOutput(this, 'ScheduleGroup', { value: this.scheduling.groupName });
   }
 }

@@ -11,7 +11,10 @@ import { createLogger, type Logger } from '../functions/logger';
 import type { Clock, WhatsAppSender } from '../functions/ports';
 import { QUEUES, type QueueKey, sendConcurrency, TABLES, type TableKey } from '../functions/resources';
 import { Pacer } from '../functions/services/pacer';
-import { apiApp, launcher, sendWorker } from '../functions/wiring';
+import { apiApp } from '../functions/wiring/api';
+import { launcher } from '../functions/wiring/launcher';
+import { sendWorker } from '../functions/wiring/send-worker';
+
 import { ensureLocalApiKey } from './local-api-key';
 import { LocalCampaignScheduler } from './local-campaign-scheduler';
 import { LocalScheduler } from './local-scheduler';

@@ -1,7 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { loadConfig } from '../config';
 import { buildDeps, type Deps } from '../deps';
-import { apiApp } from '../wiring';
+import { apiApp } from '../wiring/api';
 
 /** The api Lambda: the whole Hono app behind API Gateway's HTTP API (payload format 2.0). */
 export function makeHandler(deps: Deps) {

@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { TABLES } from '../../functions/resources';
+import { QUEUES, sendConcurrency, TABLES } from '../../functions/resources';
 import { PlatformStack } from '../../lib/platform-stack';
 
-function synth(stageName = 'dev') {
+function synth(stageName = 'dev', sendRatePerSecond?: number) {
   // Skipping bundling keeps each synth around 0.1 s; the bundles are checked by `npm run synth`.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PlatformStack(app, `Test-${stageName}`, { stageName });
+  const stack = new PlatformStack(app, `Test-${stageName}`, {
+    stageName,
+    ...(sendRatePerSecond ? { sendRatePerSecond } : {}),
+  });
   return { app, stack, template: Template.fromStack(stack) };
 }
 
@@ -69,31 +72,123 @@ describe('PlatformStack', () => {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'whatsapp-platform' }) },
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBeGreaterThanOrEqual(2);
+    expect(groups.length).toBe(4);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7);
   });
 
-  it('gives the api function only the table actions it uses, with no managed policies', () => {
-    const roles = template.findResources('AWS::IAM::Role');
-    for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const actions = [...new Set(roleActions(template, 'ApiFunctionRole'))];
-    expect(actions).toEqual(
+  it('gives each function only what it uses, with no managed policies', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    const api = new Set(roleActions(template, 'ApiFunctionRole'));
+    expect([...api].sort()).toEqual(
       [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'iam:PassRole',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:UpdateSchedule',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
       ].sort(),
     );
-    for (const forbidden of ['dynamodb:DeleteTable', 'dynamodb:Scan', 'dynamodb:*', '*']) {
-      expect(actions).not.toContain(forbidden);
+    const worker = new Set(roleActions(template, 'SendWorkerRole'));
+    for (const action of [
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:BatchWriteItem',
+      'iam:PassRole',
+      'scheduler:CreateSchedule',
+    ]) {
+      expect(worker.has(action)).toBe(false);
     }
-    // Indexes are granted by name, never as index/*.
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).not.toContain('/index/*');
-    expect(policies).toContain('/index/gsi1');
+    expect(worker.has('sqs:ReceiveMessage')).toBe(true);
+    expect(worker.has('sqs:ChangeMessageVisibility')).toBe(true);
+    for (const actions of [api, worker, new Set(roleActions(template, 'LauncherRole'))]) {
+      expect([...actions].some((a) => a.endsWith(':*') || a === '*')).toBe(false);
+    }
+  });
+
+  it('keeps the send worker away from templates, API keys and the knowledge of other functions', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const workerPolicy = Object.values(policies).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('SendWorkerRole'),
+    );
+    const text = JSON.stringify(workerPolicy);
+    const tableIds = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
+    const forbidden = tableIds.filter((id) => /templates|apiKeys/i.test(id));
+    expect(forbidden.length).toBe(2);
+    for (const id of forbidden) expect(text).not.toContain(id);
+  });
+
+  it('gives every queue an encrypted, TLS-only DLQ and a visibility timeout of six consumer timeouts', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const main = Object.values(queues).filter((q) => q.Properties.RedrivePolicy);
+    expect(main).toHaveLength(Object.keys(QUEUES).length);
+    for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    const visibilities = main.map((q) => q.Properties.VisibilityTimeout).sort((a, b) => a - b);
+    expect(visibilities).toEqual(
+      Object.values(QUEUES)
+        .map((d) => d.consumerTimeoutSeconds * 6)
+        .sort((a, b) => a - b),
+    );
+    for (const q of main) expect(q.Properties.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(Object.keys(queues).length);
+    for (const p of policies) {
+      expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length);
+  });
+
+  it('consumes queues with partial batch responses, capping send workers by the rate limit', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: QUEUES.send.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: sendConcurrency(80) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: QUEUES.launch.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const fast = synth('dev', 1000).template;
+    fast.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: sendConcurrency(1000) },
+    });
+  });
+
+  it('lets the scheduler role only send to the launch queue, and the api pass only that role', () => {
+    const schedulerActions = roleActions(template, 'SchedulingTargetRole');
+    expect([...new Set(schedulerActions)].sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Test-dev-campaigns' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      }),
+    });
+    const apiPolicy = JSON.stringify(
+      Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+        JSON.stringify(p.Properties.Roles).includes('ApiFunctionRole'),
+      ),
+    );
+    expect(apiPolicy).toMatch(
+      /"Action":"iam:PassRole","Effect":"Allow","Resource":\{"Fn::GetAtt":\["SchedulingTargetRole[0-9A-F]+","Arn"\]\}/,
+    );
+    expect(apiPolicy).toContain(':schedule/Test-dev-campaigns/*');
   });
 
   it('puts no secret in any environment variable', () => {

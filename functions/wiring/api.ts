@@ -1,0 +1,12 @@
+/** How the api Lambda is assembled from Deps; its handler file and the local runtime both call this. Nothing runs on import. */
+import type { Deps } from '../deps';
+import { createApp } from '../http/app';
+import { makeApiKeyVerifier } from '../http/auth';
+
+export function apiApp(deps: Deps, options: { devApiKey?: string } = {}) {
+  return createApp({
+    ...deps,
+    verifyApiKey: makeApiKeyVerifier(deps.apiKeys, options.devApiKey),
+    mode: deps.config.mode,
+  });
+}

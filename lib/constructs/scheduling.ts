@@ -1,0 +1,55 @@
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { type Role as IamRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/**
+ * EventBridge Scheduler for campaigns: one schedule group, and a role that may only deliver to the
+ * launch queue. Schedules themselves are created at run time by the api function (one per campaign).
+ */
+export class CampaignScheduling extends Construct {
+  readonly group: CfnScheduleGroup;
+  readonly role: Role;
+  readonly groupName: string;
+
+  constructor(scope: Construct, id: string, props: { launchQueue: Queue }) {
+    super(scope, id);
+    this.groupName = `${Stack.of(this).stackName}-campaigns`;
+    this.group = new CfnScheduleGroup(this, 'Group', { name: this.groupName });
+    this.role = new Role(this, 'TargetRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets EventBridge Scheduler deliver campaign starts to the launch queue, and nothing else',
+    });
+    props.launchQueue.grantSendMessages(this.role);
+  }
+
+  /** Lets `role` create, move and delete schedules in this group, passing only the target role. */
+  allowManage(role: IamRole): void {
+    const schedules = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${this.groupName}/*`;
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ],
+        resources: [schedules],
+      }),
+    );
+    role.addToPolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [this.role.roleArn] }));
+    const finding = schedules
+      .replace(Aws.PARTITION, '<AWS::Partition>')
+      .replace(Aws.REGION, '<AWS::Region>')
+      .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${finding}]`,
+
+      reason:
+        "Schedules are named per campaign at run time (campaign-<id>); the wildcard is limited to the platform's own schedule group.",
+    });
+  }
+}
