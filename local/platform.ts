@@ -49,8 +49,10 @@ export interface PlatformOptions {
   readonly print?: (line: string) => void;
   /** Names queues uniquely (tests share one fauxqs); defaults to the names in resources.ts. */
   readonly queueSuffix?: string;
-  /** Seconds between a scheduler tick; 1 by default. */
+  /** Milliseconds between scheduler ticks; 1,000 by default. */
   readonly schedulerTickMs?: number;
+  /** Run the send workers (true by default; the launch benchmark turns them off to time launching alone). */
+  readonly sendWorkers?: boolean;
 }
 
 export interface Platform {
@@ -124,16 +126,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const app = apiApp(deps, config.devApiKey ? { devApiKey: config.devApiKey } : {});
   const pollers = [
-    new SqsPoller({
-      sqs,
-      queueUrl: queues.send.url,
-      queueArn: queues.send.arn,
-      region: LOCAL_REGION,
-      handler: sendWorker(deps),
-      batchSize: QUEUES.send.batchSize,
-      concurrency: sendConcurrency(rate),
-      logger,
-    }),
+    ...(options.sendWorkers === false
+      ? []
+      : [
+          new SqsPoller({
+            sqs,
+            queueUrl: queues.send.url,
+            queueArn: queues.send.arn,
+            region: LOCAL_REGION,
+            handler: sendWorker(deps),
+            batchSize: QUEUES.send.batchSize,
+            concurrency: sendConcurrency(rate),
+            logger,
+          }),
+        ]),
+
     new SqsPoller({
       sqs,
       queueUrl: queues.launch.url,

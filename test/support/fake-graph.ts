@@ -42,13 +42,42 @@ export class FakeGraphServer {
   /** Messages accepted (200 with a wamid) per recipient: more than one means a duplicate send. */
   readonly accepted = new Map<string, number>();
   rateLimited = 0;
+  firstAcceptedAt: number | undefined;
+  lastAcceptedAt: number | undefined;
   private tokens: number;
+  private rate: number | undefined;
   private refilledAt = performance.now();
   private server: Server | undefined;
   private readonly hanging = new Set<import('node:http').ServerResponse>();
 
   constructor(private readonly options: FakeGraphOptions = {}) {
+    this.rate = options.ratePerSecond;
     this.tokens = options.burst ?? options.ratePerSecond ?? 0;
+  }
+
+  /** Clears the counters and sets a new throughput limit (benchmarks run several scenarios). */
+  reset(ratePerSecond?: number): void {
+    this.requests.length = 0;
+    this.accepted.clear();
+    this.rateLimited = 0;
+    this.firstAcceptedAt = undefined;
+    this.lastAcceptedAt = undefined;
+    this.rate = ratePerSecond;
+    this.tokens = ratePerSecond ?? 0;
+    this.refilledAt = performance.now();
+  }
+
+  stats() {
+    const counts = [...this.accepted.values()];
+    return {
+      requests: this.requests.length,
+      accepted: counts.reduce((a, b) => a + b, 0),
+      recipients: counts.length,
+      duplicates: counts.filter((n) => n > 1).reduce((a, n) => a + n - 1, 0),
+      rateLimited: this.rateLimited,
+      firstAcceptedAt: this.firstAcceptedAt,
+      lastAcceptedAt: this.lastAcceptedAt,
+    };
   }
 
   /** Requests that reached the fake, per recipient. */
@@ -57,7 +86,7 @@ export class FakeGraphServer {
   }
 
   private takeToken(): boolean {
-    const rate = this.options.ratePerSecond;
+    const rate = this.rate;
     if (!rate) return true;
     const now = performance.now();
     const burst = this.options.burst ?? rate;
@@ -96,6 +125,9 @@ export class FakeGraphServer {
       if (answer !== 'hang' && answer.status === 200) {
         const to = String(body.to ?? '');
         this.accepted.set(to, (this.accepted.get(to) ?? 0) + 1);
+        const now = Date.now();
+        this.firstAcceptedAt ??= now;
+        this.lastAcceptedAt = now;
       }
       if (answer === 'hang') {
         this.hanging.add(res);

@@ -1,0 +1,33 @@
+/**
+ * `npm run bench -- <name> [--quick]`: runs a benchmark, writes bench/results/<name>.json and prints a summary.
+ * Benchmarks talk only to servers they start on 127.0.0.1, and stop by themselves.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSendBenchmark } from './send';
+
+const BENCHMARKS: Record<string, (o: { quick?: boolean }) => Promise<Record<string, unknown>>> = {
+  send: runSendBenchmark,
+};
+
+async function main() {
+  const [name, ...flags] = process.argv.slice(2);
+  const run = name ? BENCHMARKS[name] : undefined;
+  if (!run) {
+    console.error(`Usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--quick]`);
+    process.exit(2);
+  }
+  const result = await run({ quick: flags.includes('--quick') });
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`\nWritten to ${file}`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
