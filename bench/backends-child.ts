@@ -19,7 +19,8 @@ async function main() {
       res.end('{}');
     } else if (url.pathname === '/graph/stats') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(graph.stats()));
+      const cpu = process.cpuUsage();
+      res.end(JSON.stringify({ ...graph.stats(), backendCpuMs: (cpu.user + cpu.system) / 1000 }));
     } else {
       res.statusCode = 404;
       res.end();

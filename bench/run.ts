@@ -22,8 +22,11 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  const { summary, ...rest } = result;
+  console.log(JSON.stringify(rest, null, 2));
+  if (typeof summary === 'string') console.log(`\n${summary}`);
   console.log(`\nWritten to ${file}`);
+
   process.exit(0);
 }
 

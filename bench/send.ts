@@ -47,11 +47,17 @@ interface ScenarioResult {
   duplicates: number;
   sent: number;
   failed: number;
+  /** CPU of the platform process (API, launcher, send workers, SDK clients) per message. */
   cpuMsPerMessage: number;
+  /** CPU of the emulators and the fake Graph API per message (what AWS and Meta would carry). */
+  backendCpuMsPerMessage: number;
 }
 
 async function sendScenario(b: Backends, recipients: number, rate: number): Promise<ScenarioResult> {
   await fetch(`${b.control}/graph/reset?rate=${rate}`);
+  const backendCpuBefore = (
+    (await (await fetch(`${b.control}/graph/stats`)).json()) as { backendCpuMs: number }
+  ).backendCpuMs;
   const config = loadConfig({
     ...isolatedTableEnv(),
     PORT: '0',
@@ -70,7 +76,10 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
   const api = (path: string, body?: unknown) =>
     fetch(`${platform.url}${path}`, {
       method: body === undefined ? 'POST' : 'POST',
-      headers: { authorization: `Bearer ${platform.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${platform.apiKey}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   try {
@@ -85,7 +94,10 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
       await api('/api/campaigns', {
         name: `bench-${recipients}`,
         templateId: template.id,
-        recipients: Array.from({ length: recipients }, (_, i) => ({ phone: phone(i), variables: { customerName: `C${i}` } })),
+        recipients: Array.from({ length: recipients }, (_, i) => ({
+          phone: phone(i),
+          variables: { customerName: `C${i}` },
+        })),
       }),
     );
     const cpu = process.cpuUsage();
@@ -96,7 +108,9 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
     while (state !== 'completed') {
       await sleep(500);
       const c = await json<{ state: string; counts: typeof counts }>(
-        await fetch(`${platform.url}/api/campaigns/${campaign.id}`, { headers: { authorization: `Bearer ${platform.apiKey}` } }),
+        await fetch(`${platform.url}/api/campaigns/${campaign.id}`, {
+          headers: { authorization: `Bearer ${platform.apiKey}` },
+        }),
       );
       state = c.state;
       counts = c.counts;
@@ -109,6 +123,7 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
       rateLimited: number;
       firstAcceptedAt: number;
       lastAcceptedAt: number;
+      backendCpuMs: number;
     };
     const seconds = (stats.lastAcceptedAt - stats.firstAcceptedAt) / 1000;
     const achieved = seconds > 0 ? (stats.accepted - 1) / seconds : stats.accepted;
@@ -123,6 +138,7 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
       sent: counts.sent,
       failed: counts.failed,
       cpuMsPerMessage: round((used.user + used.system) / 1000 / recipients, 3),
+      backendCpuMsPerMessage: round((stats.backendCpuMs - backendCpuBefore) / recipients, 3),
     };
   } finally {
     await platform.stop();
@@ -188,7 +204,22 @@ export async function runSendBenchmark(options: { quick?: boolean } = {}) {
       ? [await sendScenario(b, 400, 80)]
       : [await sendScenario(b, 2_000, 80), await sendScenario(b, 20_000, 1_000)];
     const launch = await launchScenario(b, options.quick ? 10_000 : 100_000);
-    return { benchmark: 'send', at: new Date().toISOString(), node: process.version, scenarios, launch };
+    const summary = [
+      'scenario            achieved/limit      130429  duplicates  platform CPU/msg  backend CPU/msg',
+      ...scenarios.map(
+        (r) =>
+          `${`${r.recipients} @ ${r.limitPerSecond}/s`.padEnd(20)}${`${r.achievedPerSecond}/s (${Math.round(r.achievedShareOfLimit * 100)}%)`.padEnd(20)}${String(r.rateLimited130429).padEnd(8)}${String(r.duplicates).padEnd(12)}${`${r.cpuMsPerMessage} ms`.padEnd(18)}${r.backendCpuMsPerMessage} ms`,
+      ),
+      `launch ${launch.recipients} recipients: created in ${launch.createSeconds} s, enqueued in ${launch.launchSeconds} s (${launch.enqueuedPerSecond}/s)`,
+    ].join('\n');
+    return {
+      benchmark: 'send',
+      at: new Date().toISOString(),
+      node: process.version,
+      scenarios,
+      launch,
+      summary,
+    };
   } finally {
     b.child.kill('SIGTERM');
   }

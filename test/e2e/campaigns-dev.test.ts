@@ -154,6 +154,30 @@ describe('campaigns in DEV mode through the local runtime', () => {
     expect(p.printed).toContain('[DEV] WhatsApp send to +4915110000020: Version one for Ida');
   });
 
+  it('starts a scheduled campaign at its sendAt, and cancel removes the schedule', async () => {
+    const sendAt = new Date(Date.now() + 1500).toISOString();
+    const scheduled = await createCampaign(p, {
+      name: 'scheduled',
+      templateId: welcomeId,
+      sendAt,
+      recipients: [{ phone: '+4915110000070', variables: { customerName: 'Sam' } }],
+    });
+    expect(scheduled).toMatchObject({ state: 'scheduled', sendAt });
+    expect(p.scheduler.list().map((s) => s.name)).toContain(`campaign-${scheduled.id}`);
+    const done = await waitForState(p, scheduled.id, 'completed', 15_000);
+    expect(done.counts.sent).toBe(1);
+    expect(p.scheduler.list().map((s) => s.name)).not.toContain(`campaign-${scheduled.id}`);
+
+    const later = await createCampaign(p, {
+      name: 'later',
+      templateId: welcomeId,
+      sendAt: new Date(Date.now() + 3_600_000).toISOString(),
+      recipients: [{ phone: '+4915110000071', variables: { customerName: 'Tom' } }],
+    });
+    await action(p, later.id, 'cancel');
+    expect(p.scheduler.list().map((s) => s.name)).not.toContain(`campaign-${later.id}`);
+  });
+
   it('enforces the state machine with 409 and the current state', async () => {
     const campaign = await createCampaign(p, {
       name: 'states',
