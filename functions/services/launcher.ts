@@ -76,7 +76,7 @@ export async function runLaunchCommand(
     pages += 1;
     if (pages % 10 === 0) {
       const now = await d.campaigns.get(id);
-      if (!now || now.state !== 'running' || now.gen !== command.gen) return 'stale';
+      if (now?.state !== 'running' || now.gen !== command.gen) return 'stale';
     }
     if (remainingMs() < 30_000) {
       await d.launchQueue.send(command);

@@ -274,7 +274,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
 
   async function sendSingle(messageId: string, receiveCount: number): Promise<Outcome> {
     const message = await d.messages.get(messageId);
-    if (!message || message.status !== 'queued') return DONE;
+    if (message?.status !== 'queued') return DONE;
     const now = d.clock.now();
     const token = randomUUID();
     if (!(await d.messages.claim(messageId, token, now.getTime(), lease))) {
@@ -375,7 +375,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
 
   /** Checks whether every recipient has settled; completes the campaign, or looks again shortly. */
   async function probe(job: CompletionProbe, campaign: Campaign | undefined): Promise<Outcome> {
-    if (!campaign || campaign.state !== 'running' || campaign.gen !== job.g) return DONE;
+    if (campaign?.state !== 'running' || campaign.gen !== job.g) return DONE;
     const counts = await d.campaigns.counts(campaign.id);
     let queued = counts.queued;
     const stalled = queued === job.q ? job.s + 1 : 0;

@@ -11,7 +11,7 @@ import {
   waitForState,
 } from '../support/campaign-api';
 import { type FakeAnswer, FakeGraphServer, type GraphRequest } from '../support/fake-graph';
-import { bootPlatform, type TestPlatform } from '../support/platform';
+import { bootPlatform } from '../support/platform';
 import { phoneNumber, waitFor } from '../support/wait';
 
 const metaError = (code: number, message: string, details: string, status = 400): FakeAnswer => ({

@@ -14,7 +14,6 @@ import {
   CampaignSchema,
   errorResponse,
   IdParam,
-  jsonBody,
   jsonResponse,
   ListQuery,
   RecipientSchema,
