@@ -62,6 +62,7 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
     ...isolatedTableEnv(),
     PORT: '0',
     WHATSAPP_ACCESS_TOKEN: 'bench-token',
+    WHATSAPP_APP_SECRET: 'bench-app-secret',
     WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
     WHATSAPP_API_BASE_URL: b.graph,
     SEND_RATE_PER_SECOND: String(rate),

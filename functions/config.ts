@@ -34,6 +34,13 @@ export interface Config {
     /** How long a worker's claim on a recipient holds before another worker may take over. */
     readonly claimLeaseMs: number;
   };
+  readonly dev: {
+    /** In DEV mode, play WhatsApp's part: post sent/delivered/read webhooks after each send. */
+    readonly simulateStatuses: boolean;
+    readonly statusDelayMs: number;
+  };
+  /** Words that opt a contact out, in addition to STOP, UNSUBSCRIBE, STOP PROMOTIONS. */
+  readonly optOutKeywords: readonly string[];
   /** EventBridge Scheduler settings, set by the CDK stack; unset locally. */
   readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
 }
@@ -106,6 +113,16 @@ const EnvSchema = z.object({
       .max(300, 'must be a whole number of seconds from 1 to 300'),
     '60',
   ),
+  DEV_SIMULATE_STATUSES: withDefault(z.enum(['true', 'false'], { error: 'must be true or false' }), 'true'),
+  DEV_STATUS_DELAY_MS: withDefault(
+    z.coerce
+      .number({ error: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(0, 'must be at least 0')
+      .max(60_000, 'must be at most 60000'),
+    '1000',
+  ),
+  OPT_OUT_KEYWORDS: withDefault(z.string(), ''),
   LOG_LEVEL: withDefault(
     z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'must be one of DEBUG, INFO, WARN, ERROR' }),
     'INFO',
@@ -139,6 +156,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       `${missing} must be set when ${present} is set (set both for LIVE mode, neither for DEV mode)`,
     );
   }
+  if (hasToken && hasNumber && e.WHATSAPP_APP_SECRET === undefined) {
+    throw new ConfigError(
+      'WHATSAPP_APP_SECRET must be set in LIVE mode: it verifies that webhooks come from Meta (App Dashboard > App settings > Basic)',
+    );
+  }
   const tables = Object.fromEntries(
     Object.entries(TABLES).map(([key, def]) => [key, env[def.envVar] || def.localName]),
   ) as Record<TableKey, string>;
@@ -166,6 +188,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.LOG_LEVEL,
     tables,
     queues,
+    dev: { simulateStatuses: e.DEV_SIMULATE_STATUSES === 'true', statusDelayMs: e.DEV_STATUS_DELAY_MS },
+    optOutKeywords: e.OPT_OUT_KEYWORDS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
     send: {
       ratePerSecond: e.SEND_RATE_PER_SECOND,
       maxAttempts: e.SEND_MAX_ATTEMPTS,

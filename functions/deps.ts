@@ -5,11 +5,13 @@ import { DynamoApiKeyStore } from './adapters/dynamodb/api-key-store';
 import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store';
 import { makeDocumentClient } from './adapters/dynamodb/client';
 import { DynamoContactStore } from './adapters/dynamodb/contact-store';
+import { DynamoConversationStore } from './adapters/dynamodb/conversation-store';
 import { DynamoMessageStore } from './adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from './adapters/dynamodb/recipient-store';
+import { DynamoStatusTarget } from './adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from './adapters/dynamodb/template-store';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
-import { SqsLaunchQueue, SqsRedelivery, SqsSendQueue } from './adapters/sqs/queues';
+import { SqsInboundQueue, SqsLaunchQueue, SqsRedelivery, SqsSendQueue } from './adapters/sqs/queues';
 import { ConsoleWhatsAppSender } from './adapters/whatsapp/console-sender';
 import { GraphWhatsAppSender } from './adapters/whatsapp/graph-sender';
 import type { Config } from './config';
@@ -20,11 +22,15 @@ import type {
   CampaignStore,
   Clock,
   ContactStore,
+  ContactUpdates,
+  ConversationStore,
+  InboundQueue,
   LaunchQueue,
   MessageStore,
   RecipientStore,
   RedeliveryControl,
   SendQueue,
+  StatusTarget,
   TemplateStore,
   WhatsAppSender,
 } from './ports';
@@ -51,11 +57,15 @@ export interface Deps {
   readonly apiKeys: ApiKeyStore;
   readonly campaigns: CampaignStore;
   readonly recipients: RecipientStore;
-  readonly contacts: ContactStore;
+  readonly contacts: ContactStore & ContactUpdates;
   readonly messages: MessageStore;
+  readonly conversations: ConversationStore;
+  readonly statuses: StatusTarget;
   readonly sendQueue: SendQueue;
   readonly launchQueue: LaunchQueue;
+  readonly inboundQueue: InboundQueue;
   readonly sendRedelivery: RedeliveryControl;
+  readonly eventsRedelivery: RedeliveryControl;
   readonly scheduler: CampaignScheduler;
   readonly whatsapp: WhatsAppSender;
   readonly pacer: Pacer;
@@ -117,9 +127,17 @@ export function buildDeps(config: Config, options: DepsOptions = {}): Deps {
     recipients,
     contacts: new DynamoContactStore(db, t.contacts),
     messages: new DynamoMessageStore(db, t.messages),
+    conversations: new DynamoConversationStore(db, t.conversations),
+    statuses: new DynamoStatusTarget(db, t.recipients, t.messages),
     sendQueue,
     launchQueue,
+    inboundQueue: config.queues.inbound
+      ? new SqsInboundQueue(sqs, config.queues.inbound)
+      : unconfigured('inbound queue'),
     sendRedelivery: sendQueueUrl ? new SqsRedelivery(sqs, sendQueueUrl) : unconfigured('send queue'),
+    eventsRedelivery: config.queues.events
+      ? new SqsRedelivery(sqs, config.queues.events)
+      : unconfigured('events queue'),
     scheduler,
     whatsapp: options.whatsapp ?? buildWhatsAppSender(config, options.print),
     pacer: options.pacer ?? Pacer.forRate(rate, sendConcurrency(rate)),

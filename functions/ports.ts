@@ -188,7 +188,13 @@ export interface ContactStore {
    * Reserves the right to message `phone` now: refused if the contact opted out (of marketing, for
    * marketing sends) or was messaged less than `gapMs` ago (WhatsApp's pair rate limit).
    */
-  reserveSendSlot(phone: string, nowMs: number, gapMs: number, marketing: boolean): Promise<SlotResult>;
+  reserveSendSlot(
+    phone: string,
+    nowMs: number,
+    gapMs: number,
+    optOutScope: 'any' | 'marketing' | 'none',
+  ): Promise<SlotResult>;
+
   /** Gives a slot back when nothing was sent, so the next attempt need not wait. */
   releaseSendSlot(phone: string, reservedAtMs: number): Promise<void>;
 }
@@ -203,6 +209,10 @@ export interface SingleMessage {
   readonly attempts: number;
   readonly wamid?: string;
   readonly lastError?: SendError;
+  /** Who asked for it: the API, an agent, the assistant, or the platform (opt-out confirmations). */
+  readonly source?: 'api' | 'agent' | 'ai' | 'system';
+  /** Only for the confirmation of an opt-out, which must reach the contact who just opted out. */
+  readonly ignoreOptOut?: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -262,4 +272,83 @@ export class StateConflictError extends ConflictError {
 export interface CampaignScheduler {
   scheduleStart(campaignId: string, at: Date): Promise<void>;
   cancelStart(campaignId: string): Promise<void>;
+}
+
+// ---- Webhooks, conversations, opt-outs -------------------------------------------------------------
+
+/** A delivery status from a webhook, applied monotonically: sent < delivered < read; failed ends the attempt. */
+export interface StatusUpdate {
+  readonly status: 'sent' | 'delivered' | 'read' | 'failed';
+  readonly at: string;
+  readonly wamid: string;
+  readonly error?: SendError;
+}
+
+/** What applying a status changed: the status before and after, when it moved (for the counters). */
+export type StatusChange =
+  | { readonly changed: true; readonly from: RecipientStatus; readonly to: RecipientStatus }
+  | { readonly changed: false };
+
+export interface StatusTarget {
+  /** Applies a status to a campaign recipient; `undefined` when the recipient does not exist. */
+  applyToRecipient(key: RecipientKey, update: StatusUpdate): Promise<StatusChange | undefined>;
+  applyToMessage(messageId: string, update: StatusUpdate): Promise<StatusChange | undefined>;
+}
+
+export interface ConversationMessage {
+  readonly contact: string;
+  readonly wamid: string;
+  readonly direction: 'in' | 'out';
+  readonly at: string;
+  readonly type: string;
+  readonly text?: string;
+  readonly summary: string;
+  /** Who sent an outbound message: a campaign, the API, an agent, the assistant, or the platform itself. */
+  readonly source?: 'customer' | 'campaign' | 'api' | 'agent' | 'ai' | 'system';
+  readonly campaignId?: string;
+}
+
+export interface Conversation {
+  readonly contact: string;
+  readonly profileName?: string;
+  readonly userId?: string;
+  readonly lastMessageAt: string;
+  readonly lastMessagePreview: string;
+  readonly lastDirection: 'in' | 'out';
+  readonly aiEnabled: boolean;
+  readonly needsHuman: boolean;
+}
+
+export interface ConversationStore {
+  /** Stores a message once (by contact, time and wamid) and refreshes the conversation; false if already stored. */
+  append(message: ConversationMessage, profile?: { name?: string; userId?: string }): Promise<boolean>;
+  get(contact: string): Promise<Conversation | undefined>;
+  list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>>;
+  messages(contact: string, options: { limit: number; cursor?: string }): Promise<Page<ConversationMessage>>;
+  update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation>;
+}
+
+export interface OptOutChange {
+  readonly optedOut?: boolean;
+  readonly marketingOptOut?: boolean;
+}
+
+export interface ContactRecord extends Contact {
+  readonly profileName?: string;
+  readonly userId?: string;
+  readonly optedOutAt?: string;
+  readonly optOutSource?: string;
+  readonly history?: readonly { at: string; change: string; source: string }[];
+}
+
+export interface ContactUpdates {
+  /** Opens or refreshes the 24-hour window (never moves it back) and keeps the profile name. */
+  recordInbound(contact: string, at: string, profile: { name?: string; userId?: string }): Promise<void>;
+  /** Sets opt-out flags; returns the values before, so a confirmation is sent only on a real change. */
+  setOptOut(contact: string, change: OptOutChange, at: string, source: string): Promise<OptOutChange>;
+  getRecord(contact: string): Promise<ContactRecord | undefined>;
+}
+
+export interface InboundQueue {
+  send(item: { contact: string; wamid: string; type: string; text?: string; at: string }): Promise<void>;
 }

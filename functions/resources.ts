@@ -82,9 +82,18 @@ export const TABLES = {
   contacts: {
     localName: 'wa-contacts',
     envVar: 'CONTACTS_TABLE',
-    // pk = E.164 phone: opt-outs, the 24-hour window and the pair-rate slot.
+    // pk = E.164 phone (or a business-scoped user id): opt-outs, the 24-hour window and the pair-rate slot.
     partitionKey: pk,
     indexes: [],
+  },
+  conversations: {
+    localName: 'wa-conversations',
+    envVar: 'CONVERSATIONS_TABLE',
+    // CONV#<contact> / META is the conversation; CONV#<contact> / MSG#<time>#<wamid> its messages, in order.
+    partitionKey: pk,
+    sortKey: sk,
+    // gsi1 lists conversations by latest activity (gsi1pk = "CONVERSATIONS", gsi1sk = <time>#<contact>).
+    indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
 } as const satisfies Record<string, TableDefinition>;
 
@@ -98,6 +107,25 @@ export const QUEUES = {
     // The worker marks a recipient failed after MAX_SEND_ATTEMPTS; redrive only catches what it could not.
     maxReceiveCount: 10,
     batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionSeconds: 1_209_600,
+  },
+  events: {
+    localName: 'wa-events',
+    envVar: 'EVENTS_QUEUE_URL',
+    consumerTimeoutSeconds: 30,
+    // A status can arrive before its send is recorded; it is retried (with a delay) until it can be applied.
+    maxReceiveCount: 8,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    dlqRetentionSeconds: 1_209_600,
+  },
+  inbound: {
+    localName: 'wa-inbound',
+    envVar: 'INBOUND_QUEUE_URL',
+    consumerTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    batchSize: 5,
     maxBatchingWindowSeconds: 0,
     dlqRetentionSeconds: 1_209_600,
   },

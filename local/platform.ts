@@ -5,15 +5,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
 import type { Config } from '../functions/config';
-import { buildDeps, type Deps } from '../functions/deps';
+import { buildDeps, buildWhatsAppSender, type Deps } from '../functions/deps';
 import type { LaunchCommand } from '../functions/domain/campaign';
+import { WEBHOOK_PATH } from '../functions/http/webhook-app';
 import { createLogger, type Logger } from '../functions/logger';
 import type { Clock, WhatsAppSender } from '../functions/ports';
 import { QUEUES, type QueueKey, sendConcurrency, TABLES, type TableKey } from '../functions/resources';
 import { Pacer } from '../functions/services/pacer';
 import { apiApp } from '../functions/wiring/api';
+import { eventsProcessor, inboundPlaceholder } from '../functions/wiring/events';
 import { launcher } from '../functions/wiring/launcher';
 import { sendWorker } from '../functions/wiring/send-worker';
+import { webhookApp } from '../functions/wiring/webhook';
+import { SimulatingWhatsAppSender } from './dev-status-simulator';
 
 import { ensureLocalApiKey } from './local-api-key';
 import { LocalCampaignScheduler } from './local-campaign-scheduler';
@@ -29,9 +33,14 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  * What API Gateway does at the edge that the app does not: a request refused before its body was read
  * (413) must not leave a half-read body on a kept-alive socket, so the connection is closed.
  */
-function gatewayFetch(fetchApp: (request: Request) => Response | Promise<Response>) {
+function gatewayFetch(
+  apiFetch: (request: Request) => Response | Promise<Response>,
+  webhookFetch: (request: Request) => Response | Promise<Response>,
+) {
   return async (request: Request, env?: HttpBindings | Http2Bindings): Promise<Response> => {
-    const response = await fetchApp(request);
+    // The routes API Gateway has: the webhook goes to its own function, the rest of /api/* to the api.
+    const path = new URL(request.url).pathname;
+    const response = await (path === WEBHOOK_PATH ? webhookFetch(request) : apiFetch(request));
     if (response.status === 413) env?.outgoing?.setHeader('connection', 'close');
     return response;
   };
@@ -104,6 +113,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
 
   const rate = config.send.ratePerSecond;
+  const simulator =
+    !options.whatsapp && config.mode === 'DEV' && config.dev.simulateStatuses
+      ? new SimulatingWhatsAppSender(buildWhatsAppSender(config, options.print), {
+          delayMs: config.dev.statusDelayMs,
+          ...(config.whatsapp.appSecret ? { appSecret: config.whatsapp.appSecret } : {}),
+          logger,
+        })
+      : undefined;
+  const whatsapp = options.whatsapp ?? simulator;
   const deps = buildDeps(config, {
     aws: { ...aws, dynamodbEndpoint: endpoints.dynamodbEndpoint, sqsEndpoint: endpoints.sqsEndpoint },
     logger,
@@ -111,7 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Every worker runs in this one process, so they share one pacer at the full rate.
     pacer: Pacer.forRate(rate, 1),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.whatsapp ? { whatsapp: options.whatsapp } : {}),
+    ...(whatsapp ? { whatsapp } : {}),
     ...(options.print ? { print: options.print } : {}),
   });
   // A schedule delivers its command to the launch queue, as EventBridge Scheduler's SQS target does.
@@ -125,6 +143,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
 
   const app = apiApp(deps, config.devApiKey ? { devApiKey: config.devApiKey } : {});
+  const webhook = webhookApp(deps);
   const pollers = [
     ...(options.sendWorkers === false
       ? []
@@ -143,6 +162,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     new SqsPoller({
       sqs,
+      queueUrl: queues.events.url,
+      queueArn: queues.events.arn,
+      region: LOCAL_REGION,
+      handler: eventsProcessor(deps),
+      batchSize: QUEUES.events.batchSize,
+      concurrency: 2,
+      logger,
+    }),
+    new SqsPoller({
+      sqs,
+      queueUrl: queues.inbound.url,
+      queueArn: queues.inbound.arn,
+      region: LOCAL_REGION,
+      handler: inboundPlaceholder(deps),
+      batchSize: QUEUES.inbound.batchSize,
+      concurrency: 1,
+      logger,
+    }),
+    new SqsPoller({
+      sqs,
       queueUrl: queues.launch.url,
       queueArn: queues.launch.arn,
       region: LOCAL_REGION,
@@ -155,12 +194,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
-    const s = serve({ fetch: gatewayFetch(app.fetch), port: config.port, hostname: host }, () =>
-      resolveServer(s as Server),
+    const s = serve(
+      { fetch: gatewayFetch(app.fetch, webhook.fetch), port: config.port, hostname: host },
+      () => resolveServer(s as Server),
     );
     (s as Server).once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  if (simulator) simulator.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
 
   for (const poller of pollers) poller.start();
   scheduler.start();
@@ -176,6 +217,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     scheduler,
     stop() {
       stopping ??= (async () => {
+        simulator?.stop();
         await new Promise<void>((done) => server.close(() => done()));
         await scheduler.stop();
         await Promise.all(pollers.map((p) => p.stop()));

@@ -10,7 +10,7 @@ import {
   type SendError,
   type SendJob,
 } from '../domain/campaign';
-import type { OutboundContent } from '../domain/outbound-message';
+import { describeContent, type OutboundContent } from '../domain/outbound-message';
 import { RECIPIENT_STATUSES } from '../domain/recipient-status';
 
 import { maskPhone } from '../domain/redact';
@@ -21,6 +21,7 @@ import {
   type CampaignStore,
   type Clock,
   type ContactStore,
+  type ConversationStore,
   type MessageStore,
   type RecipientKey,
   type RecipientStore,
@@ -36,6 +37,7 @@ export interface SendWorkerDeps {
   readonly recipients: RecipientStore;
   readonly contacts: ContactStore;
   readonly messages: MessageStore;
+  readonly conversations: ConversationStore;
   readonly whatsapp: WhatsAppSender;
   readonly sendQueue: SendQueue;
   readonly redelivery: RedeliveryControl;
@@ -184,7 +186,12 @@ export function makeSendWorker(d: SendWorkerDeps) {
     }
     const recipient = claim.recipient;
     const marketing = campaign.template.category === 'marketing';
-    const slot = await d.contacts.reserveSendSlot(job.p, now.getTime(), PAIR_GAP_MS, marketing);
+    const slot = await d.contacts.reserveSendSlot(
+      job.p,
+      now.getTime(),
+      PAIR_GAP_MS,
+      marketing ? 'marketing' : 'any',
+    );
     if (!slot.ok) {
       if (slot.reason === 'opted_out') {
         if (await d.recipients.markSkipped(key, 'opted_out', now.toISOString(), token)) {
@@ -240,6 +247,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
             { kind: 'campaign', campaignId: campaign.id, bucket: job.b, phone: job.p },
             epochSeconds(now) + WAMID_REF_TTL_SECONDS,
           ),
+          recordOutbound(job.p, result.wamid, at, decision.content, 'campaign', campaign.id),
         ]);
       }
       return DONE;
@@ -282,7 +290,8 @@ export function makeSendWorker(d: SendWorkerDeps) {
       return current?.status === 'queued' ? { retryAfterSeconds: Math.ceil(lease / 1000) } : DONE;
     }
     const marketing = message.template?.category === 'marketing';
-    const slot = await d.contacts.reserveSendSlot(message.to, now.getTime(), PAIR_GAP_MS, marketing);
+    const scope = message.ignoreOptOut ? 'none' : marketing ? 'marketing' : 'any';
+    const slot = await d.contacts.reserveSendSlot(message.to, now.getTime(), PAIR_GAP_MS, scope);
     if (!slot.ok) {
       if (slot.reason === 'opted_out') {
         await d.messages.release(messageId, token, { countAttempt: false });
@@ -331,11 +340,14 @@ export function makeSendWorker(d: SendWorkerDeps) {
     const at = d.clock.now().toISOString();
     if (result.ok) {
       if (await d.messages.markSent(messageId, token, result.wamid, at)) {
-        await d.messages.putWamidRef(
-          result.wamid,
-          { kind: 'message', messageId },
-          epochSeconds(now) + WAMID_REF_TTL_SECONDS,
-        );
+        await Promise.all([
+          d.messages.putWamidRef(
+            result.wamid,
+            { kind: 'message', messageId },
+            epochSeconds(now) + WAMID_REF_TTL_SECONDS,
+          ),
+          recordOutbound(message.to, result.wamid, at, content, message.source ?? 'api'),
+        ]);
       }
       return DONE;
     }
@@ -348,6 +360,28 @@ export function makeSendWorker(d: SendWorkerDeps) {
     }
     await d.messages.markFailed(messageId, token, error, { countAttempt: true }, at);
     return DONE;
+  }
+
+  /** Every outbound message joins the customer's conversation, once (keyed by its wamid). */
+  async function recordOutbound(
+    contact: string,
+    wamid: string,
+    at: string,
+    content: OutboundContent,
+    source: 'campaign' | 'api' | 'agent' | 'ai' | 'system',
+    campaignId?: string,
+  ): Promise<void> {
+    await d.conversations.append({
+      contact,
+      wamid,
+      direction: 'out',
+      at,
+      type: content.kind,
+      ...(content.kind === 'text' ? { text: content.body } : {}),
+      summary: describeContent(content),
+      source,
+      ...(campaignId ? { campaignId } : {}),
+    });
   }
 
   async function deliver(to: string, content: OutboundContent, callbackData: string) {

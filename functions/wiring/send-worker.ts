@@ -10,6 +10,7 @@ export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchRes
     recipients: deps.recipients,
     contacts: deps.contacts,
     messages: deps.messages,
+    conversations: deps.conversations,
     whatsapp: deps.whatsapp,
     sendQueue: deps.sendQueue,
     redelivery: deps.sendRedelivery,

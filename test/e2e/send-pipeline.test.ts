@@ -30,6 +30,7 @@ const metaError = (code: number, message: string, details: string, status = 400)
 function liveEnv(graph: FakeGraphServer, extra: Record<string, string> = {}): Record<string, string> {
   return {
     WHATSAPP_ACCESS_TOKEN: 'test-token',
+    WHATSAPP_APP_SECRET: 'test-app-secret',
     WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
     WHATSAPP_API_BASE_URL: graph.baseUrl,
     WHATSAPP_REQUEST_TIMEOUT_MS: '2000',

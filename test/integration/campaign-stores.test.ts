@@ -177,15 +177,15 @@ describe('campaign stores against dynalite', () => {
 
   it('reserves the pair-rate slot and honours opt-outs in one write', async () => {
     const phone = `+49151${Date.now() % 100000000}`.slice(0, 14);
-    const first = await contacts.reserveSendSlot(phone, 10_000, 6_000, false);
+    const first = await contacts.reserveSendSlot(phone, 10_000, 6_000, 'any');
     expect(first).toMatchObject({ ok: true, contact: { phone } });
-    expect(await contacts.reserveSendSlot(phone, 12_000, 6_000, false)).toEqual({
+    expect(await contacts.reserveSendSlot(phone, 12_000, 6_000, 'any')).toEqual({
       ok: false,
       reason: 'too_soon',
       waitMs: 4_000,
     });
     await contacts.releaseSendSlot(phone, 10_000);
-    expect(await contacts.reserveSendSlot(phone, 12_000, 6_000, false)).toMatchObject({ ok: true });
+    expect(await contacts.reserveSendSlot(phone, 12_000, 6_000, 'any')).toMatchObject({ ok: true });
     await db.send(
       new UpdateCommand({
         TableName: contactsTable,
@@ -194,11 +194,11 @@ describe('campaign stores against dynalite', () => {
         ExpressionAttributeValues: { ':t': true },
       }),
     );
-    expect(await contacts.reserveSendSlot(phone, 99_000, 6_000, true)).toEqual({
+    expect(await contacts.reserveSendSlot(phone, 99_000, 6_000, 'marketing')).toEqual({
       ok: false,
       reason: 'opted_out',
     });
-    expect(await contacts.reserveSendSlot(phone, 99_000, 6_000, false)).toMatchObject({ ok: true });
+    expect(await contacts.reserveSendSlot(phone, 99_000, 6_000, 'any')).toMatchObject({ ok: true });
   });
 
   it('stores single messages and wamid lookups', async () => {

@@ -12,8 +12,18 @@ describe('loadConfig', () => {
   });
 
   it('is LIVE when both the token and the phone number id are set', () => {
-    const c = loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAG123', WHATSAPP_PHONE_NUMBER_ID: '106540352242922' });
+    const c = loadConfig({
+      WHATSAPP_ACCESS_TOKEN: 'EAAG123',
+      WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+      WHATSAPP_APP_SECRET: 'app-secret',
+    });
     expect(c.mode).toBe('LIVE');
+  });
+
+  it('requires the app secret in LIVE mode, to verify webhooks', () => {
+    expect(() =>
+      loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAG123', WHATSAPP_PHONE_NUMBER_ID: '106540352242922' }),
+    ).toThrow(/^WHATSAPP_APP_SECRET must be set in LIVE mode/);
   });
 
   it.each([

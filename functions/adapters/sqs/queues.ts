@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { LaunchCommand, SendJob } from '../../domain/campaign';
-import type { LaunchQueue, RedeliveryControl, SendQueue } from '../../ports';
+import type { InboundQueue, LaunchQueue, RedeliveryControl, SendQueue } from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
 /** Sends bodies with SendMessageBatch, 10 per call and several calls at once; retries entries SQS refused. */
@@ -76,4 +76,45 @@ export class SqsRedelivery implements RedeliveryControl {
       }),
     );
   }
+}
+
+export class SqsInboundQueue implements InboundQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(item: {
+    contact: string;
+    wamid: string;
+    type: string;
+    text?: string;
+    at: string;
+  }): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(item) }),
+    );
+  }
+}
+
+/** SQS's limit for one SendMessageBatch call (all entries together). */
+const MAX_BATCH_BYTES = 240 * 1024;
+
+/** Sends bodies of varying size, packing each SendMessageBatch call under SQS's total size limit. */
+export async function sendPacked(sqs: SQSClient, queueUrl: string, bodies: readonly string[]): Promise<void> {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const body of bodies) {
+    const bytes = Buffer.byteLength(body);
+    if (current.length === 10 || (current.length > 0 && size + bytes > MAX_BATCH_BYTES)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(body);
+    size += bytes;
+  }
+  if (current.length > 0) groups.push(current);
+  await Promise.all(groups.map((group) => sendBatched(sqs, queueUrl, group, { parallel: 1 })));
 }

@@ -1,0 +1,177 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type Conversation,
+  type ConversationMessage,
+  type ConversationStore,
+  NotFoundError,
+  type Page,
+} from '../../ports';
+import { decodeCursor, encodeCursor, isConditionFailure } from './client';
+
+const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
+
+/**
+ * Every message in and out, per customer, in time order: CONV#<contact> / MSG#<time>#<wamid>. The sort
+ * key is the same on every redelivery of a webhook, so a conditional put stores each message once.
+ */
+export class DynamoConversationStore implements ConversationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async append(
+    message: ConversationMessage,
+    profile: { name?: string; userId?: string } = {},
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...message, pk: `CONV#${message.contact}`, sk: `MSG#${message.at}#${message.wamid}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    const values: Record<string, unknown> = {
+      ':at': message.at,
+      ':preview': message.summary.slice(0, 200),
+      ':dir': message.direction,
+      ':contact': message.contact,
+      ':g1': 'CONVERSATIONS',
+      ':g1sk': `${message.at}#${message.contact}`,
+      ':yes': true,
+      ':no': false,
+    };
+    const sets = [
+      'contact = :contact',
+      'aiEnabled = if_not_exists(aiEnabled, :yes)',
+      'needsHuman = if_not_exists(needsHuman, :no)',
+    ];
+    if (profile.name) {
+      sets.push('profileName = :name');
+      values[':name'] = profile.name;
+    }
+    if (profile.userId) {
+      sets.push('userId = :uid');
+      values[':uid'] = profile.userId;
+    }
+    const latest = [
+      'lastMessageAt = :at',
+      'lastMessagePreview = :preview',
+      'lastDirection = :dir',
+      'gsi1pk = :g1',
+      'gsi1sk = :g1sk',
+    ];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(message.contact),
+          UpdateExpression: `SET ${[...sets, ...latest].join(', ')}`,
+          // Messages can arrive out of order; the conversation shows the newest one.
+          ConditionExpression: 'attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at',
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      for (const k of [':at', ':preview', ':dir', ':g1', ':g1sk']) delete values[k];
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(message.contact),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    }
+    return true;
+  }
+
+  async get(contact: string): Promise<Conversation | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: convKey(contact), ConsistentRead: true }),
+    );
+    return out.Item ? toConversation(out.Item) : undefined;
+  }
+
+  async list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: {
+          ':p': 'CONVERSATIONS',
+          ...(options.needsHuman !== undefined ? { ':h': options.needsHuman } : {}),
+        },
+        ...(options.needsHuman !== undefined ? { FilterExpression: 'needsHuman = :h' } : {}),
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(out.LastEvaluatedKey);
+    return { items: (out.Items ?? []).map(toConversation), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async messages(
+    contact: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<ConversationMessage>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':p': `CONV#${contact}`, ':m': 'MSG#' },
+        Limit: options.limit,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(out.LastEvaluatedKey);
+    return {
+      items: (out.Items ?? []).map(({ pk: _p, sk: _s, ...m }) => m as ConversationMessage),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) {
+      const current = await this.get(contact);
+      if (!current) throw new NotFoundError(`no conversation with ${contact}`);
+      return current;
+    }
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(contact),
+          UpdateExpression: `SET ${entries.map(([k]) => `${k} = :${k}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toConversation(out.Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`no conversation with ${contact}`);
+      throw error;
+    }
+  }
+}
+
+function toConversation(item: Record<string, unknown>): Conversation {
+  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
+  return rest as unknown as Conversation;
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Mode } from '../config';
+import { sameSecret } from '../domain/api-key';
+import { readNotification } from '../domain/webhook';
+import { isValidSignature } from '../domain/webhook-signature';
+import { splitChange } from '../domain/webhook-split';
+import type { Logger } from '../logger';
+import { sendError } from './errors';
+
+export const WEBHOOK_PATH = '/api/whatsapp/webhook';
+/** Meta sends up to 3 MB per webhook. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024 + 64 * 1024;
+
+export interface WebhookAppDeps {
+  readonly mode: Mode;
+  readonly verifyToken?: string;
+  readonly appSecret?: string;
+  readonly logger: Logger;
+  /** Puts change messages (JSON) on the events queue. */
+  readonly enqueue: (bodies: string[]) => Promise<void>;
+}
+
+/**
+ * Meta's webhook: GET answers the subscription check; POST checks the signature over the raw bytes,
+ * validates the payload, puts its changes on the events queue and answers 200 at once. Processing
+ * happens from the queue, so a burst or a slow store never makes Meta retry.
+ */
+export function createWebhookApp(d: WebhookAppDeps): Hono {
+  const app = new Hono();
+  let warnedUnsigned = false;
+
+  app.get(WEBHOOK_PATH, (c) => {
+    const mode = c.req.query('hub.mode');
+    const token = c.req.query('hub.verify_token');
+    const challenge = c.req.query('hub.challenge') ?? '';
+    if (mode === 'subscribe' && d.verifyToken && token !== undefined && sameSecret(token, d.verifyToken)) {
+      d.logger.info('webhook verified by Meta');
+      return c.text(challenge, 200);
+    }
+    d.logger.warn('webhook verification refused', {
+      reason: d.verifyToken ? 'wrong mode or token' : 'WHATSAPP_WEBHOOK_VERIFY_TOKEN is not set',
+    });
+    return c.text('Forbidden', 403);
+  });
+
+  app.post(
+    WEBHOOK_PATH,
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: (c) => sendError(c, 413, 'payload_too_large', 'webhook bodies are limited to 3 MB'),
+    }),
+    async (c) => {
+      const raw = Buffer.from(await c.req.arrayBuffer());
+      if (d.appSecret) {
+        if (!isValidSignature(raw, c.req.header('x-hub-signature-256'), d.appSecret)) {
+          d.logger.warn('webhook signature missing or wrong; refused', {
+            metric: 'webhook_signature_failure',
+          });
+          return sendError(
+            c,
+            401,
+            'invalid_signature',
+            'X-Hub-Signature-256 is missing or does not match the body',
+          );
+        }
+      } else if (!warnedUnsigned) {
+        warnedUnsigned = true;
+        d.logger.warn('WHATSAPP_APP_SECRET is not set: accepting unsigned webhooks (DEV mode only)');
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return sendError(c, 400, 'malformed_json', 'the webhook body is not valid JSON');
+      }
+      const notification = readNotification(body);
+      if (!notification.ok) return sendError(c, 400, 'not_a_whatsapp_notification', notification.reason);
+      const pieces = notification.changes.flatMap((change) => splitChange(change));
+      await d.enqueue(pieces.map((p) => JSON.stringify(p)));
+      return c.json({ received: pieces.length, id: randomUUID() }, 200);
+    },
+  );
+
+  app.all(WEBHOOK_PATH, (c) => {
+    c.header('allow', 'GET, POST');
+    return sendError(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use GET or POST`);
+  });
+  app.onError((error, c) => {
+    d.logger.error('webhook failed', error);
+    return sendError(c, 500, 'internal_error', 'the webhook could not be queued; Meta will retry');
+  });
+  return app;
+}

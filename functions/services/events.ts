@@ -1,0 +1,250 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { parseCallbackData } from '../domain/campaign';
+import { keywordIntent } from '../domain/opt-out';
+import type { RecipientStatus } from '../domain/recipient-status';
+import { maskPhone } from '../domain/redact';
+import { updatesOf, type WebhookChange, type WebhookUpdate } from '../domain/webhook';
+import type { Logger } from '../logger';
+import type {
+  CampaignStore,
+  Clock,
+  ContactStore,
+  ContactUpdates,
+  ConversationStore,
+  InboundQueue,
+  MessageStore,
+  RedeliveryControl,
+  SendQueue,
+  StatusTarget,
+  StatusUpdate,
+} from '../ports';
+
+export interface EventsDeps {
+  readonly statuses: StatusTarget;
+  readonly messages: MessageStore;
+  readonly campaigns: CampaignStore;
+  readonly conversations: ConversationStore;
+  readonly contacts: ContactStore & ContactUpdates;
+  readonly inboundQueue: InboundQueue;
+  readonly sendQueue: SendQueue;
+  readonly redelivery: RedeliveryControl;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly optOutKeywords: readonly string[];
+}
+
+/** A status whose send is not recorded yet: retried until it is, unless it is this old. */
+const UNKNOWN_STATUS_PATIENCE_MS = 15 * 60_000;
+const RETRY_SECONDS = 5;
+
+export const CONFIRMATIONS = {
+  opt_out: 'You are unsubscribed and will get no more messages from us. Reply START to subscribe again.',
+  opt_out_marketing: 'You will get no more promotional messages from us. Reply START to get them again.',
+  opt_in: 'Welcome back: you are subscribed again. Reply STOP at any time to unsubscribe.',
+} as const;
+
+class NotYetKnown extends Error {}
+
+/**
+ * The events consumer: each SQS record is one change from a webhook. Every update in it is applied
+ * idempotently, so a record retried (or a webhook Meta redelivers) changes nothing twice.
+ */
+export function makeEventsProcessor(d: EventsDeps) {
+  return async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      let change: WebhookChange;
+      try {
+        change = JSON.parse(record.body) as WebhookChange;
+      } catch {
+        d.logger.error('event is not JSON; dropping it', { messageId: record.messageId });
+        continue;
+      }
+      let retry = false;
+      for (const update of updatesOf(change)) {
+        try {
+          await apply(update);
+        } catch (error) {
+          if (error instanceof NotYetKnown) {
+            retry = true;
+            continue;
+          }
+          d.logger.error('could not apply a webhook update; the change will be retried', {
+            kind: update.kind,
+            error: String(error),
+          });
+          retry = true;
+        }
+      }
+      if (retry) {
+        failures.push({ itemIdentifier: record.messageId });
+        await d.redelivery.retryAfter(record.receiptHandle, RETRY_SECONDS).catch(() => undefined);
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+
+  async function apply(update: WebhookUpdate): Promise<void> {
+    switch (update.kind) {
+      case 'status':
+        return applyStatus(update);
+      case 'message':
+        return applyInbound(update);
+      case 'preference':
+        return applyPreference(update);
+      case 'error':
+        d.logger.warn('WhatsApp reported an error', {
+          code: update.error.code,
+          title: update.error.title,
+          details: update.error.details,
+          metric: 'webhook_error',
+        });
+        return;
+      case 'other':
+        d.logger.info('webhook field not handled; logged only', { field: update.field, keys: update.detail });
+        return;
+    }
+  }
+
+  async function applyStatus(update: Extract<WebhookUpdate, { kind: 'status' }>): Promise<void> {
+    if (!['sent', 'delivered', 'read', 'failed'].includes(update.status)) {
+      d.logger.debug('status not tracked', { status: update.status });
+      return;
+    }
+    const ref =
+      parseCallbackData(update.callbackData) ??
+      (update.wamid ? await d.messages.getWamidRef(update.wamid) : undefined);
+    if (!ref) {
+      const age = d.clock.now().getTime() - Date.parse(update.at);
+      if (age < UNKNOWN_STATUS_PATIENCE_MS) throw new NotYetKnown();
+      d.logger.info('status for a message this platform did not send; ignored', { wamid: update.wamid });
+      return;
+    }
+    const statusUpdate: StatusUpdate = {
+      status: update.status as StatusUpdate['status'],
+      at: update.at,
+      wamid: update.wamid,
+      ...(update.errors[0] ? { error: update.errors[0] } : {}),
+    };
+    if (ref.kind === 'campaign') {
+      const change = await d.statuses.applyToRecipient(
+        { campaignId: ref.campaignId, bucket: ref.bucket, phone: ref.phone },
+        statusUpdate,
+      );
+      if (change?.changed) {
+        await d.campaigns.addCounts(ref.campaignId, moved(change.from, change.to));
+      }
+      if (statusUpdate.status === 'failed' && statusUpdate.error?.code === 131050) {
+        await d.contacts.setOptOut(ref.phone, { marketingOptOut: true }, update.at, 'whatsapp_131050');
+      }
+    } else {
+      await d.statuses.applyToMessage(ref.messageId, statusUpdate);
+    }
+  }
+
+  async function applyInbound(m: Extract<WebhookUpdate, { kind: 'message' }>): Promise<void> {
+    const contact = m.from || m.fromUserId;
+    if (!contact || !m.wamid) {
+      d.logger.warn('inbound message without a sender or id; logged only', { type: m.type });
+      return;
+    }
+    const profile = {
+      ...(m.profileName ? { name: m.profileName } : {}),
+      ...(m.fromUserId ? { userId: m.fromUserId } : {}),
+    };
+    await d.contacts.recordInbound(contact, m.at, profile);
+    const stored = await d.conversations.append(
+      {
+        contact,
+        wamid: m.wamid,
+        direction: 'in',
+        at: m.at,
+        type: m.type,
+        ...(m.text !== undefined ? { text: m.text } : {}),
+        summary: m.summary,
+        source: 'customer',
+      },
+      profile,
+    );
+    if (!stored) return; // a redelivery: everything below already happened once
+    d.logger.info('inbound message', { contact: maskPhone(contact), type: m.type, wamid: m.wamid });
+
+    const keywordText = ['text', 'button', 'interactive'].includes(m.type) ? m.text : undefined;
+    const intent = keywordText !== undefined ? keywordIntent(keywordText, d.optOutKeywords) : undefined;
+    if (intent) {
+      await applyKeyword(contact, intent, m.at);
+      return;
+    }
+    const [conversation, record] = await Promise.all([
+      d.conversations.get(contact),
+      d.contacts.getRecord(contact),
+    ]);
+    if (conversation?.aiEnabled && !conversation.needsHuman && !record?.optedOut) {
+      await d.inboundQueue.send({
+        contact,
+        wamid: m.wamid,
+        type: m.type,
+        ...(m.text ? { text: m.text } : {}),
+        at: m.at,
+      });
+    }
+  }
+
+  async function applyKeyword(
+    contact: string,
+    intent: 'opt_out' | 'opt_out_marketing' | 'opt_in',
+    at: string,
+  ) {
+    const change =
+      intent === 'opt_out'
+        ? { optedOut: true }
+        : intent === 'opt_out_marketing'
+          ? { marketingOptOut: true }
+          : { optedOut: false, marketingOptOut: false };
+    const before = await d.contacts.setOptOut(contact, change, at, 'keyword');
+    const changed =
+      intent === 'opt_out'
+        ? !before.optedOut
+        : intent === 'opt_out_marketing'
+          ? !before.marketingOptOut
+          : Boolean(before.optedOut || before.marketingOptOut);
+    d.logger.info('opt-out keyword', { contact: maskPhone(contact), intent, changed });
+    if (changed) await confirm(contact, CONFIRMATIONS[intent]);
+  }
+
+  async function applyPreference(p: Extract<WebhookUpdate, { kind: 'preference' }>): Promise<void> {
+    if (!p.waId || p.category !== 'marketing_messages' || (p.value !== 'stop' && p.value !== 'resume')) {
+      d.logger.info('user preference not handled', { category: p.category, value: p.value });
+      return;
+    }
+    await d.contacts.setOptOut(
+      `+${p.waId.replace(/^\+/, '')}`,
+      { marketingOptOut: p.value === 'stop' },
+      p.at,
+      'user_preferences',
+    );
+  }
+
+  /** One confirmation, sent through the normal send path; it may reach a contact who just opted out. */
+  async function confirm(contact: string, text: string): Promise<void> {
+    const now = d.clock.now();
+    const id = ulid(now.getTime());
+    await d.messages.create({
+      id,
+      to: contact,
+      status: 'queued',
+      text,
+      attempts: 0,
+      source: 'system',
+      ignoreOptOut: true,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    await d.sendQueue.enqueue([{ t: 'm', m: id }]);
+  }
+}
+
+function moved(from: RecipientStatus, to: RecipientStatus): Partial<Record<RecipientStatus, number>> {
+  return from === to ? {} : { [from]: -1, [to]: 1 };
+}

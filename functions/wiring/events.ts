@@ -1,0 +1,35 @@
+/** How the events Lambda is assembled from Deps; its handler file and the local runtime both call this. */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Deps } from '../deps';
+import { makeEventsProcessor } from '../services/events';
+
+export function eventsProcessor(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return makeEventsProcessor({
+    statuses: deps.statuses,
+    messages: deps.messages,
+    campaigns: deps.campaigns,
+    conversations: deps.conversations,
+    contacts: deps.contacts,
+    inboundQueue: deps.inboundQueue,
+    sendQueue: deps.sendQueue,
+    redelivery: deps.eventsRedelivery,
+    clock: deps.clock,
+    logger: deps.logger,
+    optOutKeywords: deps.config.optOutKeywords,
+  });
+}
+
+/**
+ * The inbound queue's consumer until the AI responder exists: it acknowledges each message, so the
+ * queue does not fill up, and logs that nothing answered it.
+ */
+export function inboundPlaceholder(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    for (const record of event.Records) {
+      deps.logger.debug('inbound message for the assistant; no responder yet', {
+        messageId: record.messageId,
+      });
+    }
+    return { batchItemFailures: [] };
+  };
+}

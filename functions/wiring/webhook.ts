@@ -1,0 +1,20 @@
+/** How the webhook Lambda is assembled from Deps; its handler file and the local runtime both call this. */
+import { sendPacked } from '../adapters/sqs/queues';
+import type { Deps } from '../deps';
+import { createWebhookApp } from '../http/webhook-app';
+
+export function webhookApp(deps: Deps) {
+  const url = deps.config.queues.events;
+  return createWebhookApp({
+    mode: deps.config.mode,
+    ...(deps.config.whatsapp.webhookVerifyToken
+      ? { verifyToken: deps.config.whatsapp.webhookVerifyToken }
+      : {}),
+    ...(deps.config.whatsapp.appSecret ? { appSecret: deps.config.whatsapp.appSecret } : {}),
+    logger: deps.logger,
+    enqueue: async (bodies) => {
+      if (!url) throw new Error('events queue is not configured');
+      await sendPacked(deps.sqs, url, bodies);
+    },
+  });
+}
