@@ -14,6 +14,7 @@ import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { ApiError, errorBody, sendError } from './errors';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
+import { registerConversationRoutes } from './routes/conversations';
 import { registerMessageRoutes } from './routes/messages';
 import { registerSystemRoutes } from './routes/system';
 
@@ -22,7 +23,14 @@ import { registerTemplateRoutes } from './routes/templates';
 export interface AppDeps
   extends Pick<
     Deps,
-    'templates' | 'campaignService' | 'recipients' | 'contacts' | 'messages' | 'sendQueue' | 'clock'
+    | 'templates'
+    | 'campaignService'
+    | 'recipients'
+    | 'contacts'
+    | 'messages'
+    | 'conversations'
+    | 'sendQueue'
+    | 'clock'
   > {
   readonly verifyApiKey: ApiKeyVerifier;
   readonly logger: Logger;
@@ -162,6 +170,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     now: () => deps.clock.now(),
   });
   registerMessageRoutes(app, deps);
+  registerConversationRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,0 +1,248 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { ulid } from 'ulid';
+import { isWindowOpen } from '../../domain/send-decision';
+import {
+  type Clock,
+  type ContactStore,
+  type ContactUpdates,
+  type ConversationStore,
+  type MessageStore,
+  NotFoundError,
+  type SendQueue,
+} from '../../ports';
+import type { AppEnv } from '../app-env';
+import { ApiError } from '../errors';
+import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema } from '../schemas';
+
+const tags = ['Conversations'];
+const security = [{ bearerAuth: [] }];
+
+const ContactParam = z.object({
+  contact: z
+    .string()
+    .min(3)
+    .max(64)
+    .openapi({
+      param: { name: 'contact', in: 'path' },
+      description: 'E.164 number (+ may be left out) or business-scoped user id',
+    }),
+});
+
+const ConversationSchema = z
+  .object({
+    contact: z.string(),
+    profileName: z.string().optional(),
+    userId: z.string().optional(),
+    lastMessageAt: z.string(),
+    lastMessagePreview: z.string(),
+    lastDirection: z.enum(['in', 'out']),
+    aiEnabled: z.boolean(),
+    needsHuman: z.boolean(),
+  })
+  .openapi('Conversation');
+
+const ConversationMessageSchema = z
+  .object({
+    contact: z.string(),
+    wamid: z.string(),
+    direction: z.enum(['in', 'out']),
+    at: z.string(),
+    type: z.string(),
+    text: z.string().optional(),
+    summary: z.string(),
+    source: z.string().optional(),
+    campaignId: z.string().optional(),
+  })
+  .openapi('ConversationMessage');
+
+const ContactSchema = z
+  .object({
+    phone: z.string(),
+    profileName: z.string().optional(),
+    userId: z.string().optional(),
+    optedOut: z.boolean(),
+    marketingOptOut: z.boolean(),
+    optedOutAt: z.string().optional(),
+    lastInboundAt: z.string().optional(),
+    serviceWindowOpen: z.boolean(),
+    history: z.array(z.object({ at: z.string(), change: z.string(), source: z.string() })),
+  })
+  .openapi('Contact');
+
+const common = { 400: errorResponse('Invalid request'), 401: errorResponse('Missing or invalid API key') };
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/api/conversations',
+    tags,
+    security,
+    summary: 'Conversations, latest activity first',
+    request: {
+      query: ListQuery.extend({ needsHuman: z.enum(['true', 'false']).optional() }),
+    },
+    responses: {
+      200: jsonResponse(
+        z.object({ items: z.array(ConversationSchema), nextCursor: z.string().optional() }),
+        'A page',
+      ),
+      ...common,
+    },
+  }),
+  messages: createRoute({
+    method: 'get',
+    path: '/api/conversations/{contact}/messages',
+    tags,
+    security,
+    summary: 'Every message with a customer, oldest first',
+    request: { params: ContactParam, query: ListQuery },
+    responses: {
+      200: jsonResponse(
+        z.object({ items: z.array(ConversationMessageSchema), nextCursor: z.string().optional() }),
+        'A page',
+      ),
+      ...common,
+    },
+  }),
+  reply: createRoute({
+    method: 'post',
+    path: '/api/conversations/{contact}/messages',
+    tags,
+    security,
+    summary: "An agent's free-form reply (only inside the 24-hour customer service window)",
+    request: { params: ContactParam, body: jsonBody(z.strictObject({ text: z.string().min(1).max(4096) })) },
+    responses: {
+      202: jsonResponse(MessageSchema, 'Queued'),
+      ...common,
+      409: errorResponse('The window is closed (a template is required) or the contact opted out'),
+    },
+  }),
+  update: createRoute({
+    method: 'patch',
+    path: '/api/conversations/{contact}',
+    tags,
+    security,
+    summary: 'Turn the assistant on or off, or mark that a person must answer',
+    request: {
+      params: ContactParam,
+      body: jsonBody(
+        z.strictObject({ aiEnabled: z.boolean().optional(), needsHuman: z.boolean().optional() }),
+      ),
+    },
+    responses: {
+      200: jsonResponse(ConversationSchema, 'Updated'),
+      ...common,
+      404: errorResponse('No such conversation'),
+    },
+  }),
+  contact: createRoute({
+    method: 'get',
+    path: '/api/contacts/{contact}',
+    tags: ['Contacts'],
+    security,
+    summary: "A contact's opt-out state and its history",
+    request: { params: ContactParam },
+    responses: {
+      200: jsonResponse(ContactSchema, 'The contact'),
+      ...common,
+      404: errorResponse('Unknown contact'),
+    },
+  }),
+};
+
+export interface ConversationRouteDeps {
+  readonly conversations: ConversationStore;
+  readonly contacts: ContactStore & ContactUpdates;
+  readonly messages: MessageStore;
+  readonly sendQueue: SendQueue;
+  readonly clock: Clock;
+}
+
+/** "+4915...", "4915..." (the "+" is easy to lose in a URL) and business-scoped ids ("US.123...") all work. */
+export function contactKey(raw: string): string {
+  const value = decodeURIComponent(raw).trim();
+  return /^\d{6,15}$/.test(value) ? `+${value}` : value.replace(/^ /, '+');
+}
+
+export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: ConversationRouteDeps): void {
+  app.openapi(routes.list, async (c) => {
+    const { limit, cursor, needsHuman } = c.req.valid('query');
+    const page = await d.conversations.list({
+      limit,
+      ...(cursor ? { cursor } : {}),
+      ...(needsHuman ? { needsHuman: needsHuman === 'true' } : {}),
+    });
+    return c.json(page as { items: z.infer<typeof ConversationSchema>[]; nextCursor?: string }, 200);
+  });
+
+  app.openapi(routes.messages, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await d.conversations.messages(contactKey(c.req.valid('param').contact), {
+      limit,
+      ...(cursor ? { cursor } : {}),
+    });
+    return c.json(page as { items: z.infer<typeof ConversationMessageSchema>[]; nextCursor?: string }, 200);
+  });
+
+  app.openapi(routes.reply, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const { text } = c.req.valid('json');
+    const now = d.clock.now();
+    const record = await d.contacts.getRecord(contact);
+    if (record?.optedOut)
+      throw new ApiError(409, 'opted_out', `${contact} has opted out of messages from this business`);
+    if (!isWindowOpen(record?.lastInboundAt, now)) {
+      throw new ApiError(
+        409,
+        'template_required',
+        "the customer's 24-hour service window is closed: only a template can be sent now (POST /api/messages with templateId)",
+      );
+    }
+    const id = ulid(now.getTime());
+    const message = {
+      id,
+      to: contact,
+      status: 'queued' as const,
+      text,
+      attempts: 0,
+      source: 'agent' as const,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await d.messages.create(message);
+    await d.sendQueue.enqueue([{ t: 'm', m: id }]);
+    return c.json(message, 202);
+  });
+
+  app.openapi(routes.update, async (c) => {
+    const conversation = await d.conversations.update(
+      contactKey(c.req.valid('param').contact),
+      c.req.valid('json'),
+    );
+    c.var.logger.info('conversation updated', {
+      aiEnabled: conversation.aiEnabled,
+      needsHuman: conversation.needsHuman,
+    });
+    return c.json(conversation as z.infer<typeof ConversationSchema>, 200);
+  });
+
+  app.openapi(routes.contact, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const record = await d.contacts.getRecord(contact);
+    if (!record) throw new NotFoundError(`no contact ${contact}`);
+    return c.json(
+      {
+        phone: record.phone,
+        ...(record.profileName ? { profileName: record.profileName } : {}),
+        ...(record.userId ? { userId: record.userId } : {}),
+        optedOut: record.optedOut === true,
+        marketingOptOut: record.marketingOptOut === true,
+        ...(record.optedOutAt ? { optedOutAt: record.optedOutAt } : {}),
+        ...(record.lastInboundAt ? { lastInboundAt: record.lastInboundAt } : {}),
+        serviceWindowOpen: isWindowOpen(record.lastInboundAt, d.clock.now()),
+        history: [...(record.history ?? [])],
+      },
+      200,
+    );
+  });
+}
