@@ -10,6 +10,18 @@ import type { Logger } from '../logger';
 import { sendError } from './errors';
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhook';
+
+/**
+ * JSON with every non-ASCII character escaped (\uXXXX): the same value, but queue bodies are plain ASCII,
+ * so emoji and other 4-byte characters cannot trip up any SQS client's or server's body checksum.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Meta sends up to 3 MB per webhook. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024 + 64 * 1024;
 
@@ -78,7 +90,7 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
       const notification = readNotification(body);
       if (!notification.ok) return sendError(c, 400, 'not_a_whatsapp_notification', notification.reason);
       const pieces = notification.changes.flatMap((change) => splitChange(change));
-      await d.enqueue(pieces.map((p) => JSON.stringify(p)));
+      await d.enqueue(pieces.map(asciiJson));
       return c.json({ received: pieces.length, id: randomUUID() }, 200);
     },
   );

@@ -13,7 +13,9 @@ export async function bootPlatform(
   env: Record<string, string> = {},
   options: Partial<Pick<PlatformOptions, 'whatsapp' | 'clock' | 'schedulerTickMs'>> = {},
 ): Promise<TestPlatform> {
-  const config = await isolatedConfig(env);
+  // Simulated status webhooks would race with tests' own expectations; tests that want them turn them on.
+  const config = await isolatedConfig({ DEV_SIMULATE_STATUSES: 'false', ...env });
+
   const printed: string[] = [];
   const platform = await startPlatform({
     config,

@@ -29,16 +29,28 @@ const EXPECTED: Record<string, string[]> = {
   '06-audio-voice.json': ['message audio from +972987654321: [voice message]'],
   '07-video-forwarded.json': ['message video from +972987654321: [video] caption'],
   '08-sticker-animated.json': ['message sticker from +972987654321: [sticker (animated)]'],
-  '09-location.json': [expect.stringMatching(/^message location from \+972987654321: \[location 37\.4611978,-122\.2164385/) as never],
-  '10-contacts.json': [expect.stringMatching(/^message contacts from \+972987654321: \[contact card Chandler Bing/) as never],
+  '09-location.json': [
+    expect.stringMatching(
+      /^message location from \+972987654321: \[location 37\.4611978,-122\.2164385/,
+    ) as never,
+  ],
+  '10-contacts.json': [
+    expect.stringMatching(/^message contacts from \+972987654321: \[contact card Chandler Bing/) as never,
+  ],
   '11-reaction.json': ['message reaction from +972987654321: [reaction 😮]'],
   '12-reaction-removed.json': ['message reaction from +972987654321: [reaction removed]'],
-  '13-unsupported-131051.json': [expect.stringMatching(/^message unsupported from \+972987654321: \[unsupported message/) as never],
+  '13-unsupported-131051.json': [
+    expect.stringMatching(/^message unsupported from \+972987654321: \[unsupported message/) as never,
+  ],
   '14-button-template-quick-reply.json': ['message button from +972987654321: [button] title'],
   '15-interactive-button-reply.json': ['message interactive from +972987654321: [button] title'],
-  '16-interactive-list-reply-with-description.json': ['message interactive from +972987654321: [list choice] title'],
+  '16-interactive-list-reply-with-description.json': [
+    'message interactive from +972987654321: [list choice] title',
+  ],
   '17-interactive-button-reply-meta-doc.json': ['message interactive from +16505551234: [button] Change'],
-  '18-interactive-list-reply-meta-doc.json': ['message interactive from +16505551234: [list choice] Priority Mail Express'],
+  '18-interactive-list-reply-meta-doc.json': [
+    'message interactive from +16505551234: [list choice] Priority Mail Express',
+  ],
   '19-status-delivered-cbp.json': [expect.stringMatching(/^status delivered wamid\./) as never],
   '20-status-read-cbp.json': ['status read wamid.xyzxyz'],
   '21-status-sent-pmp-meta-doc.json': [expect.stringMatching(/^status sent wamid\./) as never],
@@ -50,12 +62,20 @@ const EXPECTED: Record<string, string[]> = {
     'message text from +PHONE_NUMBER: MESSAGE_BODY',
     'message text from +PHONE_NUMBER: MESSAGE_BODY2',
   ],
-  '27-status-failed-with-errors-netflie.json': [expect.stringMatching(/^status failed .* error 131053$/) as never],
-  '28-status-failed-131049-meta-doc.json': [expect.stringMatching(/^status failed .* error 131049$/) as never],
-  '29-system-phone-number-change.json': [expect.stringMatching(/^message system from \+972987654321: \[system\] User A changed/) as never],
+  '27-status-failed-with-errors-netflie.json': [
+    expect.stringMatching(/^status failed .* error 131053$/) as never,
+  ],
+  '28-status-failed-131049-meta-doc.json': [
+    expect.stringMatching(/^status failed .* error 131049$/) as never,
+  ],
+  '29-system-phone-number-change.json': [
+    expect.stringMatching(/^message system from \+972987654321: \[system\] User A changed/) as never,
+  ],
   '30-errors-system-level-130429-meta-doc.json': ['error 130429'],
   '31-user-preferences-resume-meta-doc.json': ['preference resume 16505551234'],
-  '32-status-delivered-username-bsuid-empty-waid-meta-doc.json': [expect.stringMatching(/^status delivered /) as never],
+  '32-status-delivered-username-bsuid-empty-waid-meta-doc.json': [
+    expect.stringMatching(/^status delivered /) as never,
+  ],
   '33-text-inbound-username-empty-from-meta-doc.json': [
     expect.stringMatching(/^message text from \S+: Does it come in another color\?$/) as never,
   ],
@@ -78,8 +98,14 @@ describe('webhook payloads from ../shared/fixtures/whatsapp', () => {
   it('keeps the business-scoped ids and profile names', () => {
     const n = readNotification(JSON.parse(fixtureText('03-text-with-bsuid-username-v25.json')));
     const [m] = n.ok ? n.changes.flatMap(updatesOf) : [];
-    expect(m).toMatchObject({ fromUserId: 'US.13491208655302741918', profileName: 'test user name', at: '2017-09-08T20:36:28.000Z' });
-    const empty = readNotification(JSON.parse(fixtureText('33-text-inbound-username-empty-from-meta-doc.json')));
+    expect(m).toMatchObject({
+      fromUserId: 'US.13491208655302741918',
+      profileName: 'test user name',
+      at: '2017-09-08T20:36:28.000Z',
+    });
+    const empty = readNotification(
+      JSON.parse(fixtureText('33-text-inbound-username-empty-from-meta-doc.json')),
+    );
     const [u] = empty.ok ? empty.changes.flatMap(updatesOf) : [];
     expect(u).toMatchObject({ from: '' });
   });
@@ -95,7 +121,9 @@ describe('webhook payloads from ../shared/fixtures/whatsapp', () => {
   it('logs other fields, such as template status updates, instead of failing', () => {
     const n = readNotification({
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED' } }] }],
+      entry: [
+        { id: '1', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED' } }] },
+      ],
     });
     expect(n.ok && n.changes.flatMap(updatesOf)).toEqual([
       { kind: 'other', field: 'message_template_status_update', detail: 'event' },
@@ -110,9 +138,13 @@ describe('webhook signatures', () => {
     const header = signPayload(body, 'app-secret');
     expect(header).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(isValidSignature(body, header, 'app-secret')).toBe(true);
-    expect(isValidSignature(body, header.toUpperCase().replace('SHA256=', 'sha256='), 'app-secret')).toBe(true);
+    expect(isValidSignature(body, header.toUpperCase().replace('SHA256=', 'sha256='), 'app-secret')).toBe(
+      true,
+    );
     expect(isValidSignature(body, header, 'other-secret')).toBe(false);
-    expect(isValidSignature(Buffer.from(JSON.stringify(JSON.parse(body.toString()))), header, 'app-secret')).toBe(false);
+    expect(
+      isValidSignature(Buffer.from(JSON.stringify(JSON.parse(body.toString()))), header, 'app-secret'),
+    ).toBe(false);
     expect(isValidSignature(body, undefined, 'app-secret')).toBe(false);
     expect(isValidSignature(body, 'sha256=abc', 'app-secret')).toBe(false);
     expect(isValidSignature(body, header.replace('sha256=', 'sha1='), 'app-secret')).toBe(false);
@@ -155,7 +187,11 @@ describe('splitting large changes for the events queue', () => {
       recipient_id: `4915110${String(i).padStart(6, '0')}`,
       biz_opaque_callback_data: `c:01CAMPAIGNID0000000000000:0:+4915110${String(i).padStart(6, '0')}`,
     }));
-    const change = { entryId: '1', field: 'messages', value: { metadata: { phone_number_id: '1' }, statuses } };
+    const change = {
+      entryId: '1',
+      field: 'messages',
+      value: { metadata: { phone_number_id: '1' }, statuses },
+    };
     const pieces = splitChange(change, 64 * 1024);
     expect(pieces.length).toBeGreaterThan(2);
     for (const p of pieces) {
@@ -164,5 +200,15 @@ describe('splitting large changes for the events queue', () => {
     }
     const ids = pieces.flatMap((p) => (p.value.statuses as { id: string }[]).map((s) => s.id));
     expect(ids).toEqual(statuses.map((s) => s.id));
+  });
+});
+
+describe('queue bodies', () => {
+  it('escape non-ASCII characters and stay the same JSON value', async () => {
+    const { asciiJson } = await import('../../functions/http/webhook-app');
+    const value = { emoji: '😮', text: 'Grüße', list: ['ok'] };
+    const body = asciiJson(value);
+    expect(/^[\x00-\x7f]*$/.test(body)).toBe(true);
+    expect(JSON.parse(body)).toEqual(value);
   });
 });
