@@ -22,8 +22,13 @@ export class PlatformStack extends Stack {
   readonly apiFunction: PlatformFunction;
   readonly sendWorker: PlatformFunction;
   readonly launcher: PlatformFunction;
+  readonly webhook: PlatformFunction;
+  readonly events: PlatformFunction;
+  readonly inbound: PlatformFunction;
   readonly sendQueue: PlatformQueue;
   readonly launchQueue: PlatformQueue;
+  readonly eventsQueue: PlatformQueue;
+  readonly inboundQueue: PlatformQueue;
   readonly scheduling: CampaignScheduling;
   readonly httpApi: PlatformHttpApi;
 
@@ -60,6 +65,28 @@ export class PlatformStack extends Stack {
       stage: this.stage,
     });
 
+    this.webhook = new PlatformFunction(this, 'Webhook', {
+      handler: 'webhook',
+      description: "WhatsApp webhook: verifies Meta's signature and queues the payload",
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      stage: this.stage,
+    });
+    this.events = new PlatformFunction(this, 'Events', {
+      handler: 'events',
+      description: 'Applies delivery statuses, inbound messages and opt-outs from webhooks',
+      memorySize: 512,
+      timeout: Duration.seconds(QUEUES.events.consumerTimeoutSeconds),
+      stage: this.stage,
+    });
+    this.inbound = new PlatformFunction(this, 'Inbound', {
+      handler: 'inbound',
+      description: 'Consumes customer messages for the assistant',
+      memorySize: 256,
+      timeout: Duration.seconds(QUEUES.inbound.consumerTimeoutSeconds),
+      stage: this.stage,
+    });
+
     this.sendQueue = new PlatformQueue(this, 'SendQueue', {
       definition: QUEUES.send,
       consumer: this.sendWorker,
@@ -70,11 +97,22 @@ export class PlatformStack extends Stack {
       definition: QUEUES.launch,
       consumer: this.launcher,
     });
+    this.eventsQueue = new PlatformQueue(this, 'EventsQueue', {
+      definition: QUEUES.events,
+      consumer: this.events,
+    });
+    this.inboundQueue = new PlatformQueue(this, 'InboundQueue', {
+      definition: QUEUES.inbound,
+      consumer: this.inbound,
+    });
     this.scheduling = new CampaignScheduling(this, 'Scheduling', { launchQueue: this.launchQueue.queue });
 
     const queueEnv = {
       [QUEUES.send.envVar]: this.sendQueue.queue.queueUrl,
       [QUEUES.launch.envVar]: this.launchQueue.queue.queueUrl,
+    };
+    const setEnv = (fn: PlatformFunction, env: Record<string, string>) => {
+      for (const [k, v] of Object.entries(env)) fn.fn.addEnvironment(k, v);
     };
 
     // api: manages templates and campaigns, queues single messages, schedules campaign starts.
@@ -106,6 +144,7 @@ export class PlatformStack extends Stack {
     allowTable(api.role, tables.recipients, ['BatchWriteItem', 'Query', 'UpdateItem']);
     allowTable(api.role, tables.contacts, ['GetItem']);
     allowTable(api.role, tables.messages, ['GetItem', 'PutItem']);
+    allowTable(api.role, tables.conversations, ['GetItem', 'Query', 'UpdateItem'], { indexes: ['gsi1'] });
     this.sendQueue.queue.grantSendMessages(api.role);
     this.launchQueue.queue.grantSendMessages(api.role);
     this.scheduling.allowManage(api.role);
@@ -125,19 +164,44 @@ export class PlatformStack extends Stack {
 
     // send worker: claims and records recipients and single messages, checks contacts, sends.
     for (const [k, v] of Object.entries({
-      ...this.storage.environmentFor(['campaigns', 'recipients', 'contacts', 'messages']),
+      ...this.storage.environmentFor(['campaigns', 'recipients', 'contacts', 'messages', 'conversations']),
       ...queueEnv,
       ...settings,
     })) {
       this.sendWorker.fn.addEnvironment(k, v);
     }
+    allowTable(this.sendWorker.role, tables.conversations, ['PutItem', 'UpdateItem']);
     allowTable(this.sendWorker.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
     allowTable(this.sendWorker.role, tables.recipients, ['GetItem', 'Query', 'UpdateItem']);
     allowTable(this.sendWorker.role, tables.contacts, ['GetItem', 'UpdateItem']);
     allowTable(this.sendWorker.role, tables.messages, ['GetItem', 'PutItem', 'UpdateItem']);
     this.sendQueue.queue.grantSendMessages(this.sendWorker.role);
 
-    this.httpApi = new PlatformHttpApi(this, 'Http', { apiFunction: api.fn, stage: this.stage });
+    // webhook: only queues what Meta sends.
+    setEnv(this.webhook, { [QUEUES.events.envVar]: this.eventsQueue.queue.queueUrl });
+    this.eventsQueue.queue.grantSendMessages(this.webhook.role);
+
+    // events: statuses onto recipients and messages, inbound messages into conversations, opt-outs.
+    setEnv(this.events, {
+      ...this.storage.environmentFor(['campaigns', 'recipients', 'contacts', 'messages', 'conversations']),
+      ...queueEnv,
+      [QUEUES.events.envVar]: this.eventsQueue.queue.queueUrl,
+      [QUEUES.inbound.envVar]: this.inboundQueue.queue.queueUrl,
+      ...settings,
+    });
+    allowTable(this.events.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'UpdateItem']);
+    allowTable(this.events.role, tables.recipients, ['GetItem', 'UpdateItem']);
+    allowTable(this.events.role, tables.contacts, ['GetItem', 'UpdateItem']);
+    allowTable(this.events.role, tables.messages, ['GetItem', 'PutItem', 'UpdateItem']);
+    allowTable(this.events.role, tables.conversations, ['GetItem', 'PutItem', 'UpdateItem']);
+    this.sendQueue.queue.grantSendMessages(this.events.role);
+    this.inboundQueue.queue.grantSendMessages(this.events.role);
+
+    this.httpApi = new PlatformHttpApi(this, 'Http', {
+      apiFunction: api.fn,
+      webhookFunction: this.webhook.fn,
+      stage: this.stage,
+    });
     Validations.of(this.httpApi.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:

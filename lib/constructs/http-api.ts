@@ -22,7 +22,11 @@ export class PlatformHttpApi extends Construct {
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
 
-  constructor(scope: Construct, id: string, props: { apiFunction: IFunction; stage: StageSettings }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { apiFunction: IFunction; webhookFunction: IFunction; stage: StageSettings },
+  ) {
     super(scope, id);
     this.api = new CdkHttpApi(this, 'Api', {
       description: 'WhatsApp Business platform API',
@@ -54,6 +58,13 @@ export class PlatformHttpApi extends Construct {
     });
     const integration = new HttpLambdaIntegration('ApiIntegration', props.apiFunction);
     this.api.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration });
+    // Meta's webhook has its own small function: it only checks the signature and queues the payload.
+    this.api.addRoutes({
+      path: '/api/whatsapp/webhook',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('WebhookIntegration', props.webhookFunction),
+    });
+
     new CfnOutput(this, 'ApiUrl', {
       value: `${this.api.apiEndpoint}/api`,
       description: 'Base URL of the API',

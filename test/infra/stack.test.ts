@@ -72,7 +72,9 @@ describe('PlatformStack', () => {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'whatsapp-platform' }) },
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(4);
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
+    expect(functions).toBe(6);
+    expect(groups.length).toBe(functions + 1); // one per function, plus API access logs
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7);
   });
 
@@ -191,6 +193,20 @@ describe('PlatformStack', () => {
     expect(apiPolicy).toContain(':schedule/Test-dev-campaigns/*');
   });
 
+  it('lets the webhook function do nothing but queue events', () => {
+    const webhook = [...new Set(roleActions(template, 'WebhookRole'))].sort();
+    expect(webhook).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const events = new Set(roleActions(template, 'EventsRole'));
+    expect(events.has('dynamodb:DeleteItem')).toBe(false);
+    expect(events.has('sqs:ReceiveMessage')).toBe(true);
+  });
+
   it('puts no secret in any environment variable', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
@@ -200,6 +216,8 @@ describe('PlatformStack', () => {
 
   it('routes /api/* to the api function through an HTTP API with throttling and access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/whatsapp/webhook' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/whatsapp/webhook' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
