@@ -5,9 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSendBenchmark } from './send';
+import { runWebhookBenchmark } from './webhook';
 
 const BENCHMARKS: Record<string, (o: { quick?: boolean }) => Promise<Record<string, unknown>>> = {
   send: runSendBenchmark,
+  webhook: runWebhookBenchmark,
 };
 
 async function main() {

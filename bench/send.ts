@@ -19,7 +19,7 @@ interface Backends {
   child: ChildProcess;
 }
 
-async function startBackends(): Promise<Backends> {
+export async function startBackends(): Promise<Backends> {
   const tsx = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
   const child = spawn(tsx, [join(__dirname, 'backends-child.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {

@@ -1,6 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
+import { forEachLimit } from '../adapters/concurrency';
 import { parseCallbackData } from '../domain/campaign';
+
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus } from '../domain/recipient-status';
 import { maskPhone } from '../domain/redact';
@@ -62,19 +64,39 @@ export function makeEventsProcessor(d: EventsDeps) {
         continue;
       }
       let retry = false;
-      for (const update of updatesOf(change)) {
+      // Counter moves are summed per campaign and written once per change, not once per status.
+      const deltas = new Map<string, Partial<Record<RecipientStatus, number>>>();
+      const applyOne = async (update: WebhookUpdate) => {
         try {
-          await apply(update);
+          await apply(update, deltas);
         } catch (error) {
-          if (error instanceof NotYetKnown) {
-            retry = true;
-            continue;
-          }
+          retry = true;
+          if (error instanceof NotYetKnown) return;
           d.logger.error('could not apply a webhook update; the change will be retried', {
             kind: update.kind,
             error: String(error),
           });
-          retry = true;
+        }
+      };
+      // Statuses of different messages are independent and go in parallel; each message's own statuses,
+      // and everything else (inbound messages, opt-outs), keep Meta's order.
+      const updates = updatesOf(change);
+      const byMessage = new Map<string, WebhookUpdate[]>();
+      const ordered: WebhookUpdate[] = [];
+      for (const u of updates) {
+        if (u.kind === 'status') byMessage.set(u.wamid, [...(byMessage.get(u.wamid) ?? []), u]);
+        else ordered.push(u);
+      }
+      for (const u of ordered) await applyOne(u);
+      await forEachLimit([...byMessage.values()], 16, async (group) => {
+        for (const u of group) await applyOne(u);
+      });
+      for (const [campaignId, delta] of deltas) {
+        try {
+          await d.campaigns.addCounts(campaignId, delta);
+        } catch (error) {
+          // The statuses are recorded; a recount (automatic at completion) restores the counters.
+          d.logger.error('could not move campaign counters', { campaignId, error: String(error) });
         }
       }
       if (retry) {
@@ -85,10 +107,13 @@ export function makeEventsProcessor(d: EventsDeps) {
     return { batchItemFailures: failures };
   };
 
-  async function apply(update: WebhookUpdate): Promise<void> {
+  async function apply(
+    update: WebhookUpdate,
+    deltas: Map<string, Partial<Record<RecipientStatus, number>>>,
+  ): Promise<void> {
     switch (update.kind) {
       case 'status':
-        return applyStatus(update);
+        return applyStatus(update, deltas);
       case 'message':
         return applyInbound(update);
       case 'preference':
@@ -107,7 +132,10 @@ export function makeEventsProcessor(d: EventsDeps) {
     }
   }
 
-  async function applyStatus(update: Extract<WebhookUpdate, { kind: 'status' }>): Promise<void> {
+  async function applyStatus(
+    update: Extract<WebhookUpdate, { kind: 'status' }>,
+    deltas: Map<string, Partial<Record<RecipientStatus, number>>>,
+  ): Promise<void> {
     if (!['sent', 'delivered', 'read', 'failed'].includes(update.status)) {
       d.logger.debug('status not tracked', { status: update.status });
       return;
@@ -132,8 +160,11 @@ export function makeEventsProcessor(d: EventsDeps) {
         { campaignId: ref.campaignId, bucket: ref.bucket, phone: ref.phone },
         statusUpdate,
       );
-      if (change?.changed) {
-        await d.campaigns.addCounts(ref.campaignId, moved(change.from, change.to));
+      if (change?.changed && change.from !== change.to) {
+        const delta = deltas.get(ref.campaignId) ?? {};
+        delta[change.from] = (delta[change.from] ?? 0) - 1;
+        delta[change.to] = (delta[change.to] ?? 0) + 1;
+        deltas.set(ref.campaignId, delta);
       }
       if (statusUpdate.status === 'failed' && statusUpdate.error?.code === 131050) {
         await d.contacts.setOptOut(ref.phone, { marketingOptOut: true }, update.at, 'whatsapp_131050');
@@ -243,8 +274,4 @@ export function makeEventsProcessor(d: EventsDeps) {
     });
     await d.sendQueue.enqueue([{ t: 'm', m: id }]);
   }
-}
-
-function moved(from: RecipientStatus, to: RecipientStatus): Partial<Record<RecipientStatus, number>> {
-  return from === to ? {} : { [from]: -1, [to]: 1 };
 }
