@@ -14,7 +14,13 @@ export interface SendFailure {
   readonly httpStatus?: number;
   readonly fbtraceId?: string;
   readonly action: FailureAction;
+  /** The request may have reached WhatsApp (a timeout): its status webhook may still say it was sent. */
+  readonly uncertain?: boolean;
 }
+
+/** How long a retry after an uncertain failure waits, so the `sent` webhook can settle it first. */
+export const UNCERTAIN_RETRY_SECONDS = 30;
+
 
 const RETRYABLE = new Set([130429, 131056, 131000, 131016, 133004, 1, 2, 4, 80007, 131057]);
 /** Errors that will fail every recipient alike: stop the campaign and tell a person. */

@@ -15,7 +15,7 @@ import { RECIPIENT_STATUSES } from '../domain/recipient-status';
 
 import { maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
-import type { SendFailure } from '../domain/whatsapp-errors';
+import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../domain/whatsapp-errors';
 import type { Logger } from '../logger';
 import {
   type CampaignStore,
@@ -453,6 +453,9 @@ export function makeSendWorker(d: SendWorkerDeps) {
 
 function retryAfter(failure: SendFailure, attempts: number): number {
   const delay = retryDelaySeconds(attempts);
+  // A timed-out request may have been accepted: give its `sent` webhook time to arrive and settle it.
+  if (failure.uncertain) return Math.max(delay, UNCERTAIN_RETRY_SECONDS);
+
   // Pair rate limit: the same user may get one message per 6 seconds.
   return failure.code === 131056 ? Math.max(delay, PAIR_GAP_MS / 1000) : delay;
 }

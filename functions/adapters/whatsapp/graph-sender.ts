@@ -40,7 +40,9 @@ export class GraphWhatsAppSender implements WhatsAppSender {
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
       return failure({
         code: null,
+        ...(timedOut ? { uncertain: true } : {}),
         title: timedOut ? 'Request timed out' : 'Network error',
+
         message: timedOut
           ? `No answer from the Graph API within ${this.options.timeoutMs} ms`
           : `Could not reach the Graph API: ${describeNetworkError(error)}`,
