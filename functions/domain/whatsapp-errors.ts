@@ -21,7 +21,6 @@ export interface SendFailure {
 /** How long a retry after an uncertain failure waits, so the `sent` webhook can settle it first. */
 export const UNCERTAIN_RETRY_SECONDS = 30;
 
-
 const RETRYABLE = new Set([130429, 131056, 131000, 131016, 133004, 1, 2, 4, 80007, 131057]);
 /** Errors that will fail every recipient alike: stop the campaign and tell a person. */
 const PAUSES_SENDING = new Set([0, 190, 368, 131031, 131042]);

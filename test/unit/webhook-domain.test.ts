@@ -212,3 +212,59 @@ describe('queue bodies', () => {
     expect(JSON.parse(body)).toEqual(value);
   });
 });
+
+describe('batched notifications', () => {
+  it('visits every entry, change and item of one post, in order', () => {
+    const status = (id: string) => ({ id, status: 'delivered', timestamp: '1700000000', recipient_id: '1' });
+    const n = readNotification({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'A',
+          changes: [
+            {
+              field: 'messages',
+              value: { metadata: { phone_number_id: '11' }, statuses: [status('w1'), status('w2')] },
+            },
+            {
+              field: 'messages',
+              value: {
+                metadata: { phone_number_id: '11' },
+                errors: [{ code: 130429, title: 'Rate limit hit' }],
+              },
+            },
+          ],
+        },
+        {
+          id: 'B',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                metadata: { phone_number_id: '22' },
+                messages: [
+                  {
+                    from: '4915110000000',
+                    id: 'wamid.in',
+                    timestamp: '1700000001',
+                    type: 'text',
+                    text: { body: 'hi' },
+                  },
+                ],
+                statuses: [status('w3')],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(n.ok && n.phoneNumberIds).toEqual(['11', '22']);
+    expect(n.ok && n.changes.flatMap(updatesOf).map(short)).toEqual([
+      'status delivered w1',
+      'status delivered w2',
+      'error 130429',
+      'message text from +4915110000000: hi',
+      'status delivered w3',
+    ]);
+  });
+});
