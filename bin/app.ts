@@ -9,6 +9,12 @@ const sendRate = app.node.tryGetContext('sendRatePerSecond');
 new PlatformStack(app, `WhatsAppPlatform-${stageName}`, {
   stageName,
   ...(sendRate !== undefined ? { sendRatePerSecond: Number(sendRate) } : {}),
+  ...(app.node.tryGetContext('whatsappPhoneNumberId')
+    ? { whatsappPhoneNumberId: String(app.node.tryGetContext('whatsappPhoneNumberId')) }
+    : {}),
+  ...(app.node.tryGetContext('alarmEmail')
+    ? { alarmEmail: String(app.node.tryGetContext('alarmEmail')) }
+    : {}),
 
   description: `WhatsApp Business messaging platform (${stageName})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -1,9 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { QUEUES, sendConcurrency } from '../functions/resources';
+import { PlatformAlarms } from './constructs/alarms';
 import { allowTable } from './constructs/grants';
 import { PlatformHttpApi } from './constructs/http-api';
 import { PlatformFunction } from './constructs/lambda-function';
+import { PlatformSecret } from './constructs/platform-secret';
 import { PlatformQueue } from './constructs/queues';
 import { CampaignScheduling } from './constructs/scheduling';
 import { Storage } from './constructs/storage';
@@ -11,6 +14,10 @@ import { type StageSettings, stageSettings } from './stage';
 
 export interface PlatformStackProps extends StackProps {
   readonly stageName: string;
+  /** The sending number's id from Meta's dashboard (not a secret). */
+  readonly whatsappPhoneNumberId?: string;
+  /** Where alarm e-mails go. */
+  readonly alarmEmail?: string;
   /** WhatsApp messages per second for the sending number (80 by default; up to 1,000). */
   readonly sendRatePerSecond?: number;
 }
@@ -31,6 +38,8 @@ export class PlatformStack extends Stack {
   readonly inboundQueue: PlatformQueue;
   readonly scheduling: CampaignScheduling;
   readonly httpApi: PlatformHttpApi;
+  readonly secret: PlatformSecret;
+  readonly alarms: PlatformAlarms;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -41,7 +50,16 @@ export class PlatformStack extends Stack {
     }
     this.storage = new Storage(this, 'Storage', { stage: this.stage });
     const tables = this.storage.tables;
-    const settings = { SEND_RATE_PER_SECOND: String(rate) };
+    this.secret = new PlatformSecret(this, 'Secret', { stage: this.stage });
+    this.alarms = new PlatformAlarms(this, 'Alarms', {
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
+    // Non-secret settings; the credentials come from the secret at cold start.
+    const settings: Record<string, string> = {
+      SEND_RATE_PER_SECOND: String(rate),
+      SECRET_ARN: this.secret.secret.secretArn,
+      ...(props.whatsappPhoneNumberId ? { WHATSAPP_PHONE_NUMBER_ID: props.whatsappPhoneNumberId } : {}),
+    };
 
     this.apiFunction = new PlatformFunction(this, 'ApiFunction', {
       handler: 'api',
@@ -178,7 +196,7 @@ export class PlatformStack extends Stack {
     this.sendQueue.queue.grantSendMessages(this.sendWorker.role);
 
     // webhook: only queues what Meta sends.
-    setEnv(this.webhook, { [QUEUES.events.envVar]: this.eventsQueue.queue.queueUrl });
+    setEnv(this.webhook, { [QUEUES.events.envVar]: this.eventsQueue.queue.queueUrl, ...settings });
     this.eventsQueue.queue.grantSendMessages(this.webhook.role);
 
     // events: statuses onto recipients and messages, inbound messages into conversations, opt-outs.
@@ -197,6 +215,13 @@ export class PlatformStack extends Stack {
     this.sendQueue.queue.grantSendMessages(this.events.role);
     this.inboundQueue.queue.grantSendMessages(this.events.role);
 
+    // Every function reads the secret at cold start (it decides DEV or LIVE); no other function may.
+    for (const fn of [api, this.launcher, this.sendWorker, this.webhook, this.events, this.inbound]) {
+      this.secret.allowRead(fn.role);
+    }
+    setEnv(this.inbound, settings);
+    this.watch();
+
     this.httpApi = new PlatformHttpApi(this, 'Http', {
       apiFunction: api.fn,
       webhookFunction: this.webhook.fn,
@@ -208,5 +233,52 @@ export class PlatformStack extends Stack {
         "Routes are authorised inside the api Lambda by API key (hashed keys in DynamoDB), the same check the local runtime runs; the WhatsApp webhook is authenticated by Meta's HMAC signature.",
     });
     new CfnOutput(this, 'ScheduleGroup', { value: this.scheduling.groupName });
+    new CfnOutput(this, 'SecretArn', {
+      value: this.secret.secret.secretArn,
+      description:
+        'Fill in WHATSAPP_ACCESS_TOKEN and WHATSAPP_APP_SECRET here; WHATSAPP_WEBHOOK_VERIFY_TOKEN is generated',
+    });
+    new CfnOutput(this, 'VerifyTokenLocation', {
+      value: `aws secretsmanager get-secret-value --secret-id ${this.secret.secret.secretArn} --query SecretString --output text`,
+      description:
+        "The webhook verify token for Meta's dashboard is WHATSAPP_WEBHOOK_VERIFY_TOKEN in this secret",
+    });
+    this.alarms.above(
+      'ApiServerErrors',
+      this.httpApi.api.metricServerError({ period: PlatformAlarms.PERIOD }),
+      0,
+      'The HTTP API answered 5xx',
+    );
+  }
+
+  /** Alarms on every DLQ, on send-worker errors and throttles, and on webhook signature failures. */
+  private watch(): void {
+    for (const q of [this.sendQueue, this.launchQueue, this.eventsQueue, this.inboundQueue])
+      this.alarms.notify(q.dlqAlarm);
+    this.alarms.above(
+      'SendWorkerErrors',
+      this.sendWorker.fn.metricErrors({ period: PlatformAlarms.PERIOD }),
+      0,
+      'The send worker failed',
+    );
+    this.alarms.above(
+      'SendWorkerThrottles',
+      this.sendWorker.fn.metricThrottles({ period: PlatformAlarms.PERIOD }),
+      0,
+      'The send worker was throttled',
+    );
+    const signatureFailures = new MetricFilter(this, 'SignatureFailures', {
+      logGroup: this.webhook.logGroup,
+      metricNamespace: 'WhatsAppPlatform',
+      metricName: 'WebhookSignatureFailures',
+      filterPattern: FilterPattern.stringValue('$.metric', '=', 'webhook_signature_failure'),
+      metricValue: '1',
+    });
+    this.alarms.above(
+      'WebhookSignatureFailures',
+      signatureFailures.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      5,
+      'Webhook posts with a wrong or missing signature (someone other than Meta, or a changed app secret)',
+    );
   }
 }

@@ -1,7 +1,9 @@
-import { loadConfig } from '../config';
-import { buildDeps } from '../deps';
 import { eventsProcessor } from '../wiring/events';
+import { lazyHandler } from './lazy';
 
 /** The events Lambda: applies statuses, inbound messages and opt-outs from the events queue. */
 export const makeHandler = eventsProcessor;
-export const handler = eventsProcessor(buildDeps(loadConfig()));
+export const handler = lazyHandler((deps) => {
+  const process = eventsProcessor(deps);
+  return (event: Parameters<typeof process>[0]) => process(event);
+});

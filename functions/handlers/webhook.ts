@@ -1,7 +1,7 @@
 import { handle } from 'hono/aws-lambda';
-import { loadConfig } from '../config';
-import { buildDeps } from '../deps';
+import type { Deps } from '../deps';
 import { webhookApp } from '../wiring/webhook';
+import { lazyHandler } from './lazy';
 
 /** The webhook Lambda: verifies Meta's signature and queues the payload; answers in milliseconds. */
-export const handler = handle(webhookApp(buildDeps(loadConfig())));
+export const handler = lazyHandler((deps: Deps) => handle(webhookApp(deps)));

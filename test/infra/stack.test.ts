@@ -16,6 +16,11 @@ function synth(stageName = 'dev', sendRatePerSecond?: number) {
   return { app, stack, template: Template.fromStack(stack) };
 }
 
+function synthWith(extra: Record<string, string>) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(new PlatformStack(app, 'Extra-dev', { stageName: 'dev', ...extra }));
+}
+
 type Statement = { Action: string | string[]; Resource: unknown };
 
 function roleActions(template: Template, roleLogicalIdPrefix: string): string[] {
@@ -99,6 +104,8 @@ describe('PlatformStack', () => {
         'scheduler:DeleteSchedule',
         'scheduler:GetSchedule',
         'scheduler:UpdateSchedule',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
@@ -150,7 +157,10 @@ describe('PlatformStack', () => {
     for (const p of policies) {
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length);
+    // One alarm per DLQ, plus send-worker errors and throttles, webhook signature failures and API 5xx.
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(Object.keys(QUEUES).length + 4);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
   });
 
   it('consumes queues with partial batch responses, capping send workers by the rate limit', () => {
@@ -198,6 +208,8 @@ describe('PlatformStack', () => {
     expect(webhook).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
@@ -207,10 +219,39 @@ describe('PlatformStack', () => {
     expect(events.has('sqs:ReceiveMessage')).toBe(true);
   });
 
+  it('keeps credentials in one generated secret that every function may only read', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'WHATSAPP_WEBHOOK_VERIFY_TOKEN',
+        SecretStringTemplate: JSON.stringify({
+          WHATSAPP_ACCESS_TOKEN: '',
+          WHATSAPP_APP_SECRET: '',
+          OPENAI_API_KEY: '',
+        }),
+      }),
+    });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables.SECRET_ARN).toEqual({
+        Ref: expect.stringMatching(/^Secret[0-9A-F]+$/),
+      });
+    }
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('secretsmanager:GetSecretValue');
+    expect(policies).not.toContain('secretsmanager:PutSecretValue');
+    const withNumber = synthWith({ whatsappPhoneNumberId: '106540352242922', alarmEmail: 'ops@example.com' });
+    withNumber.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '106540352242922' }) },
+    });
+    withNumber.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+
   it('puts no secret in any environment variable', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
-      expect(names.filter((n) => /TOKEN|SECRET|PASSWORD|API_KEY$/.test(n))).toEqual([]);
+      expect(names.filter((n) => /TOKEN|SECRET(?!_ARN)|PASSWORD|API_KEY$/.test(n))).toEqual([]);
     }
   });
 
