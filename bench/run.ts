@@ -4,11 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runBundlesBenchmark } from './bundles';
 import { runSendBenchmark } from './send';
 import { runWebhookBenchmark } from './webhook';
 
 const BENCHMARKS: Record<string, (o: { quick?: boolean }) => Promise<Record<string, unknown>>> = {
   send: runSendBenchmark,
+  bundles: runBundlesBenchmark,
+
   webhook: runWebhookBenchmark,
 };
 

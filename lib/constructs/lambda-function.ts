@@ -5,6 +5,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLING } from '../bundling';
 import type { StageSettings } from '../stage';
 
 export interface PlatformFunctionProps {
@@ -69,13 +70,12 @@ export class PlatformFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'],
-        // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
-        banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourcemap,
+        target: BUNDLING.target,
+        mainFields: BUNDLING.mainFields,
+        externalModules: BUNDLING.external,
+        banner: BUNDLING.banner,
       },
     });
     // The role above is the function's only role; make sure CloudFormation creates the log group first.
