@@ -15,6 +15,9 @@ new PlatformStack(app, `WhatsAppPlatform-${stageName}`, {
   ...(app.node.tryGetContext('alarmEmail')
     ? { alarmEmail: String(app.node.tryGetContext('alarmEmail')) }
     : {}),
+  ...(app.node.tryGetContext('secretsVersion')
+    ? { secretsVersion: String(app.node.tryGetContext('secretsVersion')) }
+    : {}),
 
   description: `WhatsApp Business messaging platform (${stageName})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -18,6 +18,7 @@ export interface PlatformStackProps extends StackProps {
   readonly whatsappPhoneNumberId?: string;
   /** Where alarm e-mails go. */
   readonly alarmEmail?: string;
+  readonly secretsVersion?: string;
   /** WhatsApp messages per second for the sending number (80 by default; up to 1,000). */
   readonly sendRatePerSecond?: number;
 }
@@ -58,6 +59,8 @@ export class PlatformStack extends Stack {
     const settings: Record<string, string> = {
       SEND_RATE_PER_SECOND: String(rate),
       SECRET_ARN: this.secret.secret.secretArn,
+      // Changing it (-c secretsVersion=2) replaces every function's containers, so they read the secret again.
+      SECRETS_VERSION: props.secretsVersion ?? '1',
       ...(props.whatsappPhoneNumberId ? { WHATSAPP_PHONE_NUMBER_ID: props.whatsappPhoneNumberId } : {}),
     };
 
@@ -233,6 +236,11 @@ export class PlatformStack extends Stack {
         "Routes are authorised inside the api Lambda by API key (hashed keys in DynamoDB), the same check the local runtime runs; the WhatsApp webhook is authenticated by Meta's HMAC signature.",
     });
     new CfnOutput(this, 'ScheduleGroup', { value: this.scheduling.groupName });
+    new CfnOutput(this, 'ApiKeysTable', {
+      value: tables.apiKeys.tableName,
+      description: 'API_KEYS_TABLE=<this> npm run api-key -- create <name> (with AWS credentials)',
+    });
+
     new CfnOutput(this, 'SecretArn', {
       value: this.secret.secret.secretArn,
       description:
