@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendError } from '../../domain/campaign';
 import type { MessageStore, SingleMessage, WamidRef } from '../../ports';
+import { ClaimedItems } from './claims';
 import { conditionalUpdate } from './client';
 
 const msgKey = (id: string) => ({ pk: `MSG#${id}` });
@@ -8,10 +9,14 @@ const wamidKey = (wamid: string) => ({ pk: `WAMID#${wamid}` });
 
 /** Single sends (POST /api/messages) and the wamid -> send lookups that status webhooks use. */
 export class DynamoMessageStore implements MessageStore {
+  private readonly claims: ClaimedItems;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.claims = new ClaimedItems(db, table);
+  }
 
   async create(message: SingleMessage): Promise<void> {
     await this.db.send(
@@ -33,29 +38,11 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async claim(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean> {
-    return conditionalUpdate(this.db, this.table, {
-      Key: msgKey(id),
-      UpdateExpression: 'SET claimToken = :t, claimUntil = :until',
-      ConditionExpression: '#s = :queued AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: {
-        ':t': token,
-        ':until': nowMs + leaseMs,
-        ':now': nowMs,
-        ':queued': 'queued',
-      },
-    });
+    return (await this.claims.claim(msgKey(id), token, nowMs, leaseMs)) !== undefined;
   }
 
   markSent(id: string, token: string, wamid: string, at: string): Promise<boolean> {
-    return conditionalUpdate(this.db, this.table, {
-      Key: msgKey(id),
-      UpdateExpression:
-        'SET #s = :sent, wamid = :w, sentAt = :at, updatedAt = :at, attempts = attempts + :one REMOVE claimToken, claimUntil',
-      ConditionExpression: 'claimToken = :t',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':w': wamid, ':at': at, ':one': 1, ':t': token },
-    });
+    return this.claims.markSent(msgKey(id), token, wamid, at);
   }
 
   markFailed(
@@ -65,37 +52,11 @@ export class DynamoMessageStore implements MessageStore {
     options: { countAttempt: boolean },
     at: string,
   ): Promise<boolean> {
-    return conditionalUpdate(this.db, this.table, {
-      Key: msgKey(id),
-      UpdateExpression:
-        'SET #s = :failed, lastError = :e, failedAt = :at, updatedAt = :at, attempts = attempts + :inc REMOVE claimToken, claimUntil',
-      ConditionExpression: 'claimToken = :t',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: {
-        ':failed': 'failed',
-        ':e': error,
-        ':at': at,
-        ':inc': options.countAttempt ? 1 : 0,
-        ':t': token,
-      },
-    });
+    return this.claims.markFailed(msgKey(id), token, error, options, at);
   }
 
-  async release(
-    id: string,
-    token: string,
-    options: { error?: SendError; countAttempt: boolean },
-  ): Promise<void> {
-    await conditionalUpdate(this.db, this.table, {
-      Key: msgKey(id),
-      UpdateExpression: `SET attempts = attempts + :inc${options.error ? ', lastError = :e' : ''} REMOVE claimToken, claimUntil`,
-      ConditionExpression: 'claimToken = :t',
-      ExpressionAttributeValues: {
-        ':inc': options.countAttempt ? 1 : 0,
-        ':t': token,
-        ...(options.error ? { ':e': options.error } : {}),
-      },
-    });
+  release(id: string, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void> {
+    return this.claims.release(msgKey(id), token, options);
   }
 
   markSkipped(id: string, at: string): Promise<boolean> {

@@ -3,7 +3,6 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { bucketOf, type Campaign, type RecipientRecord, type SendError } from '../../domain/campaign';
 import { type Counts, emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
@@ -14,7 +13,8 @@ import {
   type RecipientKey,
   type RecipientStore,
 } from '../../ports';
-import { conditionalUpdate, decodeCursor, encodeCursor, isConditionFailure } from './client';
+import { ClaimedItems } from './claims';
+import { conditionalUpdate, decodeCursor, encodeCursor } from './client';
 
 const INTERNAL = ['pk', 'sk', 'claimToken', 'claimUntil'] as const;
 
@@ -46,10 +46,14 @@ export function recipientItem(
  * nothing twice; callers move the counters only when a write here says it happened.
  */
 export class DynamoRecipientStore implements RecipientStore {
+  private readonly claims: ClaimedItems;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.claims = new ClaimedItems(db, table);
+  }
 
   async get(k: RecipientKey): Promise<RecipientRecord | undefined> {
     const out = await this.db.send(
@@ -110,47 +114,14 @@ export class DynamoRecipientStore implements RecipientStore {
   }
 
   async claim(k: RecipientKey, token: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key(k),
-          ReturnValues: 'ALL_NEW',
-          UpdateExpression: 'SET claimToken = :t, claimUntil = :until',
-          ConditionExpression: '#s = :queued AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':t': token,
-            ':until': nowMs + leaseMs,
-            ':now': nowMs,
-            ':queued': 'queued',
-          },
-        }),
-      );
-      return { claimed: true, recipient: toRecord(out.Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const current = await this.get(k);
-      return { claimed: false, ...(current ? { current } : {}) };
-    }
+    const item = await this.claims.claim(key(k), token, nowMs, leaseMs);
+    if (item) return { claimed: true, recipient: toRecord(item) };
+    const current = await this.get(k);
+    return { claimed: false, ...(current ? { current } : {}) };
   }
 
   markSent(k: RecipientKey, token: string, wamid: string, at: string): Promise<boolean> {
-    return conditionalUpdate(this.db, this.table, {
-      Key: key(k),
-      UpdateExpression:
-        'SET #s = :sent, wamid = :w, sentAt = :at, updatedAt = :at, attempts = attempts + :one REMOVE claimToken, claimUntil, retryable',
-      ConditionExpression: 'claimToken = :t AND #s = :queued',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: {
-        ':sent': 'sent',
-        ':w': wamid,
-        ':at': at,
-        ':one': 1,
-        ':t': token,
-        ':queued': 'queued',
-      },
-    });
+    return this.claims.markSent(key(k), token, wamid, at);
   }
 
   markFailed(
@@ -160,40 +131,15 @@ export class DynamoRecipientStore implements RecipientStore {
     options: { retryable: boolean; countAttempt: boolean },
     at: string,
   ): Promise<boolean> {
-    return conditionalUpdate(this.db, this.table, {
-      Key: key(k),
-      UpdateExpression:
-        'SET #s = :failed, lastError = :e, retryable = :r, failedAt = :at, updatedAt = :at, attempts = attempts + :inc REMOVE claimToken, claimUntil',
-      ConditionExpression: 'claimToken = :t AND #s = :queued',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: {
-        ':failed': 'failed',
-        ':e': error,
-        ':r': options.retryable,
-        ':at': at,
-        ':inc': options.countAttempt ? 1 : 0,
-
-        ':t': token,
-        ':queued': 'queued',
-      },
-    });
+    return this.claims.markFailed(key(k), token, error, options, at);
   }
 
-  async release(
+  release(
     k: RecipientKey,
     token: string,
     options: { error?: SendError; countAttempt: boolean },
   ): Promise<void> {
-    await conditionalUpdate(this.db, this.table, {
-      Key: key(k),
-      UpdateExpression: `SET attempts = attempts + :inc${options.error ? ', lastError = :e' : ''} REMOVE claimToken, claimUntil`,
-      ConditionExpression: 'claimToken = :t',
-      ExpressionAttributeValues: {
-        ':inc': options.countAttempt ? 1 : 0,
-        ':t': token,
-        ...(options.error ? { ':e': options.error } : {}),
-      },
-    });
+    return this.claims.release(key(k), token, options);
   }
 
   markSkipped(
