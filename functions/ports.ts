@@ -97,9 +97,15 @@ export interface CampaignStore {
     from: readonly CampaignState[],
     to: CampaignState,
     patch?: Partial<
-      Pick<Campaign, 'startedAt' | 'completedAt' | 'cancelledAt' | 'pausedAt' | 'pauseReason' | 'sendAt'>
+      Pick<
+        Campaign,
+        'startedAt' | 'completedAt' | 'cancelledAt' | 'pausedAt' | 'pauseReason' | 'sendAt' | 'timezone'
+      >
     >,
-    options?: { bumpGen?: boolean; clear?: readonly ('pauseReason' | 'pausedAt' | 'completedAt')[] },
+    options?: {
+      bumpGen?: boolean;
+      clear?: readonly ('pauseReason' | 'pausedAt' | 'completedAt' | 'timezone')[];
+    },
   ): Promise<Campaign>;
   counts(id: string): Promise<Counts>;
   /** Adds to one randomly chosen counter shard; shards spread increments over partitions. */

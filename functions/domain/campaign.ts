@@ -31,6 +31,8 @@ export interface Campaign {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly sendAt?: string;
+  /** The IANA zone sendAt was given in, for showing it back in local time. */
+  readonly timezone?: string;
   readonly startedAt?: string;
   readonly completedAt?: string;
   readonly cancelledAt?: string;

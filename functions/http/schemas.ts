@@ -145,6 +145,20 @@ export const CountryCodeSchema = z
   .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as DE or US')
   .openapi({ description: 'Country for numbers written without + and country code' });
 
+export const SendAtSchema = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/,
+    'must be an ISO 8601 date-time: with an offset (2026-12-01T09:00:00+01:00), or local (2026-12-01T09:00) with a timezone',
+  )
+  .openapi({ description: 'When to start: an instant with an offset, or a local date-time with `timezone`' });
+
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ description: 'IANA time zone, such as Europe/Berlin, for a local sendAt' });
+
 export const RecipientInputSchema = z.strictObject({
   phone: z.string().min(1).max(40),
   variables: z.record(VariableName, z.string().max(1024)).optional(),
@@ -156,14 +170,14 @@ export const CampaignInputSchema = z
     templateId: z.string().min(1).max(64),
     recipients: z.array(RecipientInputSchema).min(1).max(200_000),
     defaultCountry: CountryCodeSchema.optional(),
-    sendAt: z.iso
-      .datetime({
-        offset: true,
-        error: 'must be an ISO 8601 date-time with an offset, such as 2026-12-01T09:00:00+01:00',
-      })
-      .optional(),
+    sendAt: SendAtSchema.optional(),
+    timezone: TimeZoneSchema.optional(),
   })
   .openapi('CampaignInput');
+
+export const RescheduleSchema = z
+  .strictObject({ sendAt: SendAtSchema, timezone: TimeZoneSchema.optional() })
+  .openapi('Reschedule');
 
 export const CountsSchema = z
   .object({
@@ -189,8 +203,11 @@ export const CampaignSchema = z
     duplicatesMerged: z.number().int().optional(),
     countCorrections: z.number().int().optional(),
 
-    sendAt: z.string().optional(),
+    sendAt: z.string().optional().openapi({ description: 'When a scheduled campaign starts, in UTC' }),
+    timezone: z.string().optional(),
+    sendAtLocal: z.string().optional().openapi({ description: 'sendAt in `timezone`, with its offset' }),
     pauseReason: z.string().optional(),
+
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().optional(),

@@ -44,6 +44,7 @@ export interface NewCampaign {
   readonly rows: readonly { row: number; input: RecipientInput }[];
   readonly defaultCountry?: CountryCode;
   readonly sendAt?: Date;
+  readonly timezone?: string;
 }
 
 export interface CampaignView extends Campaign {
@@ -89,6 +90,7 @@ export class CampaignService {
       updatedAt: now.toISOString(),
       duplicatesMerged: checked.duplicatesMerged,
       ...(input.sendAt ? { sendAt: input.sendAt.toISOString() } : {}),
+      ...(input.sendAt && input.timezone ? { timezone: input.timezone } : {}),
     };
     await this.d.campaigns.create(campaign, checked.recipients);
     if (input.sendAt) await this.d.scheduler.scheduleStart(campaign.id, input.sendAt);
@@ -138,6 +140,18 @@ export class CampaignService {
       }
       throw error;
     }
+  }
+
+  /** Sets or moves a draft or scheduled campaign's start; the schedule follows. */
+  async reschedule(id: string, at: Date, timezone?: string): Promise<CampaignView> {
+    await this.move(
+      id,
+      'schedule',
+      { sendAt: at.toISOString(), ...(timezone ? { timezone } : {}) },
+      timezone ? {} : { clear: ['timezone'] },
+    );
+    await this.d.scheduler.scheduleStart(id, at);
+    return this.view(id);
   }
 
   async pause(id: string): Promise<CampaignView> {

@@ -178,6 +178,71 @@ describe('campaigns in DEV mode through the local runtime', () => {
     expect(p.scheduler.list().map((s) => s.name)).not.toContain(`campaign-${later.id}`);
   });
 
+  it('schedules in a time zone, shows the time in UTC and locally, and moves the schedule', async () => {
+    const year = new Date().getUTCFullYear() + 1;
+    const res = await p.api('/api/campaigns', {
+      method: 'POST',
+      json: {
+        name: 'berlin',
+        templateId: welcomeId,
+        sendAt: `${year}-07-01T09:00`,
+        timezone: 'Europe/Berlin',
+        recipients: [{ phone: '+4915110000080', variables: { customerName: 'Ben' } }],
+      },
+    });
+    expect(res.status).toBe(201);
+    const scheduled = (await res.json()) as {
+      id: string;
+      state: string;
+      sendAt: string;
+      sendAtLocal: string;
+      timezone: string;
+    };
+    expect(scheduled).toMatchObject({
+      state: 'scheduled',
+      sendAt: `${year}-07-01T07:00:00.000Z`,
+      sendAtLocal: `${year}-07-01T09:00:00+02:00`,
+      timezone: 'Europe/Berlin',
+    });
+    expect(p.scheduler.list()).toContainEqual(
+      expect.objectContaining({ name: `campaign-${scheduled.id}`, at: `${year}-07-01T07:00:00.000Z` }),
+    );
+
+    const moved = await p.api(`/api/campaigns/${scheduled.id}`, {
+      method: 'PATCH',
+      json: { sendAt: `${year}-12-01T09:00`, timezone: 'America/New_York' },
+    });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({
+      sendAt: `${year}-12-01T14:00:00.000Z`,
+      sendAtLocal: `${year}-12-01T09:00:00-05:00`,
+    });
+    expect(p.scheduler.list()).toContainEqual(
+      expect.objectContaining({ name: `campaign-${scheduled.id}`, at: `${year}-12-01T14:00:00.000Z` }),
+    );
+
+    const badZone = await p.api(`/api/campaigns/${scheduled.id}`, {
+      method: 'PATCH',
+      json: { sendAt: `${year}-12-01T09:00`, timezone: 'Mars/Olympus' },
+    });
+    expect(badZone.status).toBe(422);
+    expect(await badZone.json()).toMatchObject({
+      error: { code: 'invalid_send_at', details: { field: 'timezone' } },
+    });
+    const noZone = await p.api(`/api/campaigns/${scheduled.id}`, {
+      method: 'PATCH',
+      json: { sendAt: `${year}-12-01T09:00` },
+    });
+    expect(await noZone.json()).toMatchObject({ error: { details: { field: 'sendAt' } } });
+
+    await action(p, scheduled.id, 'cancel');
+    const late = await p.api(`/api/campaigns/${scheduled.id}`, {
+      method: 'PATCH',
+      json: { sendAt: `${year}-12-02T09:00:00Z` },
+    });
+    expect(late.status).toBe(409);
+  });
+
   it('enforces the state machine with 409 and the current state', async () => {
     const campaign = await createCampaign(p, {
       name: 'states',

@@ -4,6 +4,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { RecipientRecord } from '../../domain/campaign';
 import { isCountryCode } from '../../domain/phone';
 import { parseRecipientsCsv, type RecipientInput } from '../../domain/recipients';
+import { formatInZone, isValidTimeZone, localToInstant } from '../../domain/zoned-time';
 import type { RecipientStore } from '../../ports';
 
 import type { CampaignService, CampaignView } from '../../services/campaign-service';
@@ -14,9 +15,13 @@ import {
   CampaignSchema,
   errorResponse,
   IdParam,
+  jsonBody,
   jsonResponse,
   ListQuery,
   RecipientSchema,
+  RescheduleSchema,
+  SendAtSchema,
+  TimeZoneSchema,
 } from '../schemas';
 
 const tags = ['Campaigns'];
@@ -32,7 +37,8 @@ const CsvQuery = z.object({
     .string()
     .regex(/^[A-Z]{2}$/)
     .optional(),
-  sendAt: z.iso.datetime({ offset: true }).optional(),
+  sendAt: SendAtSchema.optional(),
+  timezone: TimeZoneSchema.optional(),
 });
 
 const createCampaign = createRoute({
@@ -43,7 +49,7 @@ const createCampaign = createRoute({
   summary:
     'Create a campaign from JSON recipients, or from CSV (Content-Type: text/csv, header phone,<variable>,...)',
   description:
-    'For CSV, pass name and templateId (and optionally defaultCountry, sendAt) as query parameters; up to 10 MB. ' +
+    'For CSV, pass name and templateId (and optionally defaultCountry, sendAt, timezone) as query parameters; up to 10 MB. ' +
     'Any invalid row rejects the whole request with 422 listing every bad row; nothing is stored.',
   request: {
     body: {
@@ -89,6 +95,22 @@ const getCampaign = createRoute({
     200: jsonResponse(CampaignSchema, 'The campaign'),
     ...common,
     404: errorResponse('No such campaign'),
+  },
+});
+
+const rescheduleCampaign = createRoute({
+  method: 'patch',
+  path: '/api/campaigns/{id}',
+  tags,
+  security,
+  summary: "Set or move a draft or scheduled campaign's start (the schedule moves with it)",
+  request: { params: IdParam, body: jsonBody(RescheduleSchema) },
+  responses: {
+    200: jsonResponse(CampaignSchema, 'Scheduled'),
+    ...common,
+    404: errorResponse('No such campaign'),
+    409: errorResponse('Already started, completed or cancelled'),
+    422: errorResponse('sendAt in the past, or an unknown time zone'),
   },
 });
 
@@ -144,7 +166,13 @@ const SUMMARIES: Record<Action, string> = {
 
 export function publicCampaign(view: CampaignView): z.infer<typeof CampaignSchema> {
   const { template, gen: _gen, buckets: _buckets, total: _total, ...rest } = view;
-  return { ...rest, template: { id: template.id, version: template.version, name: template.name } };
+  return {
+    ...rest,
+    ...(view.sendAt && view.timezone
+      ? { sendAtLocal: formatInZone(new Date(view.sendAt), view.timezone) }
+      : {}),
+    template: { id: template.id, version: template.version, name: template.name },
+  };
 }
 
 function publicRecipient(r: RecipientRecord): z.infer<typeof RecipientSchema> {
@@ -152,13 +180,34 @@ function publicRecipient(r: RecipientRecord): z.infer<typeof RecipientSchema> {
   return rest as z.infer<typeof RecipientSchema>;
 }
 
-function parseSendAt(value: string | undefined, now: Date): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = new Date(value);
-  if (at.getTime() <= now.getTime()) {
-    throw new ApiError(422, 'invalid_send_at', `sendAt ${value} is in the past`, { field: 'sendAt' });
+/** sendAt with an offset names an instant; a local sendAt needs a timezone. Errors name the field. */
+export function parseSendAt(
+  value: string,
+  timezone: string | undefined,
+  now: Date,
+): { at: Date; timezone?: string } {
+  const invalid = (field: string, message: string) =>
+    new ApiError(422, 'invalid_send_at', `${field}: ${message}`, { field });
+  let at: Date;
+  if (timezone !== undefined && !isValidTimeZone(timezone)) {
+    throw invalid('timezone', `unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin)`);
   }
-  return at;
+  if (/(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    at = new Date(value);
+    if (Number.isNaN(at.getTime())) throw invalid('sendAt', `${value} is not a date-time`);
+  } else {
+    if (timezone === undefined) {
+      throw invalid(
+        'sendAt',
+        'a local date-time needs a timezone (or write it with an offset, such as +01:00)',
+      );
+    }
+    const local = localToInstant(value, timezone);
+    if (!local.ok) throw invalid('sendAt', local.problem);
+    at = local.instant;
+  }
+  if (at.getTime() <= now.getTime()) throw invalid('sendAt', `${value} is in the past`);
+  return { at, ...(timezone ? { timezone } : {}) };
 }
 
 function country(value: string | undefined): CountryCode | undefined {
@@ -209,17 +258,21 @@ export function registerCampaignRoutes(
       templateId: string;
       defaultCountry?: string | undefined;
       sendAt?: string | undefined;
+      timezone?: string | undefined;
     },
     rows: { row: number; input: RecipientInput }[],
   ) {
     const defaultCountry = country(input.defaultCountry);
-    const sendAt = parseSendAt(input.sendAt, deps.now());
+    const schedule =
+      input.sendAt !== undefined ? parseSendAt(input.sendAt, input.timezone, deps.now()) : undefined;
     const view = await service.create({
       name: input.name,
       templateId: input.templateId,
       rows,
       ...(defaultCountry ? { defaultCountry } : {}),
-      ...(sendAt ? { sendAt } : {}),
+      ...(schedule
+        ? { sendAt: schedule.at, ...(schedule.timezone ? { timezone: schedule.timezone } : {}) }
+        : {}),
     });
     return c.json(publicCampaign(view), 201);
   }
@@ -260,6 +313,15 @@ export function registerCampaignRoutes(
       { items: page.items.map(publicRecipient), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
       200,
     );
+  });
+
+  app.openapi(rescheduleCampaign, async (c) => {
+    const id = c.req.valid('param').id;
+    const { sendAt, timezone } = c.req.valid('json');
+    const schedule = parseSendAt(sendAt, timezone, deps.now());
+    const view = await service.reschedule(id, schedule.at, schedule.timezone);
+    c.var.logger.info('campaign scheduled', { campaignId: id, sendAt: view.sendAt });
+    return c.json(publicCampaign(view), 200);
   });
 
   for (const action of ACTIONS) {
