@@ -10,7 +10,9 @@ import { DynamoMessageStore } from './adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from './adapters/dynamodb/recipient-store';
 import { DynamoStatusTarget } from './adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from './adapters/dynamodb/template-store';
+import { PowertoolsSendMetrics } from './adapters/metrics/powertools-metrics';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
+
 import { SqsInboundQueue, SqsLaunchQueue, SqsRedelivery, SqsSendQueue } from './adapters/sqs/queues';
 import { ConsoleWhatsAppSender } from './adapters/whatsapp/console-sender';
 import { GraphWhatsAppSender } from './adapters/whatsapp/graph-sender';
@@ -34,7 +36,7 @@ import type {
   TemplateStore,
   WhatsAppSender,
 } from './ports';
-import { systemClock } from './ports';
+import { noMetrics, type SendMetrics, systemClock } from './ports';
 import { sendConcurrency } from './resources';
 import { CampaignService } from './services/campaign-service';
 import { Pacer } from './services/pacer';
@@ -70,6 +72,7 @@ export interface Deps {
   readonly whatsapp: WhatsAppSender;
   readonly pacer: Pacer;
   readonly campaignService: CampaignService;
+  readonly metrics: SendMetrics;
 }
 
 export interface DepsOptions {
@@ -150,6 +153,8 @@ export function buildDeps(config: Config, options: DepsOptions = {}): Deps {
       clock,
       logger,
     }),
+    // Metrics go to CloudWatch in Lambda; locally the same counts are in the log lines.
+    metrics: process.env.AWS_LAMBDA_FUNCTION_NAME ? new PowertoolsSendMetrics() : noMetrics,
   };
 }
 

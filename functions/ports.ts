@@ -358,3 +358,13 @@ export interface ContactUpdates {
 export interface InboundQueue {
   send(item: { contact: string; wamid: string; type: string; text?: string; at: string }): Promise<void>;
 }
+
+/** Counts that matter to operators: sends and failures by WhatsApp error code. */
+export interface SendMetrics {
+  sent(): void;
+  failed(code: string): void;
+  /** Publishes what was counted during one invocation. */
+  flush(): void;
+}
+
+export const noMetrics: SendMetrics = { sent: () => {}, failed: () => {}, flush: () => {} };

@@ -3,6 +3,7 @@ import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { QUEUES, sendConcurrency } from '../functions/resources';
 import { PlatformAlarms } from './constructs/alarms';
+import { PlatformDashboard } from './constructs/dashboard';
 import { allowTable } from './constructs/grants';
 import { PlatformHttpApi } from './constructs/http-api';
 import { PlatformFunction } from './constructs/lambda-function';
@@ -250,6 +251,14 @@ export class PlatformStack extends Stack {
       value: `aws secretsmanager get-secret-value --secret-id ${this.secret.secret.secretArn} --query SecretString --output text`,
       description:
         "The webhook verify token for Meta's dashboard is WHATSAPP_WEBHOOK_VERIFY_TOKEN in this secret",
+    });
+    new PlatformDashboard(this, 'Operations', {
+      queues: {
+        send: this.sendQueue,
+        launch: this.launchQueue,
+        events: this.eventsQueue,
+        inbound: this.inboundQueue,
+      },
     });
     this.alarms.above(
       'ApiServerErrors',

@@ -23,9 +23,11 @@ import {
   type ContactStore,
   type ConversationStore,
   type MessageStore,
+  noMetrics,
   type RecipientKey,
   type RecipientStore,
   type RedeliveryControl,
+  type SendMetrics,
   type SendQueue,
   StateConflictError,
   type WhatsAppSender,
@@ -50,6 +52,7 @@ export interface SendWorkerDeps {
   readonly maxReceiveCount: number;
   /** How long a claim holds; longer than one Graph call with its timeout. */
   readonly claimLeaseMs?: number;
+  readonly metrics?: SendMetrics;
   readonly probeDelaySeconds?: number;
 }
 
@@ -67,6 +70,7 @@ const WAMID_REF_TTL_SECONDS = 35 * 24 * 3600;
  */
 export function makeSendWorker(d: SendWorkerDeps) {
   const lease = d.claimLeaseMs ?? 60_000;
+  const metrics = d.metrics ?? noMetrics;
 
   return async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
     const campaignCache = new Map<string, Promise<Campaign | undefined>>();
@@ -95,6 +99,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
         }
       }),
     );
+    metrics.flush();
     return { batchItemFailures: failures };
   };
 
@@ -387,6 +392,8 @@ export function makeSendWorker(d: SendWorkerDeps) {
   async function deliver(to: string, content: OutboundContent, callbackData: string) {
     await d.pacer.acquire();
     const result = await d.whatsapp.send({ to, content, callbackData });
+    if (result.ok) metrics.sent();
+    else metrics.failed(String(result.failure.code ?? result.failure.httpStatus ?? 'network'));
     if (!result.ok && result.failure.code === 130429) {
       // Throughput limit hit: hold this worker back a second so its peers' share is not exceeded again.
       d.pacer.pause(1000);

@@ -21,5 +21,6 @@ export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchRes
     maxAttempts: Math.min(deps.config.send.maxAttempts, MAX_SEND_ATTEMPTS),
     maxReceiveCount: QUEUES.send.maxReceiveCount,
     claimLeaseMs: deps.config.send.claimLeaseMs,
+    metrics: deps.metrics,
   });
 }

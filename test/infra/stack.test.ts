@@ -249,6 +249,24 @@ describe('PlatformStack', () => {
     });
   });
 
+  it('has an operations dashboard with sends, failures by code, queue ages and DLQ depth', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const text of [
+      'MessagesSent',
+      'MessagesFailed',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+    ]) {
+      expect(body).toContain(text);
+    }
+    const outputs = Object.keys(template.findOutputs('*'));
+    for (const name of ['ApiUrl', 'WebhookUrl', 'SecretArn', 'VerifyTokenLocation', 'DashboardUrl']) {
+      expect(outputs.some((o) => o.includes(name))).toBe(true);
+    }
+  });
+
   it('puts no secret in any environment variable', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
