@@ -110,8 +110,6 @@ export interface CampaignStore {
   counts(id: string): Promise<Counts>;
   /** Adds to one randomly chosen counter shard; shards spread increments over partitions. */
   addCounts(id: string, delta: Partial<Counts>): Promise<void>;
-  /** Overwrites the counters so that they add up to `counts` (used by recount). */
-  setCounts(id: string, counts: Counts): Promise<void>;
   /** Records that completion found the counters wrong and corrected them (kept for operators and tests). */
   noteRecount(id: string): Promise<void>;
   checkpoint(id: string): Promise<LaunchCheckpoint | undefined>;

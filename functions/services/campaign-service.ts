@@ -17,6 +17,7 @@ import {
   StateConflictError,
   type TemplateStore,
 } from '../ports';
+import { reconcileCounts } from './counters';
 
 export const MAX_RECIPIENTS = 200_000;
 
@@ -217,11 +218,11 @@ export class CampaignService {
     return { ...(await this.view(id)), requeued };
   }
 
-  /** Recomputes the counters from the recipient items. */
+  /** Checks the counters against the recipient items and corrects a lasting difference. */
   async recount(id: string): Promise<CampaignView> {
     const campaign = await this.d.campaigns.get(id);
     if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
-    await this.d.campaigns.setCounts(id, await this.d.recipients.histogram(id, campaign.buckets));
+    await reconcileCounts(this.d, id, campaign.buckets);
     return this.view(id);
   }
 

@@ -11,7 +11,6 @@ import {
   type SendJob,
 } from '../domain/campaign';
 import { describeContent, type OutboundContent } from '../domain/outbound-message';
-import { RECIPIENT_STATUSES } from '../domain/recipient-status';
 
 import { maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
@@ -32,6 +31,7 @@ import {
   StateConflictError,
   type WhatsAppSender,
 } from '../ports';
+import { reconcileCounts } from './counters';
 import type { Pacer } from './pacer';
 
 export interface SendWorkerDeps {
@@ -434,19 +434,12 @@ export function makeSendWorker(d: SendWorkerDeps) {
         if (!(error instanceof StateConflictError)) throw error;
         return DONE;
       }
-      // Settle the counters on the recipients' own statuses now that no send is in flight; if they had
-      // drifted, say so (it means a worker died between two writes).
-      const actual = await d.recipients.histogram(campaign.id, campaign.buckets);
-      const counted = await d.campaigns.counts(campaign.id);
-      const drift = RECIPIENT_STATUSES.filter((s) => actual[s] !== counted[s]);
-      if (drift.length > 0) {
+      // Check the counters against the recipients themselves; a lasting difference (a worker died between
+      // its two writes) is corrected, and recorded in countCorrections.
+      if (await reconcileCounts(d, campaign.id, campaign.buckets)) {
         d.logger.warn('campaign counters disagreed with the recipients; corrected', {
           campaignId: campaign.id,
-          counted,
-          actual,
         });
-        await d.campaigns.setCounts(campaign.id, actual);
-        await d.campaigns.noteRecount(campaign.id);
       }
       d.logger.info('campaign completed', { campaignId: campaign.id });
       return DONE;

@@ -8,6 +8,7 @@ import { SqsSendQueue } from '../../functions/adapters/sqs/queues';
 import { bucketOf, type Campaign } from '../../functions/domain/campaign';
 import { StateConflictError } from '../../functions/ports';
 import { QUEUES } from '../../functions/resources';
+import { reconcileCounts } from '../../functions/services/counters';
 import { ensureQueue } from '../../local/provision';
 import { documentClient, isolatedConfig, sqsClient, uniqueSuffix } from '../support/aws';
 import { phoneNumber } from '../support/wait';
@@ -133,21 +134,42 @@ describe('campaign stores against dynalite', () => {
     expect(await recipients.histogram(c.id, 1)).toMatchObject({ queued: 1, failed: 1, skipped: 1 });
   });
 
-  it('spreads counter increments over shards and sums them; setCounts overwrites', async () => {
+  it('spreads counter increments over shards and sums them', async () => {
     const c = campaignOf(`c-${uniqueSuffix()}`, 100, 1);
     await campaigns.create(c, []);
     await Promise.all(Array.from({ length: 100 }, () => campaigns.addCounts(c.id, { queued: -1, sent: 1 })));
     expect(await campaigns.counts(c.id)).toMatchObject({ queued: 0, sent: 100 });
-    await campaigns.setCounts(c.id, {
-      total: 100,
-      queued: 0,
-      sent: 60,
-      delivered: 40,
-      read: 0,
-      failed: 0,
-      skipped: 0,
-    });
-    expect(await campaigns.counts(c.id)).toMatchObject({ sent: 60, delivered: 40, queued: 0 });
+  });
+
+  it('reconciles a lost counter update, but not one still on its way', async () => {
+    const c = campaignOf(`c-${uniqueSuffix()}`, 2, 1);
+    await campaigns.create(c, [
+      { phone: '+4915110000091', variables: {} },
+      { phone: '+4915110000092', variables: {} },
+    ]);
+    const send = async (phone: string) => {
+      const key = { campaignId: c.id, bucket: 0, phone };
+      await recipients.claim(key, 'T', Date.now(), 60_000);
+      await recipients.markSent(key, 'T', `wamid.${phone}`, new Date().toISOString());
+    };
+    const d = { campaigns, recipients, settleMs: 0 };
+
+    // In flight: the recipient moved, and its counter update lands between the two looks.
+    await send('+4915110000091');
+    const changed = await reconcileCounts(
+      { ...d, wait: () => campaigns.addCounts(c.id, { queued: -1, sent: 1 }) },
+      c.id,
+      1,
+    );
+    expect(changed).toBe(false);
+    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 1, sent: 1 });
+
+    // Lost: a worker died between the two writes; the difference lasts and is corrected once.
+    await send('+4915110000092');
+    expect(await reconcileCounts({ ...d, wait: async () => {} }, c.id, 1)).toBe(true);
+    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 0, sent: 2 });
+    expect((await campaigns.get(c.id))?.countCorrections).toBe(1);
+    expect(await reconcileCounts({ ...d, wait: async () => {} }, c.id, 1)).toBe(false);
   });
 
   it('changes state only from the allowed states and bumps the generation', async () => {

@@ -155,25 +155,6 @@ export class DynamoCampaignStore implements CampaignStore {
     );
   }
 
-  async setCounts(id: string, counts: Counts): Promise<void> {
-    // Shard 0 takes the recount; the others are zeroed. Run when no sends are in flight (completion, or a
-    // recount asked for by a person) so no increment lands between the read and these writes.
-    await Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, (_, n) =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: {
-              ...shardKey(id, n),
-              ...emptyShard(),
-              ...(n === 0 ? Object.fromEntries(RECIPIENT_STATUSES.map((s) => [s, counts[s]])) : {}),
-            },
-          }),
-        ),
-      ),
-    );
-  }
-
   async noteRecount(id: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
