@@ -6,6 +6,7 @@ import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store';
 import { makeDocumentClient } from './adapters/dynamodb/client';
 import { DynamoContactStore } from './adapters/dynamodb/contact-store';
 import { DynamoConversationStore } from './adapters/dynamodb/conversation-store';
+import { DynamoListStore } from './adapters/dynamodb/list-store';
 import { DynamoMessageStore } from './adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from './adapters/dynamodb/recipient-store';
 import { DynamoStatusTarget } from './adapters/dynamodb/status-target';
@@ -28,6 +29,7 @@ import type {
   ConversationStore,
   InboundQueue,
   LaunchQueue,
+  ListStore,
   MessageStore,
   RecipientStore,
   RedeliveryControl,
@@ -73,6 +75,7 @@ export interface Deps {
   readonly pacer: Pacer;
   readonly campaignService: CampaignService;
   readonly metrics: SendMetrics;
+  readonly lists: ListStore;
 }
 
 export interface DepsOptions {
@@ -117,6 +120,7 @@ export function buildDeps(config: Config, options: DepsOptions = {}): Deps {
     ? new SqsLaunchQueue(sqs, launchQueueUrl)
     : unconfigured('launch queue');
   const scheduler = options.scheduler ?? buildScheduler(config, common);
+  const lists = new DynamoListStore(db, t.lists, t.contacts);
   const rate = config.send.ratePerSecond;
   return {
     config,
@@ -150,9 +154,12 @@ export function buildDeps(config: Config, options: DepsOptions = {}): Deps {
       templates,
       launchQueue,
       scheduler,
+      lists,
       clock,
       logger,
     }),
+    lists,
+
     // Metrics go to CloudWatch in Lambda; locally the same counts are in the log lines.
     metrics: process.env.AWS_LAMBDA_FUNCTION_NAME ? new PowertoolsSendMetrics() : noMetrics,
   };

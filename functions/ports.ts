@@ -366,3 +366,28 @@ export interface SendMetrics {
 }
 
 export const noMetrics: SendMetrics = { sent: () => {}, failed: () => {}, flush: () => {} };
+
+// ---- Contact lists ---------------------------------------------------------------------------------
+
+export interface ContactList {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export interface ListMember {
+  readonly phone: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface ListStore {
+  create(list: ContactList): Promise<void>;
+  get(id: string): Promise<ContactList | undefined>;
+  list(options: { limit: number; cursor?: string }): Promise<Page<ContactList>>;
+  /** Adds members and merges their attributes into their contacts (new values win). */
+  addMembers(listId: string, members: readonly ListMember[]): Promise<void>;
+  members(listId: string, options: { limit: number; cursor?: string }): Promise<Page<ListMember>>;
+  /** Every member of a list, with attributes, for a campaign's audience. */
+  allMembers(listId: string): Promise<ListMember[]>;
+  removeMember(listId: string, phone: string): Promise<boolean>;
+}

@@ -86,6 +86,14 @@ export const TABLES = {
     partitionKey: pk,
     indexes: [],
   },
+  lists: {
+    localName: 'wa-lists',
+    envVar: 'LISTS_TABLE',
+    // LIST#<id> / META is the list; LIST#<id> / M#<phone> its members (attributes live on the contact).
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
   conversations: {
     localName: 'wa-conversations',
     envVar: 'CONVERSATIONS_TABLE',

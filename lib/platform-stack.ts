@@ -147,6 +147,8 @@ export class PlatformStack extends Stack {
         'recipients',
         'contacts',
         'messages',
+        'conversations',
+        'lists',
       ]),
       ...queueEnv,
       ...settings,
@@ -164,7 +166,10 @@ export class PlatformStack extends Stack {
       indexes: ['gsi1'],
     });
     allowTable(api.role, tables.recipients, ['BatchWriteItem', 'Query', 'UpdateItem']);
-    allowTable(api.role, tables.contacts, ['GetItem']);
+    allowTable(api.role, tables.contacts, ['GetItem', 'BatchGetItem', 'UpdateItem']);
+    allowTable(api.role, tables.lists, ['GetItem', 'PutItem', 'Query', 'BatchWriteItem', 'DeleteItem'], {
+      indexes: ['gsi1'],
+    });
     allowTable(api.role, tables.messages, ['GetItem', 'PutItem']);
     allowTable(api.role, tables.conversations, ['GetItem', 'Query', 'UpdateItem'], { indexes: ['gsi1'] });
     this.sendQueue.queue.grantSendMessages(api.role);

@@ -15,6 +15,7 @@ import { type ApiKeyVerifier, bearerToken } from './auth';
 import { ApiError, errorBody, sendError } from './errors';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerConversationRoutes } from './routes/conversations';
+import { registerListRoutes } from './routes/lists';
 import { registerMessageRoutes } from './routes/messages';
 import { registerSystemRoutes } from './routes/system';
 
@@ -31,6 +32,7 @@ export interface AppDeps
     | 'conversations'
     | 'sendQueue'
     | 'clock'
+    | 'lists'
   > {
   readonly verifyApiKey: ApiKeyVerifier;
   readonly logger: Logger;
@@ -43,6 +45,12 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const BODY_LIMITS: { path: RegExp; method: string; bytes: number; types: RegExp }[] = [
   {
     path: /^\/api\/campaigns$/,
+    method: 'POST',
+    bytes: MAX_CSV_BYTES,
+    types: /^(application\/json|text\/csv)\b/i,
+  },
+  {
+    path: /^\/api\/lists\/[^/]+\/contacts$/,
     method: 'POST',
     bytes: MAX_CSV_BYTES,
     types: /^(application\/json|text\/csv)\b/i,
@@ -171,6 +179,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   registerMessageRoutes(app, deps);
   registerConversationRoutes(app, deps);
+  registerListRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -168,10 +168,20 @@ export const CampaignInputSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     templateId: z.string().min(1).max(64),
-    recipients: z.array(RecipientInputSchema).min(1).max(200_000),
+    recipients: z.array(RecipientInputSchema).min(1).max(200_000).optional(),
+    lists: z.array(z.string().min(1).max(64)).min(1).max(20).optional().openapi({
+      description: 'Send to the members of these lists instead of `recipients`',
+    }),
+    variables: z.record(VariableName, z.string().max(1024)).optional().openapi({
+      description: "Values for every list member, over their contact's attributes",
+    }),
     defaultCountry: CountryCodeSchema.optional(),
     sendAt: SendAtSchema.optional(),
     timezone: TimeZoneSchema.optional(),
+  })
+  .refine((c) => (c.recipients === undefined) !== (c.lists === undefined), {
+    message: 'give either recipients or lists',
+    path: ['recipients'],
   })
   .openapi('CampaignInput');
 

@@ -11,6 +11,7 @@ import {
   type CampaignStore,
   type Clock,
   type LaunchQueue,
+  type ListStore,
   NotFoundError,
   type Page,
   type RecipientStore,
@@ -35,6 +36,7 @@ export interface CampaignServiceDeps {
   readonly templates: TemplateStore;
   readonly launchQueue: LaunchQueue;
   readonly scheduler: CampaignScheduler;
+  readonly lists?: ListStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -43,6 +45,9 @@ export interface NewCampaign {
   readonly name: string;
   readonly templateId: string;
   readonly rows: readonly { row: number; input: RecipientInput }[];
+  /** Or: the members of these lists, their contact attributes overridden by `variables`. */
+  readonly lists?: readonly string[];
+  readonly variables?: Readonly<Record<string, string>>;
   readonly defaultCountry?: CountryCode;
   readonly sendAt?: Date;
   readonly timezone?: string;
@@ -59,6 +64,8 @@ export class CampaignService {
   async create(input: NewCampaign): Promise<CampaignView> {
     const template = await this.d.templates.get(input.templateId);
     if (!template) throw new NotFoundError(`template ${input.templateId} does not exist`);
+    if (input.lists?.length)
+      input = { ...input, rows: await this.audienceOf(input.lists, input.variables ?? {}) };
     if (input.rows.length === 0)
       throw new RecipientsRejectedError([{ row: 0, phone: '', problems: ['no recipients'] }]);
     if (input.rows.length > MAX_RECIPIENTS) {
@@ -97,6 +104,22 @@ export class CampaignService {
     if (input.sendAt) await this.d.scheduler.scheduleStart(campaign.id, input.sendAt);
     this.d.logger.info('campaign created', { campaignId: campaign.id, total, templateId: template.id });
     return this.view(campaign.id);
+  }
+
+  /** The recipients of list-targeted campaigns: every member once, attributes then campaign values. */
+  private async audienceOf(listIds: readonly string[], overrides: Readonly<Record<string, string>>) {
+    const lists = this.d.lists;
+    if (!lists) throw new Error('lists are not configured in this process');
+    const merged = new Map<string, Record<string, string>>();
+    for (const id of listIds) {
+      if (!(await lists.get(id))) throw new NotFoundError(`list ${id} does not exist`);
+      for (const m of await lists.allMembers(id))
+        merged.set(m.phone, { ...merged.get(m.phone), ...m.attributes });
+    }
+    return [...merged].map(([phone, attributes], i) => ({
+      row: i + 1,
+      input: { phone, variables: { ...attributes, ...overrides } },
+    }));
   }
 
   async view(id: string): Promise<CampaignView> {

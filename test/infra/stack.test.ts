@@ -267,6 +267,29 @@ describe('PlatformStack', () => {
     }
   });
 
+  it('tells every function the name of each table it is allowed to use', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const tableIds = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
+    for (const fn of Object.values(functions)) {
+      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const policy = JSON.stringify(
+        policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId)),
+      );
+      const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+      for (const [key, def] of Object.entries(TABLES)) {
+        const tableId = tableIds.find((id) => id.startsWith(`Storage${key}`));
+        if (tableId && policy.includes(`"${tableId}"`)) {
+          expect({ role: roleId, table: key, env: env[def.envVar] }).toEqual({
+            role: roleId,
+            table: key,
+            env: { Ref: tableId },
+          });
+        }
+      }
+    }
+  });
+
   it('puts no secret in any environment variable', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});

@@ -261,6 +261,7 @@ export function registerCampaignRoutes(
       timezone?: string | undefined;
     },
     rows: { row: number; input: RecipientInput }[],
+    audience: { lists?: string[]; variables?: Record<string, string> } = {},
   ) {
     const defaultCountry = country(input.defaultCountry);
     const schedule =
@@ -269,6 +270,8 @@ export function registerCampaignRoutes(
       name: input.name,
       templateId: input.templateId,
       rows,
+      ...(audience.lists ? { lists: audience.lists } : {}),
+      ...(audience.variables ? { variables: audience.variables } : {}),
       ...(defaultCountry ? { defaultCountry } : {}),
       ...(schedule
         ? { sendAt: schedule.at, ...(schedule.timezone ? { timezone: schedule.timezone } : {}) }
@@ -283,7 +286,11 @@ export function registerCampaignRoutes(
     return created(
       c,
       body,
-      body.recipients.map((input, i) => ({ row: i + 1, input })),
+      (body.recipients ?? []).map((input, i) => ({ row: i + 1, input })),
+      {
+        ...(body.lists ? { lists: body.lists } : {}),
+        ...(body.variables ? { variables: body.variables } : {}),
+      },
     ) as never;
   });
 

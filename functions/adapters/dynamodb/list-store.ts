@@ -1,0 +1,155 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ContactList, ListMember, ListStore, Page } from '../../ports';
+import { chunk, forEachLimit } from '../concurrency';
+import { batchPut } from './batch-write';
+import { decodeCursor, encodeCursor } from './client';
+
+const listKey = (id: string) => ({ pk: `LIST#${id}`, sk: 'META' });
+
+/** Lists and their members; a member's attributes are kept on its contact, shared by every list. */
+export class DynamoListStore implements ListStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly contactsTable: string,
+  ) {}
+
+  async create(list: ContactList): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...list, ...listKey(list.id), gsi1pk: 'LISTS', gsi1sk: list.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<ContactList | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: listKey(id), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    return { id: out.Item.id, name: out.Item.name, createdAt: out.Item.createdAt };
+  }
+
+  async list(options: { limit: number; cursor?: string }): Promise<Page<ContactList>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'LISTS' },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(out.LastEvaluatedKey);
+    return {
+      items: (out.Items ?? []).map((i) => ({ id: i.id, name: i.name, createdAt: i.createdAt })),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async addMembers(listId: string, members: readonly ListMember[]): Promise<void> {
+    const now = new Date().toISOString();
+    // Attributes first, membership second: a member never shows up without its attributes.
+    await forEachLimit(members, 16, async (m) => {
+      const names = Object.keys(m.attributes);
+      await this.db
+        .send(
+          new UpdateCommand({
+            TableName: this.contactsTable,
+            Key: { pk: m.phone },
+            UpdateExpression: `SET phone = :phone${names.map((_, i) => `, attributes.#a${i} = :v${i}`).join('')}`,
+            ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+            ExpressionAttributeValues: {
+              ':phone': m.phone,
+              ...Object.fromEntries(names.map((n, i) => [`:v${i}`, m.attributes[n]])),
+            },
+          }),
+        )
+        .catch(async (error) => {
+          // The contact has no attributes map yet: create it whole.
+          if (!(error instanceof Error) || error.name !== 'ValidationException') throw error;
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.contactsTable,
+              Key: { pk: m.phone },
+              UpdateExpression: 'SET phone = :phone, attributes = :a',
+              ExpressionAttributeValues: { ':phone': m.phone, ':a': m.attributes },
+            }),
+          );
+        });
+    });
+    await batchPut(
+      this.db,
+      this.table,
+      members.map((m) => ({ pk: `LIST#${listId}`, sk: `M#${m.phone}`, phone: m.phone, addedAt: now })),
+    );
+  }
+
+  async members(listId: string, options: { limit: number; cursor?: string }): Promise<Page<ListMember>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':p': `LIST#${listId}`, ':m': 'M#' },
+        Limit: options.limit,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(out.LastEvaluatedKey);
+    const items = await this.withAttributes((out.Items ?? []).map((i) => String(i.phone)));
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async allMembers(listId: string): Promise<ListMember[]> {
+    const all: ListMember[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.members(listId, { limit: 500, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
+  async removeMember(listId: string, phone: string): Promise<boolean> {
+    const out = await this.db.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: `LIST#${listId}`, sk: `M#${phone}` },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  private async withAttributes(phones: string[]): Promise<ListMember[]> {
+    const found = new Map<string, Record<string, string>>();
+    for (const keys of chunk(phones, 100)) {
+      let request: Record<string, unknown>[] | undefined = keys.map((pk) => ({ pk }));
+      while (request && request.length > 0) {
+        const out = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.contactsTable]: { Keys: request, ProjectionExpression: 'pk, attributes' } },
+          }),
+        );
+        for (const item of out.Responses?.[this.contactsTable] ?? []) {
+          found.set(String(item.pk), (item.attributes as Record<string, string>) ?? {});
+        }
+        request = out.UnprocessedKeys?.[this.contactsTable]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return phones.map((phone) => ({ phone, attributes: found.get(phone) ?? {} }));
+  }
+}
