@@ -243,6 +243,29 @@ describe('campaigns in DEV mode through the local runtime', () => {
     expect(late.status).toBe(409);
   });
 
+  it('sends nothing when a schedule fires while a cancel is in flight, whichever lands first', async () => {
+    for (let i = 0; i < 5; i++) {
+      const phone = `+49151100009${String(10 + i)}`;
+      const campaign = await createCampaign(p, {
+        name: `race-${i}`,
+        templateId: welcomeId,
+        sendAt: new Date(Date.now() + 3_600_000).toISOString(),
+        recipients: [{ phone, variables: { customerName: 'Race' } }],
+      });
+      const fire = () => p.deps.campaignService.startFromSchedule(campaign.id);
+      const cancel = () => p.deps.campaignService.cancel(campaign.id);
+      // Alternate which one starts first; both run concurrently.
+      await Promise.allSettled(i % 2 === 0 ? [fire(), cancel()] : [cancel(), fire()]);
+      const settled = await waitFor(async () => {
+        const c = await getCampaign(p, campaign.id);
+        return c.counts.queued === 0 ? c : undefined;
+      });
+      expect(settled.state).toBe('cancelled');
+      expect(settled.counts).toMatchObject({ sent: 0, skipped: 1 });
+      expect(p.printed.some((l) => l.includes(phone))).toBe(false);
+    }
+  });
+
   it('enforces the state machine with 409 and the current state', async () => {
     const campaign = await createCampaign(p, {
       name: 'states',
