@@ -14,6 +14,7 @@ import {
   ListQuery,
   VariableName,
 } from '../schemas';
+import { contactKey } from './conversations';
 
 const tags = ['Contact lists'];
 const security = [{ bearerAuth: [] }];
@@ -222,7 +223,7 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
 
   app.openapi(routes.remove, async (c) => {
     const { id, contact } = c.req.valid('param');
-    const phone = normalizePhone(decodeURIComponent(contact).replace(/^ /, '+'));
+    const phone = normalizePhone(contactKey(contact));
     const removed = phone.ok && (await d.lists.removeMember(id, phone.e164));
     if (!removed) throw new NotFoundError(`${contact} is not in list ${id}`);
     return c.body(null, 204);
