@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../../domain/campaign';
@@ -17,7 +16,7 @@ import {
   StateConflictError,
 } from '../../ports';
 import { batchPut } from './batch-write';
-import { decodeCursor, encodeCursor, isConditionFailure } from './client';
+import { isConditionFailure, newestFirst, queryPage } from './client';
 import { recipientItem } from './recipient-store';
 
 /** Enough shards for ~16,000 counter writes/s (1,000 per partition), far above 1,000 sends/s x 4 updates. */
@@ -66,20 +65,8 @@ export class DynamoCampaignStore implements CampaignStore {
     return out.Item ? toCampaign(out.Item) : undefined;
   }
 
-  async list({ limit, cursor }: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': 'CAMPAIGNS' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map(toCampaign), ...(nextCursor ? { nextCursor } : {}) };
+  list(page: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+    return queryPage(this.db, newestFirst(this.table, 'CAMPAIGNS'), page, toCampaign);
   }
 
   async changeState(

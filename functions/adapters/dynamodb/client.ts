@@ -1,5 +1,11 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '../../ports';
 
 /**
@@ -44,4 +50,32 @@ export async function conditionalUpdate(
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** One page of a query, with the opaque cursor the API hands out (base64 of the last key). */
+export async function queryPage<T>(
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+  page: { limit: number; cursor?: string },
+  toItem: (item: Record<string, unknown>) => T,
+): Promise<{ items: T[]; nextCursor?: string }> {
+  const out = await db.send(
+    new QueryCommand({ ...input, Limit: page.limit, ExclusiveStartKey: decodeCursor(page.cursor) }),
+  );
+  const nextCursor = encodeCursor(out.LastEvaluatedKey);
+  return { items: (out.Items ?? []).map(toItem), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** Items of one kind, newest first, through the generic gsi1 index (gsi1sk is a time-ordered id). */
+export function newestFirst(
+  table: string,
+  kind: string,
+): Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'> {
+  return {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p',
+    ExpressionAttributeValues: { ':p': kind },
+    ScanIndexForward: false,
+  };
 }

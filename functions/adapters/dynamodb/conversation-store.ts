@@ -1,10 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Conversation,
   type ConversationMessage,
@@ -12,7 +6,7 @@ import {
   NotFoundError,
   type Page,
 } from '../../ports';
-import { decodeCursor, encodeCursor, isConditionFailure } from './client';
+import { isConditionFailure, newestFirst, queryPage } from './client';
 
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
 
@@ -105,44 +99,26 @@ export class DynamoConversationStore implements ConversationStore {
     return out.Item ? toConversation(out.Item) : undefined;
   }
 
-  async list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: {
-          ':p': 'CONVERSATIONS',
-          ...(options.needsHuman !== undefined ? { ':h': options.needsHuman } : {}),
-        },
-        ...(options.needsHuman !== undefined ? { FilterExpression: 'needsHuman = :h' } : {}),
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
-    );
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map(toConversation), ...(nextCursor ? { nextCursor } : {}) };
+  list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>> {
+    const query = newestFirst(this.table, 'CONVERSATIONS');
+    if (options.needsHuman !== undefined) {
+      query.FilterExpression = 'needsHuman = :h';
+      query.ExpressionAttributeValues = { ...query.ExpressionAttributeValues, ':h': options.needsHuman };
+    }
+    return queryPage(this.db, query, options, toConversation);
   }
 
-  async messages(
-    contact: string,
-    options: { limit: number; cursor?: string },
-  ): Promise<Page<ConversationMessage>> {
-    const out = await this.db.send(
-      new QueryCommand({
+  messages(contact: string, page: { limit: number; cursor?: string }): Promise<Page<ConversationMessage>> {
+    return queryPage(
+      this.db,
+      {
         TableName: this.table,
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
         ExpressionAttributeValues: { ':p': `CONV#${contact}`, ':m': 'MSG#' },
-        Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
+      },
+      page,
+      ({ pk: _p, sk: _s, ...m }) => m as unknown as ConversationMessage,
     );
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    return {
-      items: (out.Items ?? []).map(({ pk: _p, sk: _s, ...m }) => m as ConversationMessage),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
   }
 
   async update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation> {

@@ -4,13 +4,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ContactList, ListMember, ListStore, Page } from '../../ports';
 import { chunk, forEachLimit } from '../concurrency';
 import { batchPut } from './batch-write';
-import { decodeCursor, encodeCursor } from './client';
+import { newestFirst, queryPage } from './client';
 
 const listKey = (id: string) => ({ pk: `LIST#${id}`, sk: 'META' });
 
@@ -40,23 +39,12 @@ export class DynamoListStore implements ListStore {
     return { id: out.Item.id, name: out.Item.name, createdAt: out.Item.createdAt };
   }
 
-  async list(options: { limit: number; cursor?: string }): Promise<Page<ContactList>> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': 'LISTS' },
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
-    );
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    return {
-      items: (out.Items ?? []).map((i) => ({ id: i.id, name: i.name, createdAt: i.createdAt })),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
+  list(page: { limit: number; cursor?: string }): Promise<Page<ContactList>> {
+    return queryPage(this.db, newestFirst(this.table, 'LISTS'), page, (i) => ({
+      id: String(i.id),
+      name: String(i.name),
+      createdAt: String(i.createdAt),
+    }));
   }
 
   async addMembers(listId: string, members: readonly ListMember[]): Promise<void> {
@@ -97,19 +85,19 @@ export class DynamoListStore implements ListStore {
     );
   }
 
-  async members(listId: string, options: { limit: number; cursor?: string }): Promise<Page<ListMember>> {
-    const out = await this.db.send(
-      new QueryCommand({
+  async members(listId: string, page: { limit: number; cursor?: string }): Promise<Page<ListMember>> {
+    const phones = await queryPage(
+      this.db,
+      {
         TableName: this.table,
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
         ExpressionAttributeValues: { ':p': `LIST#${listId}`, ':m': 'M#' },
-        Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
+      },
+      page,
+      (i) => String(i.phone),
     );
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    const items = await this.withAttributes((out.Items ?? []).map((i) => String(i.phone)));
-    return { items, ...(nextCursor ? { nextCursor } : {}) };
+    const items = await this.withAttributes(phones.items);
+    return { items, ...(phones.nextCursor ? { nextCursor: phones.nextCursor } : {}) };
   }
 
   async allMembers(listId: string): Promise<ListMember[]> {

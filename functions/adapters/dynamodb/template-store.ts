@@ -1,10 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Template, TemplateDefinition } from '../../domain/template';
 import {
@@ -15,7 +9,7 @@ import {
   systemClock,
   type TemplateStore,
 } from '../../ports';
-import { decodeCursor, encodeCursor, isConditionFailure } from './client';
+import { isConditionFailure, newestFirst, queryPage } from './client';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
@@ -62,20 +56,8 @@ export class DynamoTemplateStore implements TemplateStore {
     return out.Item ? toTemplate(out.Item) : undefined;
   }
 
-  async list({ limit, cursor }: { limit: number; cursor?: string }): Promise<Page<Template>> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': 'TEMPLATES' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map(toTemplate), ...(nextCursor ? { nextCursor } : {}) };
+  list(page: { limit: number; cursor?: string }): Promise<Page<Template>> {
+    return queryPage(this.db, newestFirst(this.table, 'TEMPLATES'), page, toTemplate);
   }
 
   async replace(
