@@ -9,7 +9,7 @@ import { buildDeps, buildWhatsAppSender, type Deps } from '../functions/deps';
 import type { LaunchCommand } from '../functions/domain/campaign';
 import { WEBHOOK_PATH } from '../functions/http/webhook-app';
 import { createLogger, type Logger } from '../functions/logger';
-import type { Clock, WhatsAppSender } from '../functions/ports';
+import { type Clock, systemClock, type WhatsAppSender } from '../functions/ports';
 import { QUEUES, type QueueKey, sendConcurrency, TABLES, type TableKey } from '../functions/resources';
 import { Pacer } from '../functions/services/pacer';
 import { apiApp } from '../functions/wiring/api';
@@ -106,7 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let fire: (command: LaunchCommand) => Promise<void> = async () => {};
   const scheduler = new LocalScheduler({
     ...(dataDir ? { file: join(dataDir, 'schedules.json') } : {}),
-    clock: options.clock ?? { now: () => new Date() },
+    clock: options.clock ?? systemClock,
     logger,
     onFire: (schedule) => fire(schedule.payload as LaunchCommand),
     ...(options.schedulerTickMs ? { tickMs: options.schedulerTickMs } : {}),

@@ -32,7 +32,3 @@ export function actionForCode(code: number | null, httpStatus?: number): Failure
   if (RETRYABLE.has(code)) return 'retry';
   return 'fail';
 }
-
-export function isRetryable(failure: Pick<SendFailure, 'action'>): boolean {
-  return failure.action === 'retry';
-}

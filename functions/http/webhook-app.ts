@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Mode } from '../config';
 import { sameSecret } from '../domain/api-key';
 import { readNotification } from '../domain/webhook';
 import { isValidSignature } from '../domain/webhook-signature';
@@ -11,22 +10,10 @@ import { sendError } from './errors';
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhook';
 
-/**
- * JSON with every non-ASCII character escaped (\uXXXX): the same value, but queue bodies are plain ASCII,
- * so emoji and other 4-byte characters cannot trip up any SQS client's or server's body checksum.
- */
-export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\uffff]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
 /** Meta sends up to 3 MB per webhook. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024 + 64 * 1024;
 
 export interface WebhookAppDeps {
-  readonly mode: Mode;
   readonly verifyToken?: string;
   readonly appSecret?: string;
   readonly logger: Logger;
@@ -90,7 +77,7 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
       const notification = readNotification(body);
       if (!notification.ok) return sendError(c, 400, 'not_a_whatsapp_notification', notification.reason);
       const pieces = notification.changes.flatMap((change) => splitChange(change));
-      await d.enqueue(pieces.map(asciiJson));
+      await d.enqueue(pieces.map((p) => JSON.stringify(p)));
       return c.json({ received: pieces.length, id: randomUUID() }, 200);
     },
   );

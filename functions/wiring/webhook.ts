@@ -6,7 +6,6 @@ import { createWebhookApp } from '../http/webhook-app';
 export function webhookApp(deps: Deps) {
   const url = deps.config.queues.events;
   return createWebhookApp({
-    mode: deps.config.mode,
     ...(deps.config.whatsapp.webhookVerifyToken
       ? { verifyToken: deps.config.whatsapp.webhookVerifyToken }
       : {}),

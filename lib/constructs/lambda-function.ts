@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { type Duration, Stack } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -80,6 +80,5 @@ export class PlatformFunction extends Construct {
     });
     // The role above is the function's only role; make sure CloudFormation creates the log group first.
     this.fn.node.addDependency(this.logGroup);
-    void Stack.of(this);
   }
 }

@@ -4,7 +4,7 @@ import { DynamoCampaignStore } from '../../functions/adapters/dynamodb/campaign-
 import { DynamoContactStore } from '../../functions/adapters/dynamodb/contact-store';
 import { DynamoMessageStore } from '../../functions/adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../../functions/adapters/dynamodb/recipient-store';
-import { SqsSendQueue } from '../../functions/adapters/sqs/queues';
+import { SqsInboundQueue, SqsSendQueue, sendPacked } from '../../functions/adapters/sqs/queues';
 import { bucketOf, type Campaign } from '../../functions/domain/campaign';
 import { StateConflictError } from '../../functions/ports';
 import { QUEUES } from '../../functions/resources';
@@ -241,6 +241,24 @@ describe('campaign stores against dynalite', () => {
     expect(await messages.get(id)).toMatchObject({ status: 'sent', wamid: 'wamid.X', attempts: 1 });
     await messages.putWamidRef('wamid.X', { kind: 'message', messageId: id }, 2_000_000_000);
     expect(await messages.getWamidRef('wamid.X')).toEqual({ kind: 'message', messageId: id });
+  });
+
+  it('queues customer text with emoji intact (fauxqs, like any strict SQS, refuses raw characters above U+FFFF)', async () => {
+    const sqs = sqsClient();
+    const inbound = await ensureQueue(sqs, `inbound-${uniqueSuffix()}`, QUEUES.inbound);
+    const item = { contact: '+4915110000000', wamid: 'wamid.E', type: 'text', text: 'Danke 😊 – Grüße', at: 'now' };
+    await new SqsInboundQueue(sqs, inbound.url).send(item);
+    const events = await ensureQueue(sqs, `events-${uniqueSuffix()}`, QUEUES.events);
+    await sendPacked(sqs, events.url, [JSON.stringify({ reaction: '😮' }), JSON.stringify({ text: 'ok' })]);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inbound.url, MaxNumberOfMessages: 10 }));
+    expect((got.Messages ?? []).map((m) => JSON.parse(m.Body!))).toEqual([item]);
+    const packed: unknown[] = [];
+    for (let i = 0; i < 5 && packed.length < 2; i++) {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: events.url, MaxNumberOfMessages: 10 }));
+      packed.push(...(out.Messages ?? []).map((m) => JSON.parse(m.Body!)));
+    }
+    expect(packed).toEqual(expect.arrayContaining([{ reaction: '😮' }, { text: 'ok' }]));
+    sqs.destroy();
   });
 
   it('enqueues send jobs 10 per batch call', async () => {

@@ -205,9 +205,9 @@ describe('splitting large changes for the events queue', () => {
 
 describe('queue bodies', () => {
   it('escape non-ASCII characters and stay the same JSON value', async () => {
-    const { asciiJson } = await import('../../functions/http/webhook-app');
+    const { asciiSafe } = await import('../../functions/adapters/sqs/queues');
     const value = { emoji: '😮', text: 'Grüße', list: ['ok'] };
-    const body = asciiJson(value);
+    const body = asciiSafe(JSON.stringify(value));
     expect([...body].every((ch) => ch.charCodeAt(0) < 0x80)).toBe(true);
 
     expect(JSON.parse(body)).toEqual(value);

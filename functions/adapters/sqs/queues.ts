@@ -8,6 +8,15 @@ import type { LaunchCommand, SendJob } from '../../domain/campaign';
 import type { InboundQueue, LaunchQueue, RedeliveryControl, SendQueue } from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
+/**
+ * Escapes every non-ASCII character of a JSON text (\uXXXX): the same JSON value, but a body that any SQS
+ * implementation accepts (fauxqs refuses characters above U+FFFF, such as emoji) and whose checksum no client
+ * or server can compute differently. Every body this platform queues goes through here.
+ */
+export function asciiSafe(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Sends bodies with SendMessageBatch, 10 per call and several calls at once; retries entries SQS refused. */
 export async function sendBatched(
   sqs: SQSClient,
@@ -18,7 +27,7 @@ export async function sendBatched(
   await forEachLimit(chunk(bodies, 10), options.parallel ?? 16, async (group) => {
     let pending = group.map((body, i) => ({
       Id: String(i),
-      MessageBody: body,
+      MessageBody: asciiSafe(body),
       ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
     }));
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -55,7 +64,7 @@ export class SqsLaunchQueue implements LaunchQueue {
 
   async send(command: LaunchCommand): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(command) }),
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: asciiSafe(JSON.stringify(command)) }),
     );
   }
 }
@@ -92,7 +101,7 @@ export class SqsInboundQueue implements InboundQueue {
     at: string;
   }): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(item) }),
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: asciiSafe(JSON.stringify(item)) }),
     );
   }
 }
@@ -106,7 +115,7 @@ export async function sendPacked(sqs: SQSClient, queueUrl: string, bodies: reado
   let current: string[] = [];
   let size = 0;
   for (const body of bodies) {
-    const bytes = Buffer.byteLength(body);
+    const bytes = Buffer.byteLength(asciiSafe(body));
     if (current.length === 10 || (current.length > 0 && size + bytes > MAX_BATCH_BYTES)) {
       groups.push(current);
       current = [];

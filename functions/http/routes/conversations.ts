@@ -161,7 +161,7 @@ export interface ConversationRouteDeps {
 /** "+4915...", "4915..." (the "+" is easy to lose in a URL) and business-scoped ids ("US.123...") all work. */
 export function contactKey(raw: string): string {
   const value = decodeURIComponent(raw).trim();
-  return /^\d{6,15}$/.test(value) ? `+${value}` : value.replace(/^ /, '+');
+  return /^\d{6,15}$/.test(value) ? `+${value}` : value;
 }
 
 export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: ConversationRouteDeps): void {
