@@ -1,5 +1,15 @@
 import * as z from 'zod';
+import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
 import { QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
+
+/** A comma-separated list, or the defaults when it is empty. */
+function listOr(text: string, fallback: readonly string[]): readonly string[] {
+  const items = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : fallback;
+}
 
 /** Raised for a missing or malformed setting; its message is one line per bad variable. */
 export class ConfigError extends Error {
@@ -41,6 +51,33 @@ export interface Config {
   };
   /** Words that opt a contact out, in addition to STOP, UNSUBSCRIBE, STOP PROMOTIONS. */
   readonly optOutKeywords: readonly string[];
+  readonly openai: {
+    /** Unset: no embeddings, and the assistant replies with excerpts instead of written answers. */
+    readonly apiKey?: string;
+    readonly baseUrl?: string;
+    readonly model: string;
+    readonly embeddingModel: string;
+    readonly embeddingDimensions: number;
+    readonly timeoutMs: number;
+    readonly maxRetries: number;
+  };
+  readonly assistant: {
+    readonly topK: number;
+    readonly minRelevance: number;
+    readonly maxChars: number;
+    /** How long a customer message waits, so a burst of messages gets one answer. */
+    readonly coalesceSeconds: number;
+    readonly handoffKeywords: readonly string[];
+    readonly businessName?: string;
+  };
+  readonly crawler: {
+    /** Loopback only, for the local runtime and tests; private and link-local ranges stay refused. */
+    readonly allowPrivateHosts: boolean;
+    readonly userAgent: string;
+    readonly timeoutMs: number;
+    readonly maxBytes: number;
+    readonly concurrency: number;
+  };
   /** EventBridge Scheduler settings, set by the CDK stack; unset locally. */
   readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
 }
@@ -51,6 +88,11 @@ const optionalText = (rule: string) =>
 
 const withDefault = <T extends z.ZodType>(inner: T, fallback: z.input<T>) =>
   z.preprocess((v) => (v === undefined || v === '' ? fallback : v), inner);
+
+function wholeNumber(min: number, max: number) {
+  const rule = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+}
 
 const EnvSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optionalText('must be a non-empty access token'),
@@ -123,6 +165,38 @@ const EnvSchema = z.object({
     '1000',
   ),
   OPT_OUT_KEYWORDS: withDefault(z.string(), ''),
+  OPENAI_API_KEY: optionalText('must be an OpenAI API key'),
+  OPENAI_BASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' })
+      .optional(),
+  ),
+  OPENAI_MODEL: withDefault(z.string().min(1), 'gpt-4.1-mini'),
+  OPENAI_EMBEDDING_MODEL: withDefault(z.string().min(1), 'text-embedding-3-small'),
+  OPENAI_EMBEDDING_DIMENSIONS: withDefault(wholeNumber(64, 3072), '512'),
+  OPENAI_TIMEOUT_MS: withDefault(wholeNumber(1000, 120_000), '20000'),
+  OPENAI_MAX_RETRIES: withDefault(wholeNumber(0, 5), '2'),
+  ASSISTANT_TOP_K: withDefault(wholeNumber(1, 10), '4'),
+  ASSISTANT_MIN_RELEVANCE: withDefault(
+    z.coerce
+      .number({ error: 'must be a number from 0 to 1' })
+      .min(0, 'must be a number from 0 to 1')
+      .max(1, 'must be a number from 0 to 1'),
+    '0.5',
+  ),
+  ASSISTANT_MAX_CHARS: withDefault(wholeNumber(100, 4096), '1000'),
+  ASSISTANT_COALESCE_SECONDS: withDefault(wholeNumber(0, 60), '3'),
+  HANDOFF_KEYWORDS: withDefault(z.string(), ''),
+  BUSINESS_NAME: optionalText('must be a non-empty name'),
+  CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(
+    z.enum(['true', 'false'], { error: 'must be true or false' }),
+    'false',
+  ),
+  CRAWLER_USER_AGENT: withDefault(z.string().min(1), 'WhatsAppPlatformBot/0.1'),
+  CRAWLER_TIMEOUT_MS: withDefault(wholeNumber(500, 60_000), '10000'),
+  CRAWLER_MAX_BYTES: withDefault(wholeNumber(10_000, 20_000_000), '2000000'),
+  CRAWLER_CONCURRENCY: withDefault(wholeNumber(1, 16), '4'),
   LOG_LEVEL: withDefault(
     z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'must be one of DEBUG, INFO, WARN, ERROR' }),
     'INFO',
@@ -192,6 +266,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     optOutKeywords: e.OPT_OUT_KEYWORDS.split(',')
       .map((k) => k.trim())
       .filter(Boolean),
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      embeddingDimensions: e.OPENAI_EMBEDDING_DIMENSIONS,
+      timeoutMs: e.OPENAI_TIMEOUT_MS,
+      maxRetries: e.OPENAI_MAX_RETRIES,
+    },
+    assistant: {
+      topK: e.ASSISTANT_TOP_K,
+      minRelevance: e.ASSISTANT_MIN_RELEVANCE,
+      maxChars: e.ASSISTANT_MAX_CHARS,
+      coalesceSeconds: e.ASSISTANT_COALESCE_SECONDS,
+      handoffKeywords: listOr(e.HANDOFF_KEYWORDS, DEFAULT_HANDOFF_KEYWORDS),
+      businessName: e.BUSINESS_NAME,
+    },
+    crawler: {
+      allowPrivateHosts: e.CRAWLER_ALLOW_PRIVATE_HOSTS === 'true',
+      userAgent: e.CRAWLER_USER_AGENT,
+      timeoutMs: e.CRAWLER_TIMEOUT_MS,
+      maxBytes: e.CRAWLER_MAX_BYTES,
+      concurrency: e.CRAWLER_CONCURRENCY,
+    },
     send: {
       ratePerSecond: e.SEND_RATE_PER_SECOND,
       maxAttempts: e.SEND_MAX_ATTEMPTS,

@@ -6,6 +6,7 @@ import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store';
 import { makeDocumentClient } from './adapters/dynamodb/client';
 import { DynamoContactStore } from './adapters/dynamodb/contact-store';
 import { DynamoConversationStore } from './adapters/dynamodb/conversation-store';
+import { DynamoKnowledgeStore } from './adapters/dynamodb/knowledge-store';
 import { DynamoListStore } from './adapters/dynamodb/list-store';
 import { DynamoMessageStore } from './adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from './adapters/dynamodb/recipient-store';
@@ -14,7 +15,13 @@ import { DynamoTemplateStore } from './adapters/dynamodb/template-store';
 import { PowertoolsSendMetrics } from './adapters/metrics/powertools-metrics';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
 
-import { SqsInboundQueue, SqsLaunchQueue, SqsRedelivery, SqsSendQueue } from './adapters/sqs/queues';
+import {
+  SqsCrawlQueue,
+  SqsInboundQueue,
+  SqsLaunchQueue,
+  SqsRedelivery,
+  SqsSendQueue,
+} from './adapters/sqs/queues';
 import { ConsoleWhatsAppSender } from './adapters/whatsapp/console-sender';
 import { GraphWhatsAppSender } from './adapters/whatsapp/graph-sender';
 import type { Config } from './config';
@@ -27,7 +34,9 @@ import type {
   ContactStore,
   ContactUpdates,
   ConversationStore,
+  CrawlQueue,
   InboundQueue,
+  KnowledgeStore,
   LaunchQueue,
   ListStore,
   MessageStore,
@@ -76,6 +85,8 @@ export interface Deps {
   readonly campaignService: CampaignService;
   readonly metrics: SendMetrics;
   readonly lists: ListStore;
+  readonly knowledge: KnowledgeStore;
+  readonly crawlQueue: CrawlQueue;
 }
 
 export interface DepsOptions {
@@ -159,6 +170,10 @@ export function buildDeps(config: Config, options: DepsOptions = {}): Deps {
       logger,
     }),
     lists,
+    knowledge: new DynamoKnowledgeStore(db, t.knowledge),
+    crawlQueue: config.queues.crawl
+      ? new SqsCrawlQueue(sqs, config.queues.crawl)
+      : unconfigured('crawl queue'),
 
     // Metrics go to CloudWatch in Lambda; locally the same counts are in the log lines.
     metrics: process.env.AWS_LAMBDA_FUNCTION_NAME ? new PowertoolsSendMetrics() : noMetrics,

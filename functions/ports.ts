@@ -323,13 +323,28 @@ export interface Conversation {
   readonly needsHuman: boolean;
 }
 
+/** `previous` is the customer message the assistant answered before this one (where this burst starts). */
+export type AiReplyClaim =
+  | { readonly outcome: 'claimed' | 'already'; readonly previous?: string }
+  | { readonly outcome: 'refused' };
+
 export interface ConversationStore {
   /** Stores a message once (by contact, time and wamid) and refreshes the conversation; false if already stored. */
   append(message: ConversationMessage, profile?: { name?: string; userId?: string }): Promise<boolean>;
   get(contact: string): Promise<Conversation | undefined>;
   list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>>;
-  messages(contact: string, options: { limit: number; cursor?: string }): Promise<Page<ConversationMessage>>;
+  messages(
+    contact: string,
+    options: { limit: number; cursor?: string; newestFirst?: boolean },
+  ): Promise<Page<ConversationMessage>>;
   update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation>;
+  /**
+   * Takes the right to answer one inbound message for the assistant: only while AI is on and no human is
+   * needed, and once per message. `already` means an earlier attempt took it (a retried job).
+   */
+  claimAiReply(contact: string, wamid: string): Promise<AiReplyClaim>;
+  /** Hands the conversation to a person; false if it already needed one. */
+  requestHuman(contact: string): Promise<boolean>;
 }
 
 export interface OptOutChange {
@@ -353,8 +368,17 @@ export interface ContactUpdates {
   getRecord(contact: string): Promise<ContactRecord | undefined>;
 }
 
+export interface InboundJob {
+  readonly contact: string;
+  readonly wamid: string;
+  readonly type: string;
+  readonly text?: string;
+  readonly at: string;
+}
+
 export interface InboundQueue {
-  send(item: { contact: string; wamid: string; type: string; text?: string; at: string }): Promise<void>;
+  /** `delaySeconds` holds the job back so a customer's rapid messages are answered together. */
+  send(item: InboundJob, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 /** Counts that matter to operators: sends and failures by WhatsApp error code. */
@@ -390,4 +414,118 @@ export interface ListStore {
   /** Every member of a list, with attributes, for a campaign's audience. */
   allMembers(listId: string): Promise<ListMember[]>;
   removeMember(listId: string, phone: string): Promise<boolean>;
+}
+
+// ---- Knowledge and the assistant -----------------------------------------------------------------
+
+export type KnowledgeSourceState = 'queued' | 'crawling' | 'ready' | 'failed';
+
+export interface SkippedPage {
+  readonly url: string;
+  readonly reason: string;
+}
+
+export interface KnowledgeSource {
+  readonly id: string;
+  readonly kind: 'website' | 'document';
+  /** The start URL of a website, or the optional URL a document is cited with. */
+  readonly url?: string;
+  readonly title?: string;
+  readonly maxPages: number;
+  readonly maxDepth: number;
+  readonly state: KnowledgeSourceState;
+  readonly pagesFound: number;
+  readonly pagesIndexed: number;
+  /** Pages whose content had not changed since the previous crawl (not embedded again). */
+  readonly pagesUnchanged: number;
+  readonly pagesSkipped: number;
+  /** The first skipped pages with their reasons (capped; `pagesSkipped` is the full count). */
+  readonly skipped: readonly SkippedPage[];
+  readonly errors: readonly string[];
+  readonly chunks: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly crawledAt?: string;
+}
+
+export interface KnowledgePage {
+  readonly sourceId: string;
+  readonly url: string;
+  readonly title: string;
+  readonly contentHash: string;
+  readonly chunkCount: number;
+  /** The embedding model the chunks were embedded with, if any; a change of model re-embeds. */
+  readonly embeddingModel?: string;
+  readonly indexedAt: string;
+}
+
+export interface StoredChunk {
+  readonly heading: string;
+  readonly text: string;
+  readonly vector?: Float32Array;
+}
+
+export interface KnowledgeStore {
+  createSource(source: KnowledgeSource): Promise<void>;
+  getSource(id: string): Promise<KnowledgeSource | undefined>;
+  listSources(): Promise<KnowledgeSource[]>;
+  updateSource(id: string, patch: Partial<Omit<KnowledgeSource, 'id' | 'kind' | 'createdAt'>>): Promise<void>;
+  /** Moves a source to `to` only from one of `from`; false when it was in another state. */
+  transitionSource(
+    id: string,
+    from: readonly KnowledgeSourceState[],
+    to: KnowledgeSourceState,
+    at: string,
+  ): Promise<boolean>;
+  /** Deletes the source with every page and passage of it. */
+  deleteSource(id: string): Promise<void>;
+  getPage(sourceId: string, url: string): Promise<KnowledgePage | undefined>;
+  listPages(sourceId: string): Promise<KnowledgePage[]>;
+  /** Replaces a page's passages (and removes those a shorter new version no longer has). */
+  putPage(page: KnowledgePage, chunks: readonly StoredChunk[]): Promise<void>;
+  deletePage(sourceId: string, url: string): Promise<void>;
+  /** Every passage of every source, for the in-memory retrieval index. */
+  loadPassages(): Promise<import('./domain/knowledge/retrieval').Passage[]>;
+  /** A number that changes whenever any passage changes, so caches know when to reload. */
+  version(): Promise<number>;
+  bumpVersion(): Promise<number>;
+}
+
+export interface CrawlJob {
+  readonly sourceId: string;
+}
+
+export interface CrawlQueue {
+  send(job: CrawlJob): Promise<void>;
+}
+
+export interface Embedder {
+  readonly model: string;
+  /** Unit-length vectors, one per text, in order. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+export interface AnswerInput {
+  readonly question: string;
+  readonly passages: readonly import('./domain/knowledge/assistant').PromptPassage[];
+  readonly history: readonly import('./domain/knowledge/assistant').Turn[];
+}
+
+export interface Answerer {
+  /** `model` for a language model, `excerpt` for the offline reply quoting the best passage. */
+  readonly kind: 'model' | 'excerpt';
+  answer(input: AnswerInput): Promise<{ readonly handoff: boolean; readonly text: string }>;
+}
+
+export interface FetchedPage {
+  /** The URL after redirects. */
+  readonly url: string;
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Fetches a public web page; refuses private addresses, oversized bodies and slow servers. */
+export interface WebFetcher {
+  get(url: string): Promise<FetchedPage>;
 }

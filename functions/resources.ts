@@ -103,6 +103,16 @@ export const TABLES = {
     // gsi1 lists conversations by latest activity (gsi1pk = "CONVERSATIONS", gsi1sk = <time>#<contact>).
     indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
+  knowledge: {
+    localName: 'wa-knowledge',
+    envVar: 'KNOWLEDGE_TABLE',
+    // SRC#<id> / META a source, SRC#<id> / PAGE#<url hash> its pages, SRC#<id> / CHUNK#<url hash>#<n> the
+    // passages (with embeddings); KB / VERSION changes whenever passages change, so caches reload.
+    partitionKey: pk,
+    sortKey: sk,
+    // gsi1 lists sources newest first (gsi1pk = "SOURCES", gsi1sk = time-ordered id).
+    indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;
@@ -134,6 +144,16 @@ export const QUEUES = {
     consumerTimeoutSeconds: 60,
     maxReceiveCount: 5,
     batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionSeconds: 1_209_600,
+  },
+  crawl: {
+    localName: 'wa-crawl',
+    envVar: 'CRAWL_QUEUE_URL',
+    // One crawl per message, within one invocation of the crawler (15 minutes at most).
+    consumerTimeoutSeconds: 900,
+    maxReceiveCount: 5,
+    batchSize: 1,
     maxBatchingWindowSeconds: 0,
     dlqRetentionSeconds: 1_209_600,
   },

@@ -9,11 +9,15 @@ import { buildDeps, buildWhatsAppSender, type Deps } from '../functions/deps';
 import type { LaunchCommand } from '../functions/domain/campaign';
 import { WEBHOOK_PATH } from '../functions/http/webhook-app';
 import { createLogger, type Logger } from '../functions/logger';
+import type { WebFetcher } from '../functions/ports';
 import { type Clock, systemClock, type WhatsAppSender } from '../functions/ports';
 import { QUEUES, type QueueKey, sendConcurrency, TABLES, type TableKey } from '../functions/resources';
 import { Pacer } from '../functions/services/pacer';
 import { apiApp } from '../functions/wiring/api';
-import { eventsProcessor, inboundPlaceholder } from '../functions/wiring/events';
+import { buildAssistant } from '../functions/wiring/assistant';
+import { buildFetcher, crawlProcessor } from '../functions/wiring/crawler';
+import { eventsProcessor } from '../functions/wiring/events';
+import { responder } from '../functions/wiring/inbound';
 import { launcher } from '../functions/wiring/launcher';
 import { sendWorker } from '../functions/wiring/send-worker';
 import { webhookApp } from '../functions/wiring/webhook';
@@ -62,6 +66,8 @@ export interface PlatformOptions {
   readonly schedulerTickMs?: number;
   /** Run the send workers (true by default; the launch benchmark turns them off to time launching alone). */
   readonly sendWorkers?: boolean;
+  /** The crawler's HTTP client (tests inject one with a fake resolver); the guarded fetcher by default. */
+  readonly fetcher?: WebFetcher;
 }
 
 export interface Platform {
@@ -142,7 +148,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ...(dataDir ? { dataDir } : {}),
   });
 
-  const app = apiApp(deps, config.devApiKey ? { devApiKey: config.devApiKey } : {});
+  const assistant = buildAssistant(deps);
+  const fetcher = options.fetcher ? undefined : buildFetcher(deps);
+  const app = apiApp(deps, { assistant, ...(config.devApiKey ? { devApiKey: config.devApiKey } : {}) });
   const webhook = webhookApp(deps);
   const pollers = [
     ...(options.sendWorkers === false
@@ -175,8 +183,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       queueUrl: queues.inbound.url,
       queueArn: queues.inbound.arn,
       region: LOCAL_REGION,
-      handler: inboundPlaceholder(deps),
+      handler: responder(deps, assistant),
       batchSize: QUEUES.inbound.batchSize,
+      concurrency: 2,
+      logger,
+    }),
+    new SqsPoller({
+      sqs,
+      queueUrl: queues.crawl.url,
+      queueArn: queues.crawl.arn,
+      region: LOCAL_REGION,
+      handler: crawlProcessor(deps, assistant, {
+        fetcher: options.fetcher ?? fetcher!,
+        budgetMs: (QUEUES.crawl.consumerTimeoutSeconds - 60) * 1000,
+      }),
+      batchSize: QUEUES.crawl.batchSize,
       concurrency: 1,
       logger,
     }),
@@ -221,6 +242,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await new Promise<void>((done) => server.close(() => done()));
         await scheduler.stop();
         await Promise.all(pollers.map((p) => p.stop()));
+        await fetcher?.close();
+
         dynamodb.destroy();
         sqs.destroy();
         deps.db.destroy();

@@ -1,8 +1,9 @@
-import { inboundPlaceholder } from '../wiring/events';
+import { buildAssistant } from '../wiring/assistant';
+import { responder } from '../wiring/inbound';
 import { lazyHandler } from './lazy';
 
-/** The inbound queue's consumer; the AI responder takes this place in its own issue. */
+/** The inbound queue's consumer: the assistant that answers customers from the website's content. */
 export const handler = lazyHandler((deps) => {
-  const consume = inboundPlaceholder(deps);
+  const consume = responder(deps, buildAssistant(deps));
   return (event: Parameters<typeof consume>[0]) => consume(event);
 });

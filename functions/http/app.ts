@@ -8,13 +8,16 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Mode } from '../config';
 import type { Deps } from '../deps';
+import type { AddressPolicy } from '../domain/knowledge/address-policy';
 import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../ports';
 import { NothingToRetryError, RecipientsRejectedError } from '../services/campaign-service';
+import type { Assistant } from '../wiring/assistant';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { ApiError, errorBody, sendError } from './errors';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerConversationRoutes } from './routes/conversations';
+import { registerKnowledgeRoutes } from './routes/knowledge';
 import { registerListRoutes } from './routes/lists';
 import { registerMessageRoutes } from './routes/messages';
 import { registerSystemRoutes } from './routes/system';
@@ -33,8 +36,12 @@ export interface AppDeps
     | 'sendQueue'
     | 'clock'
     | 'lists'
+    | 'knowledge'
+    | 'crawlQueue'
   > {
   readonly verifyApiKey: ApiKeyVerifier;
+  readonly assistant: Pick<Assistant, 'knowledgeBase' | 'indexer'>;
+  readonly crawlerPolicy: AddressPolicy;
   readonly logger: Logger;
   readonly mode: Mode;
 }
@@ -180,13 +187,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerMessageRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerListRoutes(app, deps);
+  registerKnowledgeRoutes(app, { ...deps, ...deps.assistant });
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'WhatsApp Business Platform API',
       version: '0.1.0',
-      description: 'Templates, campaigns, delivery tracking and conversations over the WhatsApp Cloud API.',
+      description:
+        'Templates, campaigns, delivery tracking, conversations and the website-grounded assistant over the WhatsApp Cloud API.',
     },
   });
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));

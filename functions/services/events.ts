@@ -34,6 +34,8 @@ export interface EventsDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly optOutKeywords: readonly string[];
+  /** How long a message for the assistant waits, so a burst from one customer gets one answer. */
+  readonly assistantDelaySeconds: number;
 }
 
 /** A status whose send is not recorded yet: retried until it is, unless it is this old. */
@@ -212,13 +214,17 @@ export function makeEventsProcessor(d: EventsDeps) {
       d.contacts.getRecord(contact),
     ]);
     if (conversation?.aiEnabled && !conversation.needsHuman && !record?.optedOut) {
-      await d.inboundQueue.send({
-        contact,
-        wamid: m.wamid,
-        type: m.type,
-        ...(m.text ? { text: m.text } : {}),
-        at: m.at,
-      });
+      await d.inboundQueue.send(
+        {
+          contact,
+
+          wamid: m.wamid,
+          type: m.type,
+          ...(m.text ? { text: m.text } : {}),
+          at: m.at,
+        },
+        { delaySeconds: d.assistantDelaySeconds },
+      );
     }
   }
 

@@ -2,11 +2,14 @@
 import type { Deps } from '../deps';
 import { createApp } from '../http/app';
 import { makeApiKeyVerifier } from '../http/auth';
+import { type Assistant, buildAssistant } from './assistant';
 
-export function apiApp(deps: Deps, options: { devApiKey?: string } = {}) {
+export function apiApp(deps: Deps, options: { devApiKey?: string; assistant?: Assistant } = {}) {
   return createApp({
     ...deps,
     verifyApiKey: makeApiKeyVerifier(deps.apiKeys, options.devApiKey),
     mode: deps.config.mode,
+    assistant: options.assistant ?? buildAssistant(deps),
+    crawlerPolicy: { allowLoopback: deps.config.crawler.allowPrivateHosts },
   });
 }

@@ -16,20 +16,6 @@ export function eventsProcessor(deps: Deps): (event: SQSEvent) => Promise<SQSBat
     clock: deps.clock,
     logger: deps.logger,
     optOutKeywords: deps.config.optOutKeywords,
+    assistantDelaySeconds: deps.config.assistant.coalesceSeconds,
   });
-}
-
-/**
- * The inbound queue's consumer until the AI responder exists: it acknowledges each message, so the
- * queue does not fill up, and logs that nothing answered it.
- */
-export function inboundPlaceholder(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    for (const record of event.Records) {
-      deps.logger.debug('inbound message for the assistant; no responder yet', {
-        messageId: record.messageId,
-      });
-    }
-    return { batchItemFailures: [] };
-  };
 }

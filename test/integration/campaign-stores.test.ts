@@ -246,7 +246,13 @@ describe('campaign stores against dynalite', () => {
   it('queues customer text with emoji intact (fauxqs, like any strict SQS, refuses raw characters above U+FFFF)', async () => {
     const sqs = sqsClient();
     const inbound = await ensureQueue(sqs, `inbound-${uniqueSuffix()}`, QUEUES.inbound);
-    const item = { contact: '+4915110000000', wamid: 'wamid.E', type: 'text', text: 'Danke 😊 – Grüße', at: 'now' };
+    const item = {
+      contact: '+4915110000000',
+      wamid: 'wamid.E',
+      type: 'text',
+      text: 'Danke 😊 – Grüße',
+      at: 'now',
+    };
     await new SqsInboundQueue(sqs, inbound.url).send(item);
     const events = await ensureQueue(sqs, `events-${uniqueSuffix()}`, QUEUES.events);
     await sendPacked(sqs, events.url, [JSON.stringify({ reaction: '😮' }), JSON.stringify({ text: 'ok' })]);
@@ -254,7 +260,9 @@ describe('campaign stores against dynalite', () => {
     expect((got.Messages ?? []).map((m) => JSON.parse(m.Body!))).toEqual([item]);
     const packed: unknown[] = [];
     for (let i = 0; i < 5 && packed.length < 2; i++) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: events.url, MaxNumberOfMessages: 10 }));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: events.url, MaxNumberOfMessages: 10 }),
+      );
       packed.push(...(out.Messages ?? []).map((m) => JSON.parse(m.Body!)));
     }
     expect(packed).toEqual(expect.arrayContaining([{ reaction: '😮' }, { text: 'ok' }]));

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type AiReplyClaim,
   type Conversation,
   type ConversationMessage,
   type ConversationStore,
@@ -108,17 +109,67 @@ export class DynamoConversationStore implements ConversationStore {
     return queryPage(this.db, query, options, toConversation);
   }
 
-  messages(contact: string, page: { limit: number; cursor?: string }): Promise<Page<ConversationMessage>> {
+  messages(
+    contact: string,
+    page: { limit: number; cursor?: string; newestFirst?: boolean },
+  ): Promise<Page<ConversationMessage>> {
     return queryPage(
       this.db,
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
         ExpressionAttributeValues: { ':p': `CONV#${contact}`, ':m': 'MSG#' },
+        ScanIndexForward: !page.newestFirst,
+        ConsistentRead: true,
       },
       page,
       ({ pk: _p, sk: _s, ...m }) => m as unknown as ConversationMessage,
     );
+  }
+
+  async claimAiReply(contact: string, wamid: string): Promise<AiReplyClaim> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(contact),
+          // The previous mark moves to aiReplyAfter: a retried job still knows where its burst starts.
+          UpdateExpression: 'SET aiReplyAfter = if_not_exists(aiReplyFor, :none), aiReplyFor = :w',
+          ConditionExpression:
+            'attribute_exists(pk) AND aiEnabled = :yes AND needsHuman = :no AND (attribute_not_exists(aiReplyFor) OR aiReplyFor <> :w)',
+          ExpressionAttributeValues: { ':w': wamid, ':yes': true, ':no': false, ':none': '' },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const previous = String(out.Attributes?.aiReplyAfter ?? '');
+      return { outcome: 'claimed', ...(previous ? { previous } : {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: convKey(contact), ConsistentRead: true }),
+    );
+    if (out.Item?.aiReplyFor !== wamid) return { outcome: 'refused' };
+    const previous = String(out.Item?.aiReplyAfter ?? '');
+    return { outcome: 'already', ...(previous ? { previous } : {}) };
+  }
+
+  async requestHuman(contact: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(contact),
+          UpdateExpression: 'SET needsHuman = :yes',
+          ConditionExpression: 'attribute_exists(pk) AND needsHuman <> :yes',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation> {
@@ -148,6 +199,7 @@ export class DynamoConversationStore implements ConversationStore {
 }
 
 function toConversation(item: Record<string, unknown>): Conversation {
-  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
+  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, aiReplyFor: _a, aiReplyAfter: _b, ...rest } = item;
+
   return rest as unknown as Conversation;
 }

@@ -5,7 +5,15 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { LaunchCommand, SendJob } from '../../domain/campaign';
-import type { InboundQueue, LaunchQueue, RedeliveryControl, SendQueue } from '../../ports';
+import type {
+  CrawlJob,
+  CrawlQueue,
+  InboundJob,
+  InboundQueue,
+  LaunchQueue,
+  RedeliveryControl,
+  SendQueue,
+} from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
 /**
@@ -93,15 +101,13 @@ export class SqsInboundQueue implements InboundQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async send(item: {
-    contact: string;
-    wamid: string;
-    type: string;
-    text?: string;
-    at: string;
-  }): Promise<void> {
+  async send(item: InboundJob, options: { delaySeconds?: number } = {}): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: asciiSafe(JSON.stringify(item)) }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: asciiSafe(JSON.stringify(item)),
+        ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+      }),
     );
   }
 }
@@ -126,4 +132,17 @@ export async function sendPacked(sqs: SQSClient, queueUrl: string, bodies: reado
   }
   if (current.length > 0) groups.push(current);
   await Promise.all(groups.map((group) => sendBatched(sqs, queueUrl, group, { parallel: 1 })));
+}
+
+export class SqsCrawlQueue implements CrawlQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(job: CrawlJob): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }),
+    );
+  }
 }

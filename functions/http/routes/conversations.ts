@@ -117,6 +117,19 @@ const routes = {
       409: errorResponse('The window is closed (a template is required) or the contact opted out'),
     },
   }),
+  get: createRoute({
+    method: 'get',
+    path: '/api/conversations/{contact}',
+    tags,
+    security,
+    summary: 'One conversation: its latest message, whether the assistant answers it, whether a person must',
+    request: { params: ContactParam },
+    responses: {
+      200: jsonResponse(ConversationSchema, 'The conversation'),
+      ...common,
+      404: errorResponse('No such conversation'),
+    },
+  }),
   update: createRoute({
     method: 'patch',
     path: '/api/conversations/{contact}',
@@ -212,6 +225,13 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     await d.messages.create(message);
     await d.sendQueue.enqueue([{ t: 'm', m: id }]);
     return c.json(message, 202);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const conversation = await d.conversations.get(contact);
+    if (!conversation) throw new NotFoundError(`no conversation with ${contact}`);
+    return c.json(conversation as z.infer<typeof ConversationSchema>, 200);
   });
 
   app.openapi(routes.update, async (c) => {

@@ -1,0 +1,41 @@
+import type OpenAI from 'openai';
+import { unitVector } from '../../domain/knowledge/retrieval';
+import type { Embedder } from '../../ports';
+
+/** OpenAI's embeddings API allows up to 2,048 inputs per request; smaller batches keep requests quick. */
+const BATCH = 96;
+
+export class OpenAiEmbedder implements Embedder {
+  readonly model: string;
+
+  constructor(
+    private readonly client: OpenAI,
+    model: string,
+    private readonly dimensions: number,
+  ) {
+    // The model name recorded with each page includes the dimensions: changing either re-embeds.
+    this.model = `${model}@${dimensions}`;
+    this.apiModel = model;
+  }
+
+  private readonly apiModel: string;
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += BATCH) {
+      const batch = texts.slice(i, i + BATCH).map((t) => t.slice(0, 8000) || ' ');
+      const response = await this.client.embeddings.create({
+        model: this.apiModel,
+        input: batch,
+        dimensions: this.dimensions,
+        encoding_format: 'float',
+      });
+      const byIndex = [...response.data].sort((a, b) => a.index - b.index);
+      if (byIndex.length !== batch.length) {
+        throw new Error(`embeddings: asked for ${batch.length} vectors, got ${byIndex.length}`);
+      }
+      for (const d of byIndex) out.push(unitVector(d.embedding));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The assistant's consumer of the inbound queue. Each job is one customer message, held back a few
+ * seconds; when it runs, it answers every customer message since the business last spoke, once, and only
+ * for the newest of them (older jobs of the same burst find a newer message and leave it to that one).
+ * It stays out of conversations with AI off, waiting for a person, opted out, or outside the 24-hour
+ * window; it hands over when asked to, or when the website does not answer the question.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { deterministicUlid } from '../domain/deterministic-id';
+import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
+import { maskPhone } from '../domain/redact';
+import { isWindowOpen } from '../domain/send-decision';
+import type { Logger } from '../logger';
+import type {
+  Clock,
+  ContactStore,
+  ConversationMessage,
+  ConversationStore,
+  InboundJob,
+  MessageStore,
+  SendQueue,
+} from '../ports';
+import type { KnowledgeBase } from './knowledge-base';
+
+export interface ResponderDeps {
+  readonly conversations: ConversationStore;
+  readonly contacts: ContactStore;
+  readonly messages: MessageStore;
+  readonly sendQueue: SendQueue;
+  readonly knowledge: KnowledgeBase;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly handoffKeywords: readonly string[];
+}
+
+/** Message types the assistant reads as text. */
+const TEXTUAL = new Set(['text', 'button', 'interactive']);
+/** At most this many unanswered customer messages are answered together. */
+const MAX_BURST = 5;
+/** Earlier turns given to the model for context. */
+const HISTORY_TURNS = 6;
+
+export type ResponderOutcome =
+  | 'answered'
+  | 'handoff'
+  | 'media_reply'
+  | 'skipped_ai_off'
+  | 'skipped_needs_human'
+  | 'skipped_opted_out'
+  | 'skipped_window_closed'
+  | 'skipped_coalesced'
+  | 'skipped_already_answered';
+
+export function makeResponder(d: ResponderDeps) {
+  async function respond(job: InboundJob): Promise<ResponderOutcome> {
+    const contact = job.contact;
+    const log = { contact: maskPhone(contact), wamid: job.wamid };
+    const [conversation, record] = await Promise.all([d.conversations.get(contact), d.contacts.get(contact)]);
+    if (!conversation?.aiEnabled) return 'skipped_ai_off';
+    if (conversation.needsHuman) return 'skipped_needs_human';
+    if (record?.optedOut) return 'skipped_opted_out';
+    if (!isWindowOpen(record?.lastInboundAt ?? job.at, d.clock.now())) return 'skipped_window_closed';
+
+    // Messages sort by (time, wamid), and WhatsApp's times are whole seconds: every job of a burst sees
+    // the same newest message, so exactly one of them answers.
+    const recent = (await d.conversations.messages(contact, { limit: 30, newestFirst: true })).items;
+    const newestInbound = recent.find((m) => m.direction === 'in');
+    if (newestInbound && newestInbound.wamid !== job.wamid) return 'skipped_coalesced';
+
+    const claim = await d.conversations.claimAiReply(contact, job.wamid);
+    if (claim.outcome === 'refused') return 'skipped_already_answered';
+    // The burst: customer messages since the one answered last, or since a person last wrote. The
+    // assistant's own replies do not end it (their times, in ms, can sort after a message of the same second).
+    const burst: ConversationMessage[] = [];
+    for (const m of recent) {
+      if (m.direction === 'in' && m.wamid === claim.previous) break;
+      if (m.direction === 'out' && m.source !== 'ai' && m.source !== 'system') break;
+      if (m.direction === 'in' && burst.length < MAX_BURST) burst.push(m);
+    }
+    burst.reverse();
+
+    const texts = burst.filter((m) => TEXTUAL.has(m.type) && m.text?.trim()).map((m) => m.text!.trim());
+    if (texts.length === 0) {
+      await reply(job, REPLIES.media, 'media');
+      d.logger.info('assistant: media only, told the customer what it can read', log);
+      return 'media_reply';
+    }
+    const question = texts.join('\n');
+    if (asksForHuman(question, d.handoffKeywords)) {
+      await handoff(job, 'customer_asked');
+      return 'handoff';
+    }
+    const burstIds = new Set(burst.map((m) => m.wamid));
+    const olderTurns = recent
+      .filter((m) => !burstIds.has(m.wamid) && m.text?.trim())
+      .slice(0, HISTORY_TURNS)
+      .reverse()
+      .map((m): Turn => ({ role: m.direction === 'in' ? 'customer' : 'business', text: m.text! }));
+    const result = await d.knowledge.ask(question, olderTurns);
+    if (result.handoff) {
+      await handoff(job, result.reason ?? 'model_cannot_answer');
+      return 'handoff';
+    }
+    await reply(job, result.answer, 'answer');
+    d.logger.info('assistant answered', {
+      ...log,
+      answeredBy: result.answeredBy,
+      messages: burst.length,
+      sources: [...new Set(result.passages.slice(0, 3).map((p) => p.url))],
+    });
+    return 'answered';
+  }
+
+  async function handoff(job: InboundJob, reason: string): Promise<void> {
+    // Only the first handoff speaks; the conversation then waits for a person.
+    if (await d.conversations.requestHuman(job.contact)) await reply(job, REPLIES.handoff, 'handoff');
+    d.logger.info('assistant handed the conversation to a person', {
+      contact: maskPhone(job.contact),
+      reason,
+      metric: 'assistant_handoff',
+    });
+  }
+
+  /** Through the normal send path: the message table, the send queue, rate limits, statuses, conversation. */
+  async function reply(job: InboundJob, text: string, kind: string): Promise<void> {
+    const now = d.clock.now();
+    const id = deterministicUlid(`ai:${kind}:${job.wamid}`, Date.parse(job.at) || now.getTime());
+    try {
+      await d.messages.create({
+        id,
+        to: job.contact,
+        status: 'queued',
+        text,
+        attempts: 0,
+        source: 'ai',
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      });
+    } catch (error) {
+      // Created by an earlier attempt of this job: enqueue again (the send worker sends once).
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+    await d.sendQueue.enqueue([{ t: 'm', m: id }]);
+  }
+
+  async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      let job: InboundJob;
+      try {
+        job = JSON.parse(record.body) as InboundJob;
+      } catch {
+        d.logger.error('inbound job is not JSON; dropping it', { messageId: record.messageId });
+        continue;
+      }
+      try {
+        const outcome = await respond(job);
+        d.logger.debug('assistant outcome', { outcome, wamid: job.wamid });
+      } catch (error) {
+        d.logger.error('assistant could not handle a message; it will be retried', {
+          wamid: job.wamid,
+          error: String(error),
+        });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  }
+
+  return Object.assign(handle, { respond });
+}

@@ -1,0 +1,54 @@
+/**
+ * The assistant's parts, built only by the functions that use them (api, inbound, crawler), so the OpenAI
+ * SDK and the HTML tools stay out of the other bundles.
+ */
+import { ExcerptAnswerer } from '../adapters/llm/excerpt-answerer';
+import { OpenAiAnswerer } from '../adapters/llm/openai-answerer';
+import { makeOpenAiClient } from '../adapters/llm/openai-client';
+import { OpenAiEmbedder } from '../adapters/llm/openai-embedder';
+import type { Deps } from '../deps';
+import type { Answerer, Embedder } from '../ports';
+import { KnowledgeBase } from '../services/knowledge-base';
+import { KnowledgeIndexer } from '../services/knowledge-indexer';
+
+export interface Assistant {
+  readonly embedder?: Embedder;
+  readonly answerer: Answerer;
+  readonly knowledgeBase: KnowledgeBase;
+  readonly indexer: KnowledgeIndexer;
+}
+
+export function buildAssistant(deps: Deps): Assistant {
+  const o = deps.config.openai;
+  const a = deps.config.assistant;
+  let embedder: Embedder | undefined;
+  let answerer: Answerer;
+  if (o.apiKey) {
+    const client = makeOpenAiClient({
+      apiKey: o.apiKey,
+      ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+      timeoutMs: o.timeoutMs,
+      maxRetries: o.maxRetries,
+    });
+    embedder = new OpenAiEmbedder(client, o.embeddingModel, o.embeddingDimensions);
+    answerer = new OpenAiAnswerer(client, {
+      model: o.model,
+      maxChars: a.maxChars,
+      ...(a.businessName ? { businessName: a.businessName } : {}),
+    });
+  } else {
+    answerer = new ExcerptAnswerer(a.maxChars);
+  }
+  return {
+    ...(embedder ? { embedder } : {}),
+    answerer,
+    knowledgeBase: new KnowledgeBase(
+      deps.knowledge,
+      embedder,
+      answerer,
+      { topK: a.topK, minRelevance: a.minRelevance },
+      deps.logger,
+    ),
+    indexer: new KnowledgeIndexer(deps.knowledge, embedder, deps.clock),
+  };
+}

@@ -1,0 +1,51 @@
+/** How the crawler Lambda is assembled; its handler file and the local runtime both call this. */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { GuardedFetcher } from '../adapters/web/guarded-fetcher';
+import type { Deps } from '../deps';
+import type { CrawlJob, WebFetcher } from '../ports';
+import { crawlSource } from '../services/crawler';
+import type { Assistant } from './assistant';
+
+export function buildFetcher(deps: Deps): GuardedFetcher {
+  const c = deps.config.crawler;
+  return new GuardedFetcher({
+    policy: { allowLoopback: c.allowPrivateHosts },
+    userAgent: c.userAgent,
+    timeoutMs: c.timeoutMs,
+    maxBytes: c.maxBytes,
+    maxRedirects: 5,
+  });
+}
+
+export function crawlProcessor(
+  deps: Deps,
+  assistant: Assistant,
+  options: { fetcher?: WebFetcher; budgetMs: number },
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const fetcher = options.fetcher ?? buildFetcher(deps);
+  return async (event) => {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      try {
+        const job = JSON.parse(record.body) as CrawlJob;
+        await crawlSource(
+          {
+            store: deps.knowledge,
+            indexer: assistant.indexer,
+            fetcher,
+            clock: deps.clock,
+            logger: deps.logger,
+            userAgent: deps.config.crawler.userAgent,
+            concurrency: deps.config.crawler.concurrency,
+            budgetMs: options.budgetMs,
+          },
+          job.sourceId,
+        );
+      } catch (error) {
+        deps.logger.error('crawl failed; it will be retried', { error: String(error) });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}
