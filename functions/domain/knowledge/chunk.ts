@@ -88,7 +88,9 @@ function splitLong(text: string, maxTokens: number): string[] {
 
 /** The last `chars` characters, starting at a word boundary. */
 function tail(text: string, chars: number): string {
+  if (chars <= 0) return '';
   if (text.length <= chars) return text;
+
   const cut = text.slice(-chars);
   const space = cut.indexOf(' ');
   return `…${space >= 0 ? cut.slice(space + 1) : cut}`;

@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GuardedFetcher } from '../../functions/adapters/web/guarded-fetcher';
+
+/** A loopback server whose /redirect?to=... answers 302 to any address, and /big a large body. */
+async function startServer(): Promise<{ url: string; hits: string[]; close(): Promise<void> }> {
+  const hits: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    hits.push(url.pathname);
+    if (url.pathname === '/redirect') {
+      res.writeHead(302, { location: url.searchParams.get('to') ?? '/' });
+      return res.end();
+    }
+    if (url.pathname === '/big') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(`<p>${'x'.repeat(50_000)}</p>`);
+    }
+    if (url.pathname === '/slow') return; // never answers
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<title>ok</title><p>hello</p>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const settings = { userAgent: 'test-bot', timeoutMs: 2000, maxBytes: 10_000, maxRedirects: 3 };
+
+describe('the guarded fetcher (SSRF refusals)', () => {
+  let site: Awaited<ReturnType<typeof startServer>>;
+  const fetchers: GuardedFetcher[] = [];
+  const make = (allowLoopback: boolean, resolve?: (host: string) => Promise<string[]>) => {
+    const f = new GuardedFetcher({ ...settings, policy: { allowLoopback }, ...(resolve ? { resolve } : {}) });
+    fetchers.push(f);
+    return f;
+  };
+  beforeAll(async () => {
+    site = await startServer();
+  });
+  afterAll(async () => {
+    await Promise.all(fetchers.map((f) => f.close()));
+    await site.close();
+  });
+
+  it('refuses loopback by default, by IP and by a name that resolves to it, without connecting', async () => {
+    const f = make(false);
+    await expect(f.get(`${site.url}/`)).rejects.toThrow('127.0.0.1 is a loopback address');
+    const port = new URL(site.url).port;
+    await expect(f.get(`http://localhost:${port}/`)).rejects.toThrow(
+      /localhost resolves to a refused address/,
+    );
+    expect(site.hits).toEqual([]);
+  });
+
+  it('fetches loopback only when allowed, and still refuses private and link-local addresses', async () => {
+    const f = make(true);
+    const page = await f.get(`${site.url}/`);
+    expect(page).toMatchObject({ status: 200, contentType: 'text/html' });
+    expect(page.body).toContain('hello');
+    for (const target of [
+      'http://10.0.0.1/',
+      'http://192.168.1.1/admin',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[fd00::1]/',
+      'http://0.0.0.0/',
+    ]) {
+      await expect(f.get(target)).rejects.toThrow(/is a (private|link-local|unspecified) address/);
+    }
+  });
+
+  it('checks every redirect hop: a redirect to the metadata service or a private name is refused', async () => {
+    const resolve = async (host: string) => (host === 'internal.example' ? ['10.1.2.3'] : ['127.0.0.1']);
+    const f = make(true, resolve);
+    const before = site.hits.length;
+    await expect(
+      f.get(`${site.url}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`),
+    ).rejects.toThrow('169.254.169.254 is a link-local address');
+    await expect(
+      f.get(`${site.url}/redirect?to=${encodeURIComponent('http://internal.example/secret')}`),
+    ).rejects.toThrow('internal.example resolves to a refused address: 10.1.2.3 is a private address');
+    await expect(
+      f.get(`${site.url}/redirect?to=${encodeURIComponent('file:///etc/passwd')}`),
+    ).rejects.toThrow('file: URLs are not fetched');
+    expect(site.hits.slice(before)).toEqual(['/redirect', '/redirect', '/redirect']);
+  });
+
+  it('refuses a name whose address changes to a private one at connect time (DNS rebinding)', async () => {
+    let calls = 0;
+    // The first answer (the check) is public; the second (the connection) is loopback, which is refused here.
+    const rebinding = async () => (calls++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']);
+    const f = make(false, rebinding);
+    const port = new URL(site.url).port;
+    await expect(f.get(`http://rebind.example:${port}/`)).rejects.toThrow(/refused address/);
+    expect(calls).toBe(2);
+  });
+
+  it('caps the body size and the time a server may take', async () => {
+    const f = make(true);
+    await expect(f.get(`${site.url}/big`)).rejects.toThrow('larger than 10000 bytes');
+    const quick = new GuardedFetcher({ ...settings, timeoutMs: 300, policy: { allowLoopback: true } });
+    fetchers.push(quick);
+    await expect(quick.get(`${site.url}/slow`)).rejects.toThrow(/could not fetch|timeout|aborted/i);
+  });
+});

@@ -1,0 +1,169 @@
+import { createLogger } from '../../functions/logger';
+import type {
+  AiReplyClaim,
+  ContactStore,
+  Conversation,
+  ConversationMessage,
+  ConversationStore,
+  InboundJob,
+  MessageStore,
+  SendQueue,
+  SingleMessage,
+} from '../../functions/ports';
+import type { KnowledgeBase } from '../../functions/services/knowledge-base';
+import { makeResponder } from '../../functions/services/responder';
+
+const CONTACT = '+4915112345678';
+const NOW = new Date('2026-11-23T12:00:00Z');
+
+/** In-memory ports: enough of each store for the responder's decisions. */
+function setup(options: {
+  conversation?: Partial<Conversation>;
+  contact?: { optedOut?: boolean; lastInboundAt?: string };
+  messages: ConversationMessage[];
+}) {
+  let marker: { last?: string; previous?: string } = {};
+  let needsHuman = options.conversation?.needsHuman ?? false;
+  const created: SingleMessage[] = [];
+  const asked: string[] = [];
+  const conversations = {
+    get: async () =>
+      ({ contact: CONTACT, aiEnabled: true, needsHuman, ...options.conversation }) as Conversation,
+    messages: async () => ({
+      items: [...options.messages].sort((a, b) => (a.at + a.wamid < b.at + b.wamid ? 1 : -1)),
+    }),
+    claimAiReply: async (_c: string, wamid: string): Promise<AiReplyClaim> => {
+      if (marker.last === wamid)
+        return { outcome: 'already', ...(marker.previous ? { previous: marker.previous } : {}) };
+      marker = { last: wamid, ...(marker.last ? { previous: marker.last } : {}) };
+      return { outcome: 'claimed', ...(marker.previous ? { previous: marker.previous } : {}) };
+    },
+    requestHuman: async () => {
+      const first = !needsHuman;
+      needsHuman = true;
+      return first;
+    },
+  } as unknown as ConversationStore;
+  const contacts = {
+    get: async () => ({ phone: CONTACT, lastInboundAt: NOW.toISOString(), ...options.contact }),
+  } as unknown as ContactStore;
+  const messages = {
+    create: async (m: SingleMessage) => {
+      if (created.some((c) => c.id === m.id)) {
+        throw Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
+      }
+      created.push(m);
+    },
+  } as unknown as MessageStore;
+  const enqueued: unknown[] = [];
+  const sendQueue: SendQueue = { enqueue: async (jobs) => void enqueued.push(...jobs) };
+  const knowledge = {
+    ask: async (question: string) => {
+      asked.push(question);
+      return /gift/.test(question)
+        ? { answer: '', handoff: true, reason: 'no_relevant_passage', passages: [], answeredBy: 'excerpt' }
+        : { answer: `About: ${question}`, handoff: false, passages: [], answeredBy: 'excerpt' };
+    },
+  } as unknown as KnowledgeBase;
+  const responder = makeResponder({
+    conversations,
+    contacts,
+    messages,
+    sendQueue,
+    knowledge,
+    clock: { now: () => NOW },
+    logger: createLogger({ level: 'ERROR' }),
+    handoffKeywords: ['agent', 'human'],
+  });
+  return { responder, created, enqueued, asked, isNeedsHuman: () => needsHuman };
+}
+
+const inbound = (wamid: string, at: string, text?: string, type = 'text'): ConversationMessage => ({
+  contact: CONTACT,
+  wamid,
+  direction: 'in',
+  at,
+  type,
+  summary: text ?? type,
+  ...(text ? { text } : {}),
+});
+const job = (m: ConversationMessage): InboundJob => ({
+  contact: CONTACT,
+  wamid: m.wamid,
+  type: m.type,
+  at: m.at,
+  ...(m.text ? { text: m.text } : {}),
+});
+
+describe('the responder', () => {
+  const q = inbound('wamid.A', '2026-11-23T11:59:58.000Z', 'What are your hours?');
+
+  it('answers once through the send path, even when the job is delivered twice', async () => {
+    const s = setup({ messages: [q] });
+    expect(await s.responder.respond(job(q))).toBe('answered');
+    expect(await s.responder.respond(job(q))).toBe('answered');
+    expect(s.created).toHaveLength(1);
+    expect(s.created[0]).toMatchObject({ to: CONTACT, source: 'ai', text: 'About: What are your hours?' });
+  });
+
+  it('answers a burst of messages in one reply, from the newest message’s job only', async () => {
+    const a = inbound('wamid.A', '2026-11-23T11:59:58.000Z', 'Hi');
+    const b = inbound('wamid.B', '2026-11-23T11:59:58.000Z', 'are you open on Sunday?');
+    const s = setup({ messages: [a, b] });
+    expect(await s.responder.respond(job(a))).toBe('skipped_coalesced');
+    expect(await s.responder.respond(job(b))).toBe('answered');
+    expect(s.asked).toEqual(['Hi\nare you open on Sunday?']);
+  });
+
+  it('answers only what came after the previous answer', async () => {
+    const a = inbound('wamid.A', '2026-11-23T11:59:50.000Z', 'What are your hours?');
+    const history = [a];
+    const s = setup({ messages: history });
+    expect(await s.responder.respond(job(a))).toBe('answered');
+    // The reply is recorded in ms; the next message carries the same whole second, so it sorts before it.
+    history.push({
+      ...inbound('wamid.R', '2026-11-23T11:59:50.900Z', 'Open 9-18'),
+      direction: 'out',
+      source: 'ai',
+    });
+    const b = inbound('wamid.B', '2026-11-23T11:59:50.000Z', 'and prices?');
+    history.push(b);
+    expect(await s.responder.respond(job(b))).toBe('answered');
+    expect(s.asked).toEqual(['What are your hours?', 'and prices?']);
+  });
+
+  it('stays out of conversations with AI off, waiting for a person, opted out, or outside the window', async () => {
+    expect(await setup({ messages: [q], conversation: { aiEnabled: false } }).responder.respond(job(q))).toBe(
+      'skipped_ai_off',
+    );
+    expect(await setup({ messages: [q], conversation: { needsHuman: true } }).responder.respond(job(q))).toBe(
+      'skipped_needs_human',
+    );
+    expect(await setup({ messages: [q], contact: { optedOut: true } }).responder.respond(job(q))).toBe(
+      'skipped_opted_out',
+    );
+    const old = setup({ messages: [q], contact: { lastInboundAt: '2026-11-22T11:59:59.000Z' } });
+    expect(await old.responder.respond(job(q))).toBe('skipped_window_closed');
+    expect(old.created).toHaveLength(0);
+  });
+
+  it('hands over once when asked for a person or when the site has no answer', async () => {
+    const ask = inbound('wamid.H', '2026-11-23T11:59:58.000Z', 'I want a human');
+    const s = setup({ messages: [ask] });
+    expect(await s.responder.respond(job(ask))).toBe('handoff');
+    expect(s.isNeedsHuman()).toBe(true);
+    expect(s.created[0]!.text).toContain('member of our team');
+    const gift = inbound('wamid.G', '2026-11-23T11:59:58.000Z', 'gift cards?');
+    const t = setup({ messages: [gift] });
+    expect(await t.responder.respond(job(gift))).toBe('handoff');
+    expect(t.created).toHaveLength(1);
+  });
+
+  it('tells a customer who sent only media what it can read', async () => {
+    const image = inbound('wamid.I', '2026-11-23T11:59:58.000Z', undefined, 'image');
+    const s = setup({ messages: [image] });
+    expect(await s.responder.respond(job(image))).toBe('media_reply');
+    expect(s.created[0]!.text).toContain('I can only read text messages');
+    expect(s.asked).toEqual([]);
+  });
+});
