@@ -16,4 +16,12 @@ export const BUNDLING = {
 };
 
 /** Every function, by its handler file under functions/handlers/. */
-export const HANDLERS = ['api', 'webhook', 'events', 'send-worker', 'launcher', 'inbound'] as const;
+export const HANDLERS = [
+  'api',
+  'webhook',
+  'events',
+  'send-worker',
+  'launcher',
+  'inbound',
+  'crawler',
+] as const;

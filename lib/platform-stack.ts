@@ -34,6 +34,8 @@ export class PlatformStack extends Stack {
   readonly webhook: PlatformFunction;
   readonly events: PlatformFunction;
   readonly inbound: PlatformFunction;
+  readonly crawler: PlatformFunction;
+  readonly crawlQueue: PlatformQueue;
   readonly sendQueue: PlatformQueue;
   readonly launchQueue: PlatformQueue;
   readonly eventsQueue: PlatformQueue;
@@ -103,9 +105,17 @@ export class PlatformStack extends Stack {
     });
     this.inbound = new PlatformFunction(this, 'Inbound', {
       handler: 'inbound',
-      description: 'Consumes customer messages for the assistant',
-      memorySize: 256,
+      description: "The assistant: answers customers' messages from the website's content",
+      // The passage index lives in memory (about 2 KB per passage with its embedding).
+      memorySize: 1024,
       timeout: Duration.seconds(QUEUES.inbound.consumerTimeoutSeconds),
+      stage: this.stage,
+    });
+    this.crawler = new PlatformFunction(this, 'Crawler', {
+      handler: 'crawler',
+      description: 'Crawls a website (robots.txt, sitemap, SSRF guard) into passages and embeddings',
+      memorySize: 1024,
+      timeout: Duration.seconds(QUEUES.crawl.consumerTimeoutSeconds),
       stage: this.stage,
     });
 
@@ -126,6 +136,12 @@ export class PlatformStack extends Stack {
     this.inboundQueue = new PlatformQueue(this, 'InboundQueue', {
       definition: QUEUES.inbound,
       consumer: this.inbound,
+    });
+    this.crawlQueue = new PlatformQueue(this, 'CrawlQueue', {
+      definition: QUEUES.crawl,
+      consumer: this.crawler,
+      // A few crawls at once: each fetches several pages in parallel and calls the embeddings API.
+      maxConcurrency: 2,
     });
     this.scheduling = new CampaignScheduling(this, 'Scheduling', { launchQueue: this.launchQueue.queue });
 
@@ -149,8 +165,10 @@ export class PlatformStack extends Stack {
         'messages',
         'conversations',
         'lists',
+        'knowledge',
       ]),
       ...queueEnv,
+      [QUEUES.crawl.envVar]: this.crawlQueue.queue.queueUrl,
       ...settings,
       SCHEDULE_GROUP_NAME: this.scheduling.groupName,
       SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn,
@@ -172,6 +190,14 @@ export class PlatformStack extends Stack {
     });
     allowTable(api.role, tables.messages, ['GetItem', 'PutItem']);
     allowTable(api.role, tables.conversations, ['GetItem', 'Query', 'UpdateItem'], { indexes: ['gsi1'] });
+    // Knowledge: sources and documents are written here; /knowledge/ask reads every passage.
+    allowTable(
+      api.role,
+      tables.knowledge,
+      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      { indexes: ['gsi1'] },
+    );
+    this.crawlQueue.queue.grantSendMessages(api.role);
     this.sendQueue.queue.grantSendMessages(api.role);
     this.launchQueue.queue.grantSendMessages(api.role);
     this.scheduling.allowManage(api.role);
@@ -224,11 +250,39 @@ export class PlatformStack extends Stack {
     this.sendQueue.queue.grantSendMessages(this.events.role);
     this.inboundQueue.queue.grantSendMessages(this.events.role);
 
+    // inbound (the assistant): reads conversations, contacts and passages; replies through the send queue.
+    setEnv(this.inbound, {
+      ...this.storage.environmentFor(['contacts', 'messages', 'conversations', 'knowledge']),
+      ...queueEnv,
+      ...settings,
+    });
+    allowTable(this.inbound.role, tables.conversations, ['GetItem', 'Query', 'UpdateItem']);
+    allowTable(this.inbound.role, tables.contacts, ['GetItem']);
+    allowTable(this.inbound.role, tables.messages, ['PutItem']);
+    allowTable(this.inbound.role, tables.knowledge, ['GetItem', 'Query'], { indexes: ['gsi1'] });
+    this.sendQueue.queue.grantSendMessages(this.inbound.role);
+
+    // crawler: fetches public pages and writes passages; nothing else.
+    setEnv(this.crawler, { ...this.storage.environmentFor(['knowledge']), ...settings });
+    allowTable(
+      this.crawler.role,
+      tables.knowledge,
+      ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      { indexes: ['gsi1'] },
+    );
+
     // Every function reads the secret at cold start (it decides DEV or LIVE); no other function may.
-    for (const fn of [api, this.launcher, this.sendWorker, this.webhook, this.events, this.inbound]) {
+    for (const fn of [
+      api,
+      this.launcher,
+      this.sendWorker,
+      this.webhook,
+      this.events,
+      this.inbound,
+      this.crawler,
+    ]) {
       this.secret.allowRead(fn.role);
     }
-    setEnv(this.inbound, settings);
     this.watch();
 
     this.httpApi = new PlatformHttpApi(this, 'Http', {
@@ -263,6 +317,7 @@ export class PlatformStack extends Stack {
         launch: this.launchQueue,
         events: this.eventsQueue,
         inbound: this.inboundQueue,
+        crawl: this.crawlQueue,
       },
     });
     this.alarms.above(
@@ -275,8 +330,15 @@ export class PlatformStack extends Stack {
 
   /** Alarms on every DLQ, on send-worker errors and throttles, and on webhook signature failures. */
   private watch(): void {
-    for (const q of [this.sendQueue, this.launchQueue, this.eventsQueue, this.inboundQueue])
+    for (const q of [this.sendQueue, this.launchQueue, this.eventsQueue, this.inboundQueue, this.crawlQueue])
       this.alarms.notify(q.dlqAlarm);
+    this.alarms.above(
+      'AssistantErrors',
+      this.inbound.fn.metricErrors({ period: PlatformAlarms.PERIOD }),
+      0,
+      'The assistant failed to handle customer messages (they are retried, then dead-lettered)',
+    );
+
     this.alarms.above(
       'SendWorkerErrors',
       this.sendWorker.fn.metricErrors({ period: PlatformAlarms.PERIOD }),

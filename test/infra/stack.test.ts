@@ -79,7 +79,7 @@ describe('PlatformStack', () => {
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
-    expect(functions).toBe(6);
+    expect(functions).toBe(7);
     expect(groups.length).toBe(functions + 1); // one per function, plus API access logs
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7);
   });
@@ -136,9 +136,37 @@ describe('PlatformStack', () => {
     );
     const text = JSON.stringify(workerPolicy);
     const tableIds = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
-    const forbidden = tableIds.filter((id) => /templates|apiKeys/i.test(id));
-    expect(forbidden.length).toBe(2);
+    const forbidden = tableIds.filter((id) => /templates|apiKeys|knowledge/i.test(id));
+    expect(forbidden.length).toBe(3);
     for (const id of forbidden) expect(text).not.toContain(id);
+  });
+
+  it('lets the crawler touch only the knowledge table, and the assistant only read passages and reply', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const policyText = (role: string) =>
+      JSON.stringify(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(role)));
+    const tableIds = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
+    const knowledge = tableIds.find((id) => /knowledge/i.test(id))!;
+    const crawler = policyText('CrawlerRole');
+    expect(crawler).toContain(knowledge);
+    for (const id of tableIds.filter((t) => t !== knowledge)) expect(crawler).not.toContain(id);
+    const crawlerActions = new Set(roleActions(template, 'CrawlerRole'));
+    expect(crawlerActions.has('sqs:SendMessage')).toBe(false);
+    expect(crawlerActions.has('sqs:ReceiveMessage')).toBe(true);
+
+    const assistant = new Set(roleActions(template, 'InboundRole'));
+    for (const action of [
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Scan',
+      'iam:PassRole',
+    ]) {
+      expect(assistant.has(action)).toBe(false);
+    }
+    expect(assistant.has('sqs:SendMessage')).toBe(true);
+    for (const id of tableIds.filter((t) => /templates|apiKeys|campaigns|recipients|lists/i.test(t))) {
+      expect(policyText('InboundRole')).not.toContain(id);
+    }
   });
 
   it('gives every queue an encrypted, TLS-only DLQ and a visibility timeout of six consumer timeouts', () => {
@@ -158,9 +186,10 @@ describe('PlatformStack', () => {
     for (const p of policies) {
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
-    // One alarm per DLQ, plus send-worker errors and throttles, webhook signature failures and API 5xx.
+    // One alarm per DLQ, plus send-worker errors and throttles, assistant errors, webhook signature
+    // failures and API 5xx.
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(Object.keys(QUEUES).length + 4);
+    expect(alarms).toHaveLength(Object.keys(QUEUES).length + 5);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
   });
 
