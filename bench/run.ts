@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runAssistantBenchmark } from './assistant';
 import { runBundlesBenchmark } from './bundles';
 import { runSendBenchmark } from './send';
 import { runWebhookBenchmark } from './webhook';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, (o: { quick?: boolean }) => Promise<Record<stri
   bundles: runBundlesBenchmark,
 
   webhook: runWebhookBenchmark,
+  assistant: runAssistantBenchmark,
 };
 
 async function main() {

@@ -3,7 +3,7 @@
  * main text as blocks (headings and paragraphs), with navigation, headers, footers, forms and scripts left
  * out. Pure: the crawler fetches, this only reads.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 
 export interface TextBlock {
   /** `heading` blocks start a section; chunking keeps a section's heading with its text. */
@@ -42,11 +42,14 @@ export function extractPage(html: string, pageUrl: string): ExtractedPage {
   const title = clean($('title').first().text()) || clean($('h1').first().text()) || pageUrl;
 
   $(BOILERPLATE).remove();
+  // A fragment (a document posted as HTML) has no <body>: then the whole of it is the content.
   const main = $('main').first().length
     ? $('main').first()
     : $('article').first().length
       ? $('article').first()
-      : $('body');
+      : $('body').length
+        ? $('body')
+        : ($.root() as unknown as ReturnType<typeof $>);
   const blocks: TextBlock[] = [];
   main.find(BLOCKS).each((_, el) => {
     const node = $(el);

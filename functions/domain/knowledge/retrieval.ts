@@ -117,13 +117,22 @@ export class KnowledgeIndex {
     return total > 0 ? found / total : 0;
   }
 
+  /** The best CANDIDATES passages by cosine, kept in a small sorted list instead of sorting them all. */
   private nearest(query: Float32Array): { id: number; cosine: number }[] {
-    const scored: { id: number; cosine: number }[] = [];
-    this.passages.forEach((p, id) => {
-      if (p.vector) scored.push({ id, cosine: dot(query, p.vector) });
-    });
-    scored.sort((a, b) => b.cosine - a.cosine);
-    return scored.slice(0, CANDIDATES);
+    const best: { id: number; cosine: number }[] = [];
+    let floor = -Infinity;
+    for (let id = 0; id < this.passages.length; id++) {
+      const vector = this.passages[id]!.vector;
+      if (!vector) continue;
+      const cosine = dot(query, vector);
+      if (best.length === CANDIDATES && cosine <= floor) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1]!.cosine < cosine) at--;
+      best.splice(at, 0, { id, cosine });
+      if (best.length > CANDIDATES) best.pop();
+      floor = best[best.length - 1]!.cosine;
+    }
+    return best;
   }
 }
 

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 
 /** The page URLs and nested sitemaps listed in a sitemap.xml (or sitemap index). */
 export function parseSitemap(xml: string): { pages: string[]; sitemaps: string[] } {
