@@ -263,9 +263,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     tables,
     queues,
     dev: { simulateStatuses: e.DEV_SIMULATE_STATUSES === 'true', statusDelayMs: e.DEV_STATUS_DELAY_MS },
-    optOutKeywords: e.OPT_OUT_KEYWORDS.split(',')
-      .map((k) => k.trim())
-      .filter(Boolean),
+    optOutKeywords: listOr(e.OPT_OUT_KEYWORDS, []),
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseUrl: e.OPENAI_BASE_URL,

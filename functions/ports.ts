@@ -231,6 +231,7 @@ export type WamidRef =
   | { readonly kind: 'message'; readonly messageId: string };
 
 export interface MessageStore {
+  /** Throws ConflictError if a message with this id exists (ids of replies are derived, so retries collide). */
   create(message: SingleMessage): Promise<void>;
   get(id: string): Promise<SingleMessage | undefined>;
   claim(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean>;

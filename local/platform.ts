@@ -149,7 +149,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
 
   const assistant = buildAssistant(deps);
-  const fetcher = options.fetcher ? undefined : buildFetcher(deps);
+  // The guarded fetcher holds a connection pool; one built here is closed at stop.
+  const ownFetcher = options.fetcher ? undefined : buildFetcher(deps);
   const app = apiApp(deps, { assistant, ...(config.devApiKey ? { devApiKey: config.devApiKey } : {}) });
   const webhook = webhookApp(deps);
   const pollers = [
@@ -194,7 +195,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       queueArn: queues.crawl.arn,
       region: LOCAL_REGION,
       handler: crawlProcessor(deps, assistant, {
-        fetcher: options.fetcher ?? fetcher!,
+        fetcher: options.fetcher ?? ownFetcher!,
         budgetMs: (QUEUES.crawl.consumerTimeoutSeconds - 60) * 1000,
       }),
       batchSize: QUEUES.crawl.batchSize,
@@ -242,7 +243,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await new Promise<void>((done) => server.close(() => done()));
         await scheduler.stop();
         await Promise.all(pollers.map((p) => p.stop()));
-        await fetcher?.close();
+        await ownFetcher?.close();
 
         dynamodb.destroy();
         sqs.destroy();

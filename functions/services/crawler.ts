@@ -106,7 +106,7 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
       return skip(item.url, `redirected to another site (${page.url})`);
     if (page.url !== item.url) {
       if (!allowed(page.url)) return skip(item.url, 'redirected to a page disallowed by robots.txt');
-      if (seen.has(page.url) && page.url !== item.url && indexedUrls.has(page.url)) {
+      if (indexedUrls.has(page.url)) {
         return skip(item.url, `redirect to ${page.url}, already indexed`);
       }
       seen.add(page.url);

@@ -11,14 +11,15 @@ import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant'
 import { maskPhone } from '../domain/redact';
 import { isWindowOpen } from '../domain/send-decision';
 import type { Logger } from '../logger';
-import type {
-  Clock,
-  ContactStore,
-  ConversationMessage,
-  ConversationStore,
-  InboundJob,
-  MessageStore,
-  SendQueue,
+import {
+  type Clock,
+  ConflictError,
+  type ContactStore,
+  type ConversationMessage,
+  type ConversationStore,
+  type InboundJob,
+  type MessageStore,
+  type SendQueue,
 } from '../ports';
 import type { KnowledgeBase } from './knowledge-base';
 
@@ -138,7 +139,7 @@ export function makeResponder(d: ResponderDeps) {
       });
     } catch (error) {
       // Created by an earlier attempt of this job: enqueue again (the send worker sends once).
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!(error instanceof ConflictError)) throw error;
     }
     await d.sendQueue.enqueue([{ t: 'm', m: id }]);
   }

@@ -20,9 +20,9 @@ export function buildFetcher(deps: Deps): GuardedFetcher {
 export function crawlProcessor(
   deps: Deps,
   assistant: Assistant,
-  options: { fetcher?: WebFetcher; budgetMs: number },
+  options: { fetcher: WebFetcher; budgetMs: number },
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  const fetcher = options.fetcher ?? buildFetcher(deps);
+  const { fetcher } = options;
   return async (event) => {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {

@@ -1,14 +1,15 @@
 import { createLogger } from '../../functions/logger';
-import type {
-  AiReplyClaim,
-  ContactStore,
-  Conversation,
-  ConversationMessage,
-  ConversationStore,
-  InboundJob,
-  MessageStore,
-  SendQueue,
-  SingleMessage,
+import {
+  type AiReplyClaim,
+  ConflictError,
+  type ContactStore,
+  type Conversation,
+  type ConversationMessage,
+  type ConversationStore,
+  type InboundJob,
+  type MessageStore,
+  type SendQueue,
+  type SingleMessage,
 } from '../../functions/ports';
 import type { KnowledgeBase } from '../../functions/services/knowledge-base';
 import { makeResponder } from '../../functions/services/responder';
@@ -50,7 +51,7 @@ function setup(options: {
   const messages = {
     create: async (m: SingleMessage) => {
       if (created.some((c) => c.id === m.id)) {
-        throw Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
+        throw new ConflictError('exists');
       }
       created.push(m);
     },

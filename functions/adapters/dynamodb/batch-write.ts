@@ -2,34 +2,45 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
 /** Puts items 25 per BatchWriteItem call, several calls at once, retrying unprocessed items with backoff. */
-export async function batchPut(
+export function batchPut(
   db: DynamoDBDocumentClient,
   table: string,
   items: readonly Record<string, unknown>[],
   parallel = 8,
 ): Promise<void> {
-  await forEachLimit(chunk(items, 25), parallel, async (group) => {
-    let pending: Record<string, unknown>[] = group.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} items unprocessed after retries`);
-      if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-      pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
-    }
-  });
+  return batchWrite(
+    db,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    parallel,
+  );
 }
 
-/** Deletes keys 25 per BatchWriteItem call, retrying unprocessed keys with backoff. */
-export async function batchDelete(
+/** Deletes keys the same way. */
+export function batchDelete(
   db: DynamoDBDocumentClient,
   table: string,
   keys: readonly Record<string, unknown>[],
   parallel = 8,
 ): Promise<void> {
-  await forEachLimit(chunk(keys, 25), parallel, async (group) => {
-    let pending: Record<string, unknown>[] = group.map((Key) => ({ DeleteRequest: { Key } }));
+  return batchWrite(
+    db,
+    table,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+    parallel,
+  );
+}
+
+async function batchWrite(
+  db: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly Record<string, unknown>[],
+  parallel: number,
+): Promise<void> {
+  await forEachLimit(chunk(requests, 25), parallel, async (group) => {
+    let pending: Record<string, unknown>[] = [...group];
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} deletes unprocessed after retries`);
+      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after retries`);
       if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
       const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
       pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];

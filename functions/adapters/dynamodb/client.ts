@@ -66,6 +66,21 @@ export async function queryPage<T>(
   return { items: (out.Items ?? []).map(toItem), ...(nextCursor ? { nextCursor } : {}) };
 }
 
+/** Every item a query matches, following LastEvaluatedKey (for bounded partitions only). */
+export async function queryAll(
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 /** Items of one kind, newest first, through the generic gsi1 index (gsi1sk is a time-ordered id). */
 export function newestFirst(
   table: string,

@@ -4,8 +4,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Passage } from '../../domain/knowledge/retrieval';
@@ -18,7 +16,7 @@ import type {
 } from '../../ports';
 import { forEachLimit } from '../concurrency';
 import { batchDelete, batchPut } from './batch-write';
-import { conditionalUpdate } from './client';
+import { conditionalUpdate, queryAll } from './client';
 
 const sourceKey = (id: string) => ({ pk: `SRC#${id}`, sk: 'META' });
 const pageKeyOf = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 22);
@@ -56,7 +54,7 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   }
 
   async listSources(): Promise<KnowledgeSource[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :p',
@@ -103,7 +101,7 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   async deleteSource(id: string): Promise<void> {
     // The source item goes first, so an interrupted delete leaves no listed source with half its pages.
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: sourceKey(id) }));
-    const keys = await this.queryAll({
+    const keys = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :p',
       ExpressionAttributeValues: { ':p': `SRC#${id}` },
@@ -118,7 +116,7 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   }
 
   async listPages(sourceId: string): Promise<KnowledgePage[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
       ExpressionAttributeValues: { ':p': `SRC#${sourceId}`, ':s': 'PAGE#' },
@@ -166,10 +164,10 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   }
 
   async loadPassages(): Promise<Passage[]> {
-    const sources = (await this.listSources()).filter((s) => s.chunks > 0 || s.state !== 'queued');
+    const sources = await this.listSources();
     const perSource: Passage[][] = [];
     await forEachLimit(sources, 8, async (source) => {
-      const items = await this.queryAll({
+      const items = await queryAll(this.db, {
         TableName: this.table,
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
         ExpressionAttributeValues: { ':p': `SRC#${source.id}`, ':c': 'CHUNK#' },
@@ -207,17 +205,6 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
       }),
     );
     return Number(out.Attributes?.v ?? 0);
-  }
-
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }
 

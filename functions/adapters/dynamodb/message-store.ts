@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendError } from '../../domain/campaign';
-import type { MessageStore, SingleMessage, WamidRef } from '../../ports';
+import { ConflictError, type MessageStore, type SingleMessage, type WamidRef } from '../../ports';
 import { ClaimedItems } from './claims';
-import { conditionalUpdate } from './client';
+import { conditionalUpdate, isConditionFailure } from './client';
 
 const msgKey = (id: string) => ({ pk: `MSG#${id}` });
 const wamidKey = (wamid: string) => ({ pk: `WAMID#${wamid}` });
@@ -19,13 +19,18 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async create(message: SingleMessage): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...message, ...msgKey(message.id) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...message, ...msgKey(message.id) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError(`message ${message.id} already exists`);
+      throw error;
+    }
   }
 
   async get(id: string): Promise<SingleMessage | undefined> {
