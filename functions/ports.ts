@@ -10,6 +10,8 @@ import type {
 import type { CampaignState } from './domain/campaign-state';
 import type { OutboundMessage } from './domain/outbound-message';
 import type { Counts, RecipientStatus } from './domain/recipient-status';
+import type { Recurrence } from './domain/recurrence';
+
 import type { Template, TemplateDefinition } from './domain/template';
 import type { SendFailure } from './domain/whatsapp-errors';
 
@@ -78,6 +80,15 @@ export interface LaunchCheckpoint {
   readonly bucket: number;
   readonly cursor?: Record<string, unknown>;
   readonly done: boolean;
+  /** The earliest opening among recipients deferred by quiet hours so far in this launch. */
+  readonly nextRelease?: string;
+}
+
+/** One recipient of an audience written at launch; `failure` says why it cannot be sent. */
+export interface AudienceEntry {
+  readonly phone: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly failure?: SendError;
 }
 
 export interface CampaignStore {
@@ -87,7 +98,33 @@ export interface CampaignStore {
     recipients: readonly { phone: string; variables: Readonly<Record<string, string>> }[],
   ): Promise<void>;
   get(id: string): Promise<Campaign | undefined>;
+  /** Campaigns and series, newest first; runs are listed under their series instead. */
   list(options: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
+  /** Creates a series' run unless it exists (a firing delivered twice); true when this call created it. */
+  createRun(run: Campaign): Promise<boolean>;
+  listRuns(seriesId: string, options: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
+  /** Counts a new run on its series. */
+  noteRun(seriesId: string, runId: string, runAt: string): Promise<void>;
+  /**
+   * Takes the right to write a preparing campaign's audience for `leaseMs`, so two launchers never write
+   * it at once; after a crash another may take over once the lease ends.
+   */
+  claimFill(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean>;
+  /**
+   * Writes an audience taken at launch: the recipients, the counters, then total and buckets, ending
+   * `preparing`. Nothing is sent before this ends, so rewriting a half-written attempt is safe.
+   */
+  fillAudience(
+    id: string,
+    token: string,
+    buckets: number,
+    entries: readonly AudienceEntry[],
+    at: string,
+  ): Promise<Campaign>;
+
+  /** Moves
+ nextReleaseAt earlier (or sets it) unless an earlier release is already recorded. */
+  noteRelease(id: string, at: string, now: string): Promise<void>;
   /**
    * Moves the campaign from one of `from` to `to` with a conditional write; throws StateConflictError
    * (with the current state) otherwise. `bumpGen` starts a new launch generation.
@@ -99,7 +136,14 @@ export interface CampaignStore {
     patch?: Partial<
       Pick<
         Campaign,
-        'startedAt' | 'completedAt' | 'cancelledAt' | 'pausedAt' | 'pauseReason' | 'sendAt' | 'timezone'
+        | 'startedAt'
+        | 'completedAt'
+        | 'cancelledAt'
+        | 'pausedAt'
+        | 'pauseReason'
+        | 'sendAt'
+        | 'timezone'
+        | 'preparing'
       >
     >,
     options?: {
@@ -108,8 +152,10 @@ export interface CampaignStore {
     },
   ): Promise<Campaign>;
   counts(id: string): Promise<Counts>;
+  /** The counts, and how many queued recipients are waiting for their quiet hours to end. */
+  tally(id: string): Promise<{ counts: Counts; waiting: number }>;
   /** Adds to one randomly chosen counter shard; shards spread increments over partitions. */
-  addCounts(id: string, delta: Partial<Counts>): Promise<void>;
+  addCounts(id: string, delta: Partial<Counts> & { waiting?: number }): Promise<void>;
   /** Records that completion found the counters wrong and corrected them (kept for operators and tests). */
   noteRecount(id: string): Promise<void>;
   checkpoint(id: string): Promise<LaunchCheckpoint | undefined>;
@@ -165,12 +211,21 @@ export interface RecipientStore {
     at: string,
     token?: string,
   ): Promise<boolean>;
+  /**
+   * Quiet hours: the recipient waits (stays queued) until `until`. With a token the caller holds the
+   * claim; otherwise only a recipient nobody holds at `nowMs`. False when already waiting or not queued.
+   */
+  defer(key: RecipientKey, until: string, holder: { token: string } | { nowMs: number }): Promise<boolean>;
+
+  /** Ends a wait recorded as `until` (false if it changed meanwhile), so the recipient can be sent. */
+  undefer(key: RecipientKey, until: string): Promise<boolean>;
   /** A job that kept failing is about to go to the dead-letter queue: the recipient records it (retryable). */
   markDeadLettered(key: RecipientKey, error: SendError, at: string): Promise<boolean>;
   /** failed (retryable) -> queued, for a campaign retry. */
 
   requeue(key: RecipientKey, at: string): Promise<boolean>;
-  histogram(campaignId: string, buckets: number): Promise<Counts>;
+  /** Counts by status read from the recipients themselves; `waiting` is the queued ones deferred. */
+  histogram(campaignId: string, buckets: number): Promise<Counts & { waiting: number }>;
 }
 
 export interface Contact {
@@ -273,10 +328,16 @@ export class StateConflictError extends ConflictError {
   }
 }
 
-/** Fires a campaign's start at a time (EventBridge Scheduler in AWS, a timer locally). */
+/** A campaign's schedules (EventBridge Scheduler in AWS, a timer locally); every call is safe to repeat. */
 export interface CampaignScheduler {
+  /** One-time: starts a scheduled campaign at `at`. */
   scheduleStart(campaignId: string, at: Date): Promise<void>;
+  /** Deletes the campaign's start or series schedule (absent is fine). */
   cancelStart(campaignId: string): Promise<void>;
+  /** Recurring: fires a series; `enabled: false` holds it (a paused series) without losing it. */
+  scheduleSeries(campaignId: string, recurrence: Recurrence, enabled: boolean): Promise<void>;
+  /** One-time: releases recipients whose quiet hours end at `at`. */
+  scheduleRelease(campaignId: string, at: Date): Promise<void>;
 }
 
 // ---- Webhooks, conversations, opt-outs -------------------------------------------------------------

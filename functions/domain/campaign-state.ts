@@ -13,12 +13,34 @@ const TRANSITIONS: Record<CampaignAction, { from: readonly CampaignState[]; to: 
   complete: { from: ['running'], to: 'completed' },
 };
 
+/**
+ * A series (a recurring campaign) is `scheduled` while its schedule runs, `paused` while it is held, and
+ * `cancelled` when it was deleted; its runs are campaigns with the lifecycle above.
+ */
+const SERIES_TRANSITIONS: Partial<
+  Record<CampaignAction, { from: readonly CampaignState[]; to: CampaignState }>
+> = {
+  pause: { from: ['scheduled'], to: 'paused' },
+  resume: { from: ['paused'], to: 'scheduled' },
+  cancel: { from: ['scheduled', 'paused'], to: 'cancelled' },
+};
+
 export type TransitionResult =
   | { readonly ok: true; readonly from: readonly CampaignState[]; readonly to: CampaignState }
   | { readonly ok: false; readonly message: string };
 
-export function transition(current: CampaignState, action: CampaignAction): TransitionResult {
-  const rule = TRANSITIONS[action];
+export function transition(
+  current: CampaignState,
+  action: CampaignAction,
+  kind: 'campaign' | 'series' = 'campaign',
+): TransitionResult {
+  const rule = kind === 'series' ? SERIES_TRANSITIONS[action] : TRANSITIONS[action];
+  if (!rule) {
+    return {
+      ok: false,
+      message: `cannot ${action} a recurring campaign: it runs on its schedule (pause, resume or cancel the series, or ${action} one of its runs)`,
+    };
+  }
   if (!rule.from.includes(current)) {
     const allowed = rule.from.join(' or ');
     return { ok: false, message: `cannot ${action} a campaign that is ${current} (only when ${allowed})` };

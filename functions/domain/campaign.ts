@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CampaignState } from './campaign-state';
 import type { RecipientStatus } from './recipient-status';
+import type { Recurrence } from './recurrence';
+import type { SendWindow } from './send-window';
 import type { Template } from './template';
 
 /** The template exactly as it was when the campaign was created: later edits do not change planned sends. */
@@ -17,6 +19,18 @@ export type TemplateSnapshot = Pick<
   | 'whatsapp'
   | 'variables'
 >;
+
+/**
+ * Who a campaign goes to when its recipients are taken at launch rather than at creation: the members of
+ * lists as they are when it starts, or (for a series' runs) the recipients stored with the series.
+ */
+export type Audience =
+  | {
+      readonly lists: readonly string[];
+      readonly variables?: Readonly<Record<string, string>>;
+      readonly defaultCountry?: string;
+    }
+  | { readonly copyOf: string };
 
 export interface Campaign {
   readonly id: string;
@@ -42,6 +56,33 @@ export interface Campaign {
   readonly duplicatesMerged?: number;
   /** Times completion found the counters off and recounted (0 when they held). */
   readonly countCorrections?: number;
+  /** Recipients taken at launch (see Audience); until then total is 0. */
+  readonly audience?: Audience;
+  /** Members the lists had when the campaign was created: what launch will probably find. */
+  readonly audienceEstimate?: number;
+  /** Started, but the audience is still being written: the launcher finishes that first. */
+  readonly preparing?: boolean;
+  /** Quiet hours: recipients outside the window wait for its next opening. */
+  readonly sendWindow?: SendWindow;
+  /** The earliest time waiting recipients are released. */
+  readonly nextReleaseAt?: string;
+  /** A series: fires on this recurrence, and each firing makes a run (a campaign of its own). */
+  readonly recurrence?: Recurrence;
+  readonly runCount?: number;
+  readonly lastRunId?: string;
+  readonly lastRunAt?: string;
+  /** A run: the series it belongs to, and the scheduled time it was made for. */
+  readonly seriesId?: string;
+  readonly runAt?: string;
+}
+
+export function isSeries(c: Pick<Campaign, 'recurrence'>): boolean {
+  return c.recurrence !== undefined;
+}
+
+/** A run's id: the series' id and the firing time, so a firing delivered twice makes one run. */
+export function runId(seriesId: string, at: Date): string {
+  return `${seriesId}-${at.toISOString().slice(0, 16).replace(/[-:]/g, '')}`;
 }
 
 export interface SendError {
@@ -63,6 +104,8 @@ export interface RecipientRecord {
   /** Whether lastError is one a retry could fix. */
   readonly retryable?: boolean;
   readonly skipReason?: 'opted_out' | 'cancelled';
+  /** Outside its quiet-hours window: waits (still queued) until this time. */
+  readonly deferredUntil?: string;
   readonly sentAt?: string;
   readonly deliveredAt?: string;
   readonly readAt?: string;
@@ -88,12 +131,15 @@ export interface CompletionProbe {
 
 /**
  * Work for the launcher: `launch` enqueues a generation's queued recipients, `cancel` settles them as
- * skipped, `start` (from a schedule) starts a scheduled campaign, doing nothing if it was cancelled or started.
+ * skipped, `start` (from a schedule) starts a scheduled campaign, doing nothing if it was cancelled or
+ * started; `fire` (from a series' schedule, `at` being the scheduled time) makes a run; `release` (from a
+ * quiet-hours schedule) sends the recipients whose wait is over.
  */
 export type LaunchCommand = {
   readonly campaignId: string;
   readonly gen: number;
-  readonly action: 'launch' | 'cancel' | 'start';
+  readonly action: 'launch' | 'cancel' | 'start' | 'fire' | 'release';
+  readonly at?: string;
 };
 
 export function bucketCount(total: number): number {

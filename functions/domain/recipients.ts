@@ -40,7 +40,27 @@ export function validateRecipients(
   rows: readonly { row: number; input: RecipientInput }[],
   rules: RecipientRules,
 ): RecipientsResult {
-  const problems: RowProblem[] = [];
+  const checked = checkRows(rows, rules);
+  if (checked.problems.length > 0)
+    return { ok: false, rows: checked.problems.map(({ e164: _e164, ...row }) => row) };
+
+  return { ok: true, recipients: checked.recipients, duplicatesMerged: checked.duplicatesMerged };
+}
+
+/**
+ * For an audience taken at launch, when nobody is there to fix a row: the usable recipients, and the rows
+ * that cannot be sent with their reasons (and their number, when it could be read) so they can be recorded.
+ */
+export function partitionRecipients(
+  rows: readonly { row: number; input: RecipientInput }[],
+  rules: RecipientRules,
+): { recipients: readonly Recipient[]; rejected: readonly (RowProblem & { e164?: string })[] } {
+  const checked = checkRows(rows, rules);
+  return { recipients: checked.recipients, rejected: checked.problems };
+}
+
+function checkRows(rows: readonly { row: number; input: RecipientInput }[], rules: RecipientRules) {
+  const problems: (RowProblem & { e164?: string })[] = [];
   const merged = new Map<string, Record<string, string>>();
   let duplicates = 0;
   for (const { row, input } of rows) {
@@ -60,6 +80,7 @@ export function validateRecipients(
         phone: input.phone,
         problems: rowProblems,
         ...(missing.length > 0 ? { missingVariables: missing } : {}),
+        ...(phone.ok ? { e164: phone.e164 } : {}),
       });
       continue;
     }
@@ -68,9 +89,8 @@ export function validateRecipients(
       merged.set(phone.e164, combined);
     }
   }
-  if (problems.length > 0) return { ok: false, rows: problems };
   return {
-    ok: true,
+    problems,
     recipients: [...merged].map(([phone, variables]) => ({ phone, variables })),
     duplicatesMerged: duplicates,
   };

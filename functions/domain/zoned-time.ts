@@ -52,8 +52,25 @@ function wallClock(utcMs: number, zone: string): number {
   );
 }
 
-function offsetAt(utcMs: number, zone: string): number {
+/** The zone's offset from UTC (ms, east positive) at instant `utcMs`. */
+export function offsetAt(utcMs: number, zone: string): number {
   return wallClock(utcMs, zone) - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The calendar date in `zone` at an instant: year, month (1-12), day, and weekday (0 = Sunday). */
+export function localDate(instant: Date, zone: string): { y: number; m: number; d: number; weekday: number } {
+  const wall = new Date(wallClock(instant.getTime(), zone));
+  return {
+    y: wall.getUTCFullYear(),
+    m: wall.getUTCMonth() + 1,
+    d: wall.getUTCDate(),
+    weekday: wall.getUTCDay(),
+  };
+}
+
+/** "2026-03-29" for a calendar date (month 1-12); days past the month's end roll over. */
+export function isoDate(y: number, m: number, d: number): string {
+  return new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
 }
 
 export type ZonedResult =

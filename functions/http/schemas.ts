@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from '../domain/limits';
+import { WEEKDAY_NAMES } from '../domain/send-window';
 
 export const ErrorSchema = z
   .object({
@@ -159,6 +160,51 @@ export const TimeZoneSchema = z
   .max(64)
   .openapi({ description: 'IANA time zone, such as Europe/Berlin, for a local sendAt' });
 
+export const RecurrenceInputSchema = z
+  .strictObject({
+    cron: z.string().min(1).max(256).optional().openapi({
+      description:
+        'EventBridge Scheduler cron, read in `timezone`: cron(0 9 ? * MON *) (every Monday 09:00), or just its six fields',
+    }),
+    rate: z.string().min(1).max(64).optional().openapi({
+      description: 'EventBridge Scheduler rate: rate(1 minute), rate(2 hours), rate(7 days)',
+    }),
+    timezone: TimeZoneSchema.optional().openapi({
+      description: 'IANA zone the cron hours are read in (needed with cron; rates ignore it)',
+    }),
+    startAt: SendAtSchema.optional().openapi({ description: 'No run before this (rates count from it)' }),
+    endAt: SendAtSchema.optional().openapi({ description: 'No run after this' }),
+  })
+  .refine((r) => (r.cron === undefined) !== (r.rate === undefined), {
+    message: 'give either cron or rate',
+    path: ['cron'],
+  })
+  .openapi('RecurrenceInput');
+
+export const SendWindowSchema = z
+  .strictObject({
+    start: z.string().openapi({ example: '09:00', description: 'Local time the window opens' }),
+    end: z
+      .string()
+      .openapi({ example: '20:00', description: 'Local time it closes (before start: overnight)' }),
+    days: z
+      .array(z.enum(WEEKDAY_NAMES))
+      .max(7)
+      .optional()
+      .openapi({
+        description: 'Days it opens (every day when absent)',
+        example: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      }),
+    timezone: z.string().min(1).max(64).openapi({
+      description:
+        'An IANA zone, or "recipient": each recipient\'s own (contact timezone attribute, else phone country)',
+    }),
+    fallbackTimezone: TimeZoneSchema.optional().openapi({
+      description: 'With "recipient": for numbers whose country has several zones and no timezone attribute',
+    }),
+  })
+  .openapi('SendWindow');
+
 export const RecipientInputSchema = z.strictObject({
   phone: z.string().min(1).max(40),
   variables: z.record(VariableName, z.string().max(1024)).optional(),
@@ -178,10 +224,21 @@ export const CampaignInputSchema = z
     defaultCountry: CountryCodeSchema.optional(),
     sendAt: SendAtSchema.optional(),
     timezone: TimeZoneSchema.optional(),
+    recurrence: RecurrenceInputSchema.optional().openapi({
+      description:
+        'Makes the campaign a series: each firing creates a run sent to the audience as it is then',
+    }),
+    sendWindow: SendWindowSchema.optional().openapi({
+      description: 'Quiet hours: recipients outside the window wait for its next opening',
+    }),
   })
   .refine((c) => (c.recipients === undefined) !== (c.lists === undefined), {
     message: 'give either recipients or lists',
     path: ['recipients'],
+  })
+  .refine((c) => c.sendAt === undefined || c.recurrence === undefined, {
+    message: 'give either sendAt (once) or recurrence (a series), not both',
+    path: ['recurrence'],
   })
   .openapi('CampaignInput');
 
@@ -218,6 +275,39 @@ export const CampaignSchema = z
     sendAtLocal: z.string().optional().openapi({ description: 'sendAt in `timezone`, with its offset' }),
     pauseReason: z.string().optional(),
 
+    audience: z
+      .object({
+        lists: z.array(z.string()),
+        variables: z.record(z.string(), z.string()).optional(),
+        estimatedRecipients: z.number().int().optional(),
+      })
+      .optional()
+      .openapi({
+        description: 'List campaigns: the lists, taken when the campaign starts (each run, for a series)',
+      }),
+    sendWindow: SendWindowSchema.optional(),
+    waiting: z
+      .number()
+      .int()
+      .openapi({ description: 'Queued recipients waiting for their quiet hours to end' }),
+    nextReleaseAt: z.string().optional().openapi({ description: 'When the next waiting recipients go' }),
+
+    recurrence: z
+      .object({
+        expression: z.string(),
+        timezone: z.string(),
+        startAt: z.string().optional(),
+        endAt: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: 'A series: its schedule (counts are those of its latest run)' }),
+    nextRunAt: z.string().optional().openapi({ description: "A scheduled series' next firing, in UTC" }),
+    runCount: z.number().int().optional(),
+    lastRunId: z.string().optional(),
+    lastRunAt: z.string().optional(),
+    seriesId: z.string().optional().openapi({ description: 'A run: the series it belongs to' }),
+    runAt: z.string().optional().openapi({ description: 'A run: the firing time it was made for' }),
+
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().optional(),
@@ -246,7 +336,12 @@ export const RecipientSchema = z
     lastError: SendErrorSchema.optional(),
     retryable: z.boolean().optional(),
     skipReason: z.string().optional(),
+    deferredUntil: z
+      .string()
+      .optional()
+      .openapi({ description: 'Outside its quiet hours: waits (queued) until this time' }),
     sentAt: z.string().optional(),
+
     deliveredAt: z.string().optional(),
     readAt: z.string().optional(),
     failedAt: z.string().optional(),

@@ -1,6 +1,8 @@
-import type { LaunchCommand, SendJob } from '../domain/campaign';
+import type { Campaign, LaunchCommand, RecipientRecord, SendJob } from '../domain/campaign';
+import { nextOpening, recipientZone } from '../domain/send-window';
 import type { Logger } from '../logger';
 import type {
+  CampaignScheduler,
   CampaignStore,
   Clock,
   LaunchCheckpoint,
@@ -15,7 +17,8 @@ export interface LauncherDeps {
   readonly recipients: RecipientStore;
   readonly sendQueue: SendQueue;
   readonly launchQueue: LaunchQueue;
-  readonly service: Pick<CampaignService, 'startFromSchedule'>;
+  readonly scheduler: Pick<CampaignScheduler, 'scheduleRelease'>;
+  readonly service: Pick<CampaignService, 'startFromSchedule' | 'runSeries' | 'prepare'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly pageSize?: number;
@@ -31,6 +34,8 @@ export const FIRST_PROBE_DELAY_SECONDS = 2;
  * enqueues a send job for each, saving a checkpoint after every page: a launcher that stops halfway
  * (crash, timeout) continues from the last page, so at most one page is enqueued twice, and the send
  * worker's claim makes a duplicate job harmless. Near its deadline it hands over to a fresh invocation.
+ * Recipients outside their quiet hours are not enqueued but deferred, and a release is scheduled for
+ * the earliest opening.
  */
 export async function runLaunchCommand(
   d: LauncherDeps,
@@ -42,15 +47,37 @@ export async function runLaunchCommand(
     await d.service.startFromSchedule(id);
     return 'done';
   }
-  const campaign = await d.campaigns.get(id);
+  if (command.action === 'fire') {
+    const at = new Date(command.at ?? '');
+    if (Number.isNaN(at.getTime())) {
+      d.logger.error('series firing without a scheduled time; dropping it', { command });
+      return 'done';
+    }
+    await d.service.runSeries(id, at);
+    return 'done';
+  }
+  let campaign = await d.campaigns.get(id);
   if (!campaign) return 'stale';
   if (command.action === 'cancel') {
     await sweepCancelled(d, id, campaign.buckets);
     return 'done';
   }
+  if (command.action === 'release') return releaseDeferred(d, campaign, command, remainingMs);
   // The API writes the new generation before it enqueues the command; a lagging read just retries.
   if (campaign.gen < command.gen) return 'not_visible_yet';
   if (campaign.state !== 'running' || campaign.gen !== command.gen) return 'stale';
+  if (campaign.preparing) {
+    const prepared = await d.service.prepare(campaign);
+    if (prepared === 'busy') return 'not_visible_yet';
+    campaign = prepared;
+    const now = await d.campaigns.get(id);
+    if (now?.state === 'cancelled') {
+      // Cancelled while the audience was being written: settle what was written.
+      await sweepCancelled(d, id, campaign.buckets);
+      return 'stale';
+    }
+    if (now?.state !== 'running' || now.gen !== command.gen) return 'stale';
+  }
 
   const saved = await d.campaigns.checkpoint(id);
   let checkpoint: LaunchCheckpoint =
@@ -66,12 +93,16 @@ export async function runLaunchCommand(
       limit: pageSize,
       ...(checkpoint.cursor ? { startKey: checkpoint.cursor } : {}),
     });
-    const jobs: SendJob[] = page.items.map((r) => ({ t: 'c', c: id, p: r.phone, b: bucket, g: command.gen }));
-    if (jobs.length > 0) await d.sendQueue.enqueue(jobs);
-    enqueued += jobs.length;
-    checkpoint = page.lastKey
-      ? { gen: command.gen, bucket, cursor: page.lastKey, done: false }
-      : { gen: command.gen, bucket: bucket + 1, done: false };
+    const sorted = await sortPage(d, campaign, page.items, 'launch');
+    if (sorted.jobs.length > 0) await d.sendQueue.enqueue(sorted.jobs);
+    enqueued += sorted.jobs.length;
+    const nextRelease = earliest(checkpoint.nextRelease, sorted.nextRelease);
+    checkpoint = {
+      gen: command.gen,
+      ...(page.lastKey ? { bucket, cursor: page.lastKey } : { bucket: bucket + 1 }),
+      done: false,
+      ...(nextRelease ? { nextRelease } : {}),
+    };
     await d.campaigns.saveCheckpoint(id, checkpoint);
     pages += 1;
     if (pages % 10 === 0) {
@@ -88,11 +119,115 @@ export async function runLaunchCommand(
     }
   }
   await d.campaigns.saveCheckpoint(id, { ...checkpoint, done: true });
+  if (checkpoint.nextRelease) await planRelease(d, id, checkpoint.nextRelease);
   await d.sendQueue.enqueue([{ t: 'p', c: id, g: command.gen, s: 0, q: -1 }], {
     delaySeconds: FIRST_PROBE_DELAY_SECONDS,
   });
-  d.logger.info('campaign launched', { campaignId: id, gen: command.gen, enqueued });
+  d.logger.info('campaign launched', {
+    campaignId: id,
+    gen: command.gen,
+    enqueued,
+    ...(checkpoint.nextRelease ? { nextRelease: checkpoint.nextRelease } : {}),
+  });
   return 'done';
+}
+
+/**
+ * Splits a page of queued recipients into send jobs and waits. A recipient whose wait is over is
+ * released; at launch, one outside its quiet hours starts waiting. On a release, recipients that were
+ * never waiting already have their jobs and are left alone.
+ */
+async function sortPage(
+  d: LauncherDeps,
+  campaign: Campaign,
+  items: readonly RecipientRecord[],
+  mode: 'launch' | 'release',
+): Promise<{ jobs: SendJob[]; nextRelease?: string }> {
+  const now = d.clock.now();
+  const jobs: SendJob[] = [];
+  let nextRelease: string | undefined;
+  let waitingDelta = 0;
+  for (const r of items) {
+    const key = { campaignId: campaign.id, bucket: r.bucket, phone: r.phone };
+    if (r.deferredUntil) {
+      if (Date.parse(r.deferredUntil) > now.getTime()) {
+        nextRelease = earliest(nextRelease, r.deferredUntil);
+        continue;
+      }
+      if (!(await d.recipients.undefer(key, r.deferredUntil))) continue;
+      waitingDelta -= 1;
+    } else if (mode === 'release') {
+      continue;
+    } else if (campaign.sendWindow) {
+      const window = campaign.sendWindow;
+      const opening = nextOpening(now, window, recipientZone(r.phone, r.variables, window).zone);
+      if (opening) {
+        const until = opening.toISOString();
+        if (await d.recipients.defer(key, until, { nowMs: now.getTime() })) waitingDelta += 1;
+        nextRelease = earliest(nextRelease, until);
+        continue;
+      }
+    }
+    jobs.push({ t: 'c', c: campaign.id, p: r.phone, b: r.bucket, g: campaign.gen });
+  }
+  if (waitingDelta !== 0) await d.campaigns.addCounts(campaign.id, { waiting: waitingDelta });
+  return { jobs, ...(nextRelease ? { nextRelease } : {}) };
+}
+
+/**
+ * A quiet-hours release fired: sends the recipients whose wait is over and plans the next release.
+ * A paused campaign is left alone (resuming launches again, which releases them); a restarted release
+ * simply finds fewer recipients waiting.
+ */
+async function releaseDeferred(
+  d: LauncherDeps,
+  campaign: Campaign,
+  command: LaunchCommand,
+  remainingMs: () => number,
+): Promise<LaunchOutcome> {
+  if (campaign.state !== 'running' || campaign.preparing) return 'stale';
+  let released = 0;
+  let nextRelease: string | undefined;
+  for (let bucket = 0; bucket < campaign.buckets; bucket++) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await d.recipients.scanBucket(campaign.id, bucket, {
+        status: 'queued',
+        limit: d.pageSize ?? 1000,
+        ...(startKey ? { startKey } : {}),
+      });
+      const sorted = await sortPage(d, campaign, page.items, 'release');
+      if (sorted.jobs.length > 0) await d.sendQueue.enqueue(sorted.jobs);
+      released += sorted.jobs.length;
+      nextRelease = earliest(nextRelease, sorted.nextRelease);
+      startKey = page.lastKey;
+      if (remainingMs() < 30_000) {
+        await d.launchQueue.send(command);
+        return 'continued';
+      }
+    } while (startKey);
+  }
+  if (nextRelease) await planRelease(d, campaign.id, nextRelease);
+  await d.sendQueue.enqueue([{ t: 'p', c: campaign.id, g: campaign.gen, s: 0, q: -1 }], {
+    delaySeconds: FIRST_PROBE_DELAY_SECONDS,
+  });
+  d.logger.info('quiet hours over; recipients released', {
+    campaignId: campaign.id,
+    released,
+    ...(nextRelease ? { nextRelease } : {}),
+  });
+  return 'done';
+}
+
+async function planRelease(d: LauncherDeps, campaignId: string, at: string): Promise<void> {
+  await d.scheduler.scheduleRelease(campaignId, new Date(at));
+  await d.campaigns.noteRelease(campaignId, at, d.clock.now().toISOString());
+}
+
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
 }
 
 /** Settles a cancelled campaign's waiting recipients as skipped (reason "cancelled"). */
@@ -108,11 +243,14 @@ async function sweepCancelled(d: LauncherDeps, id: string, buckets: number): Pro
         ...(startKey ? { startKey } : {}),
       });
       let done = 0;
+      let wasWaiting = 0;
       for (const r of page.items) {
-        if (await d.recipients.markSkipped({ campaignId: id, bucket, phone: r.phone }, 'cancelled', at))
+        if (await d.recipients.markSkipped({ campaignId: id, bucket, phone: r.phone }, 'cancelled', at)) {
           done += 1;
+          if (r.deferredUntil) wasWaiting += 1;
+        }
       }
-      if (done > 0) await d.campaigns.addCounts(id, { queued: -done, skipped: done });
+      if (done > 0) await d.campaigns.addCounts(id, { queued: -done, skipped: done, waiting: -wasWaiting });
       skipped += done;
       startKey = page.lastKey;
     } while (startKey);

@@ -14,9 +14,11 @@ import { describeContent, type OutboundContent } from '../domain/outbound-messag
 
 import { maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
+import { nextOpening, recipientZone } from '../domain/send-window';
 import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../domain/whatsapp-errors';
 import type { Logger } from '../logger';
 import {
+  type CampaignScheduler,
   type CampaignStore,
   type Clock,
   type ContactStore,
@@ -54,6 +56,8 @@ export interface SendWorkerDeps {
   readonly claimLeaseMs?: number;
   readonly metrics?: SendMetrics;
   readonly probeDelaySeconds?: number;
+  /** Plans quiet-hours releases for recipients this worker defers. */
+  readonly scheduler: Pick<CampaignScheduler, 'scheduleRelease'>;
 }
 
 type Outcome = { readonly retryAfterSeconds?: number };
@@ -71,6 +75,8 @@ const WAMID_REF_TTL_SECONDS = 35 * 24 * 3600;
 export function makeSendWorker(d: SendWorkerDeps) {
   const lease = d.claimLeaseMs ?? 60_000;
   const metrics = d.metrics ?? noMetrics;
+  // Releases this process has already planned: one schedule per campaign and opening is enough.
+  const plannedReleases = new Set<string>();
 
   return async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
     const campaignCache = new Map<string, Promise<Campaign | undefined>>();
@@ -190,6 +196,19 @@ export function makeSendWorker(d: SendWorkerDeps) {
       return DONE; // already sent, failed or skipped: a duplicate delivery
     }
     const recipient = claim.recipient;
+    if (recipient.deferredUntil) {
+      // Waiting for its quiet hours to end: the release sends it.
+      await d.recipients.release(key, token, { countAttempt: false });
+      return DONE;
+    }
+    if (campaign.sendWindow) {
+      const window = campaign.sendWindow;
+      const opening = nextOpening(now, window, recipientZone(job.p, recipient.variables, window).zone);
+      if (opening) {
+        await deferRecipient(campaign.id, key, token, opening);
+        return DONE;
+      }
+    }
     const marketing = campaign.template.category === 'marketing';
     const slot = await d.contacts.reserveSendSlot(
       job.p,
@@ -283,6 +302,29 @@ export function makeSendWorker(d: SendWorkerDeps) {
       await d.campaigns.addCounts(campaign.id, { queued: -1, failed: 1 });
     }
     return DONE;
+  }
+
+  /** Outside its quiet hours (the campaign ran into the evening): wait for the next opening. */
+  async function deferRecipient(
+    campaignId: string,
+    key: RecipientKey,
+    token: string,
+    opening: Date,
+  ): Promise<void> {
+    const until = opening.toISOString();
+    if (!(await d.recipients.defer(key, until, { token }))) return;
+    await d.campaigns.addCounts(campaignId, { waiting: 1 });
+    const plan = `${campaignId}|${until}`;
+    if (!plannedReleases.has(plan)) {
+      await d.scheduler.scheduleRelease(campaignId, opening);
+      await d.campaigns.noteRelease(campaignId, until, d.clock.now().toISOString());
+      plannedReleases.add(plan);
+    }
+    d.logger.debug('recipient outside its quiet hours; waiting', {
+      campaignId,
+      to: maskPhone(key.phone),
+      until,
+    });
   }
 
   async function sendSingle(messageId: string, receiveCount: number): Promise<Outcome> {
@@ -417,8 +459,18 @@ export function makeSendWorker(d: SendWorkerDeps) {
   /** Checks whether every recipient has settled; completes the campaign, or looks again shortly. */
   async function probe(job: CompletionProbe, campaign: Campaign | undefined): Promise<Outcome> {
     if (campaign?.state !== 'running' || campaign.gen !== job.g) return DONE;
-    const counts = await d.campaigns.counts(campaign.id);
+    const { counts, waiting } = await d.campaigns.tally(campaign.id);
     let queued = counts.queued;
+    if (queued > 0 && waiting >= queued) {
+      // Everyone left is waiting for quiet hours to end; their release sends a new probe. The counters are
+      // checked against the recipients first, so a drifted counter cannot stall the campaign.
+      const actual = await d.recipients.histogram(campaign.id, campaign.buckets);
+      if (actual.waiting !== waiting)
+        await d.campaigns.addCounts(campaign.id, { waiting: actual.waiting - waiting });
+      if (actual.queued > 0 && actual.queued === actual.waiting) return DONE;
+      queued = actual.queued;
+    }
+
     const stalled = queued === job.q ? job.s + 1 : 0;
     // Counters could miss an increment if a worker died between two writes: when progress stops for a
     // while, ask the recipients themselves (at 10, 20, 40... quiet probes).

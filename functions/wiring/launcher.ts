@@ -25,6 +25,8 @@ export function launcher(deps: Deps) {
             recipients: deps.recipients,
             sendQueue: deps.sendQueue,
             launchQueue: deps.launchQueue,
+            scheduler: deps.scheduler,
+
             service: deps.campaignService,
             clock: deps.clock,
             logger: deps.logger,

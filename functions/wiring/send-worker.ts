@@ -22,5 +22,6 @@ export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchRes
     maxReceiveCount: QUEUES.send.maxReceiveCount,
     claimLeaseMs: deps.config.send.claimLeaseMs,
     metrics: deps.metrics,
+    scheduler: deps.scheduler,
   });
 }

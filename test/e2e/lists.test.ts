@@ -70,14 +70,34 @@ describe('contact lists through the local runtime', () => {
       json: { name: 'vip', templateId, lists: [list.id], variables: { tier: 'gold' } },
     });
     expect(res.status).toBe(201);
-    const campaign = (await res.json()) as { id: string; counts: { total: number } };
-    expect(campaign.counts.total).toBe(2);
+    const campaign = (await res.json()) as {
+      id: string;
+      counts: { total: number };
+      audience: { lists: string[]; estimatedRecipients: number };
+    };
+    // The audience is taken when the campaign starts; until then the API says what it would be now.
+    expect(campaign.counts.total).toBe(0);
+    expect(campaign.audience).toEqual({
+      lists: [list.id],
+      variables: { tier: 'gold' },
+      estimatedRecipients: 2,
+    });
+
+    // Joined after the campaign was created: included. One without a name cannot be sent, and says why.
+    expect((await csv('phone,customerName\n+4915110000304,Dee\n', list.id)).status).toBe(200);
+    expect((await csv('phone\n+4915110000305\n', list.id)).status).toBe(200);
+
     await action(p, campaign.id, 'start');
     const done = await waitForState(p, campaign.id, 'completed');
-    expect(done.counts).toMatchObject({ sent: 1, skipped: 1 });
+    expect(done.counts).toMatchObject({ total: 4, sent: 2, skipped: 1, failed: 1, queued: 0 });
     expect(p.printed).toContain('[DEV] WhatsApp send to +4915110000301: Hi Ada, your gold offer is ready.');
+    expect(p.printed).toContain('[DEV] WhatsApp send to +4915110000304: Hi Dee, your gold offer is ready.');
     const skipped = await allRecipients(p, campaign.id, 'skipped');
     expect(skipped.map((r) => [r.phone, r.skipReason])).toEqual([['+4915110000303', 'opted_out']]);
+    const failed = await allRecipients(p, campaign.id, 'failed');
+    expect(failed.map((r) => [r.phone, r.lastError?.code, r.lastError?.message])).toEqual([
+      ['+4915110000305', 'invalid_recipient', 'missing variables: customerName'],
+    ]);
 
     const both = await p.api('/api/campaigns', {
       method: 'POST',

@@ -53,7 +53,7 @@ export async function allRecipients(p: TestPlatform, id: string, status?: string
     status: string;
     attempts: number;
     wamid?: string;
-    lastError?: { code: unknown };
+    lastError?: { code: unknown; message?: string };
     retryable?: boolean;
     skipReason?: string;
   }[] = [];

@@ -9,6 +9,7 @@ import type { Campaign } from '../../domain/campaign';
 import type { CampaignState } from '../../domain/campaign-state';
 import { type Counts, emptyCounts, RECIPIENT_STATUSES } from '../../domain/recipient-status';
 import {
+  type AudienceEntry,
   type CampaignStore,
   type LaunchCheckpoint,
   NotFoundError,
@@ -16,7 +17,7 @@ import {
   StateConflictError,
 } from '../../ports';
 import { batchPut } from './batch-write';
-import { isConditionFailure, newestFirst, queryPage } from './client';
+import { conditionalUpdate, isConditionFailure, newestFirst, queryPage } from './client';
 import { recipientItem } from './recipient-store';
 
 /** Enough shards for ~16,000 counter writes/s (1,000 per partition), far above 1,000 sends/s x 4 updates. */
@@ -25,6 +26,7 @@ export const COUNTER_SHARDS = 16;
 const metaKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'META' });
 const shardKey = (id: string, n: number) => ({ pk: `CAMPAIGN#${id}#COUNTER#${n}`, sk: 'COUNTER' });
 const checkpointKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'LAUNCH' });
+const runsOf = (seriesId: string) => `RUNS#${seriesId}`;
 
 export class DynamoCampaignStore implements CampaignStore {
   constructor(
@@ -67,6 +69,102 @@ export class DynamoCampaignStore implements CampaignStore {
 
   list(page: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
     return queryPage(this.db, newestFirst(this.table, 'CAMPAIGNS'), page, toCampaign);
+  }
+
+  async createRun(run: Campaign): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...run, ...metaKey(run.id), gsi1pk: runsOf(run.seriesId ?? ''), gsi1sk: run.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  listRuns(seriesId: string, page: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+    return queryPage(this.db, newestFirst(this.table, runsOf(seriesId)), page, toCampaign);
+  }
+
+  async noteRun(seriesId: string, runId: string, runAt: string): Promise<void> {
+    await conditionalUpdate(this.db, this.table, {
+      Key: metaKey(seriesId),
+      UpdateExpression: 'ADD runCount :one SET lastRunId = :id, lastRunAt = :at',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1, ':id': runId, ':at': runAt },
+    });
+  }
+
+  async claimFill(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: metaKey(id),
+      UpdateExpression: 'SET fillToken = :t, fillUntil = :until',
+      ConditionExpression: 'preparing = :yes AND (attribute_not_exists(fillUntil) OR fillUntil < :now)',
+      ExpressionAttributeValues: { ':t': token, ':until': nowMs + leaseMs, ':now': nowMs, ':yes': true },
+    });
+  }
+
+  async fillAudience(
+    id: string,
+    token: string,
+    buckets: number,
+    entries: readonly AudienceEntry[],
+    at: string,
+  ): Promise<Campaign> {
+    const frame = { id, buckets, createdAt: at };
+    await batchPut(
+      this.db,
+      this.recipientsTable,
+      entries.map((e) => recipientItem(frame, e.phone, e.variables, e.failure)),
+    );
+    const failed = entries.filter((e) => e.failure).length;
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...shardKey(id, 0), ...emptyShard(), queued: entries.length - failed, failed },
+      }),
+    );
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: metaKey(id),
+          UpdateExpression:
+            'SET #total = :total, buckets = :buckets, updatedAt = :at REMOVE preparing, fillToken, fillUntil',
+          ConditionExpression: 'fillToken = :t',
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: {
+            ':total': entries.length,
+            ':buckets': buckets,
+            ':at': at,
+            ':t': token,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toCampaign(out.Attributes!);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new StateConflictError(
+        `campaign ${id}: another launcher took over writing its audience`,
+        undefined,
+      );
+    }
+  }
+
+  async noteRelease(id: string, at: string, now: string): Promise<void> {
+    await conditionalUpdate(this.db, this.table, {
+      Key: metaKey(id),
+      UpdateExpression: 'SET nextReleaseAt = :at',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(nextReleaseAt) OR nextReleaseAt > :at OR nextReleaseAt <= :now)',
+      ExpressionAttributeValues: { ':at': at, ':now': now },
+    });
   }
 
   async changeState(
@@ -119,15 +217,23 @@ export class DynamoCampaignStore implements CampaignStore {
   }
 
   async counts(id: string): Promise<Counts> {
+    return (await this.tally(id)).counts;
+  }
+
+  async tally(id: string): Promise<{ counts: Counts; waiting: number }> {
     const [meta, shards] = await Promise.all([this.get(id), this.readShards(id)]);
     if (!meta) throw new NotFoundError(`campaign ${id} does not exist`);
     const counts = emptyCounts();
     counts.total = meta.total;
-    for (const shard of shards) for (const s of RECIPIENT_STATUSES) counts[s] += Number(shard[s] ?? 0);
-    return counts;
+    let waiting = 0;
+    for (const shard of shards) {
+      for (const s of RECIPIENT_STATUSES) counts[s] += Number(shard[s] ?? 0);
+      waiting += Number(shard.waiting ?? 0);
+    }
+    return { counts, waiting };
   }
 
-  async addCounts(id: string, delta: Partial<Counts>): Promise<void> {
+  async addCounts(id: string, delta: Partial<Counts> & { waiting?: number }): Promise<void> {
     const entries = Object.entries(delta).filter(([k, v]) => k !== 'total' && v);
     if (entries.length === 0) return;
     const shard = Math.floor(this.random() * COUNTER_SHARDS);
@@ -189,6 +295,6 @@ function emptyShard(): Record<string, number> {
 }
 
 function toCampaign(item: Record<string, unknown>): Campaign {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, fillToken: _t, fillUntil: _u, ...rest } = item;
   return rest as unknown as Campaign;
 }

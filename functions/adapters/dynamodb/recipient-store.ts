@@ -22,10 +22,12 @@ function key(k: RecipientKey) {
   return { pk: `${k.campaignId}#${k.bucket}`, sk: k.phone };
 }
 
+/** A new recipient: queued, or failed from the start when `failure` says it cannot be sent. */
 export function recipientItem(
   campaign: Pick<Campaign, 'id' | 'buckets' | 'createdAt'>,
   phone: string,
   variables: Readonly<Record<string, string>>,
+  failure?: SendError,
 ): Record<string, unknown> {
   const bucket = bucketOf(phone, campaign.buckets);
   return {
@@ -34,9 +36,10 @@ export function recipientItem(
     phone,
     bucket,
     variables,
-    status: 'queued',
+    status: failure ? 'failed' : 'queued',
     attempts: 0,
     updatedAt: campaign.createdAt,
+    ...(failure ? { lastError: failure, retryable: false, failedAt: campaign.createdAt } : {}),
   };
 }
 
@@ -152,7 +155,7 @@ export class DynamoRecipientStore implements RecipientStore {
     return conditionalUpdate(this.db, this.table, {
       Key: key(k),
       UpdateExpression:
-        'SET #s = :skipped, skipReason = :reason, updatedAt = :at REMOVE claimToken, claimUntil',
+        'SET #s = :skipped, skipReason = :reason, updatedAt = :at REMOVE claimToken, claimUntil, deferredUntil',
       // With a token the caller holds the claim; without one, a recipient being sent right now is left alone.
       ConditionExpression: token
         ? 'claimToken = :t AND #s = :queued'
@@ -165,6 +168,33 @@ export class DynamoRecipientStore implements RecipientStore {
         ':queued': 'queued',
         ...(token ? { ':t': token } : { ':nowMs': nowMs }),
       },
+    });
+  }
+
+  defer(k: RecipientKey, until: string, holder: { token: string } | { nowMs: number }): Promise<boolean> {
+    const held = 'token' in holder;
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression: 'SET deferredUntil = :until REMOVE claimToken, claimUntil',
+      ConditionExpression: held
+        ? 'claimToken = :t AND #s = :queued AND attribute_not_exists(deferredUntil)'
+        : '#s = :queued AND attribute_not_exists(deferredUntil) AND (attribute_not_exists(claimUntil) OR claimUntil < :nowMs)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':until': until,
+        ':queued': 'queued',
+        ...(held ? { ':t': holder.token } : { ':nowMs': holder.nowMs }),
+      },
+    });
+  }
+
+  undefer(k: RecipientKey, until: string): Promise<boolean> {
+    return conditionalUpdate(this.db, this.table, {
+      Key: key(k),
+      UpdateExpression: 'REMOVE deferredUntil',
+      ConditionExpression: '#s = :queued AND deferredUntil = :until',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':until': until, ':queued': 'queued' },
     });
   }
 
@@ -195,8 +225,8 @@ export class DynamoRecipientStore implements RecipientStore {
     });
   }
 
-  async histogram(campaignId: string, buckets: number): Promise<Counts> {
-    const counts = emptyCounts();
+  async histogram(campaignId: string, buckets: number): Promise<Counts & { waiting: number }> {
+    const counts = { ...emptyCounts(), waiting: 0 };
     for (let bucket = 0; bucket < buckets; bucket++) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -205,7 +235,7 @@ export class DynamoRecipientStore implements RecipientStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': `${campaignId}#${bucket}` },
-            ProjectionExpression: '#s',
+            ProjectionExpression: '#s, deferredUntil',
             ExpressionAttributeNames: { '#s': 'status' },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
@@ -214,7 +244,9 @@ export class DynamoRecipientStore implements RecipientStore {
         for (const item of out.Items ?? []) {
           counts[item.status as RecipientStatus] += 1;
           counts.total += 1;
+          if (item.status === 'queued' && item.deferredUntil) counts.waiting += 1;
         }
+
         startKey = out.LastEvaluatedKey;
       } while (startKey);
     }

@@ -4,6 +4,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { RecipientRecord } from '../../domain/campaign';
 import { isCountryCode } from '../../domain/phone';
 import { parseRecipientsCsv, type RecipientInput } from '../../domain/recipients';
+import { nextRun, parseScheduleExpression, type Recurrence } from '../../domain/recurrence';
+import { checkSendWindow, type SendWindow } from '../../domain/send-window';
 import { formatInZone, isValidTimeZone, localToInstant } from '../../domain/zoned-time';
 import type { RecipientStore } from '../../ports';
 
@@ -19,8 +21,10 @@ import {
   jsonResponse,
   ListQuery,
   RecipientSchema,
+  type RecurrenceInputSchema,
   RescheduleSchema,
   SendAtSchema,
+  type SendWindowSchema,
   TimeZoneSchema,
 } from '../schemas';
 
@@ -114,6 +118,24 @@ const rescheduleCampaign = createRoute({
   },
 });
 
+const listRuns = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}/runs',
+  tags,
+  security,
+  summary:
+    "A recurring campaign's runs, newest first (each is a campaign with its own recipients and counts)",
+  request: { params: IdParam, query: ListQuery },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(CampaignSchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
+    ...common,
+    404: errorResponse('No such campaign'),
+  },
+});
+
 const listRecipients = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/recipients',
@@ -165,14 +187,34 @@ const SUMMARIES: Record<Action, string> = {
 };
 
 export function publicCampaign(view: CampaignView): z.infer<typeof CampaignSchema> {
-  const { template, gen: _gen, buckets: _buckets, total: _total, ...rest } = view;
+  const {
+    template,
+    gen: _gen,
+    buckets: _buckets,
+    total: _total,
+    preparing: _preparing,
+    audience,
+    audienceEstimate,
+    nextReleaseAt,
+    ...rest
+  } = view;
   return {
     ...rest,
     ...(view.sendAt && view.timezone
       ? { sendAtLocal: formatInZone(new Date(view.sendAt), view.timezone) }
       : {}),
+    ...(audience && 'lists' in audience
+      ? {
+          audience: {
+            lists: [...audience.lists],
+            ...(audience.variables ? { variables: { ...audience.variables } } : {}),
+            ...(audienceEstimate !== undefined ? { estimatedRecipients: audienceEstimate } : {}),
+          },
+        }
+      : {}),
+    ...(view.waiting > 0 && nextReleaseAt ? { nextReleaseAt } : {}),
     template: { id: template.id, version: template.version, name: template.name },
-  };
+  } as z.infer<typeof CampaignSchema>;
 }
 
 function publicRecipient(r: RecipientRecord): z.infer<typeof RecipientSchema> {
@@ -186,28 +228,105 @@ export function parseSendAt(
   timezone: string | undefined,
   now: Date,
 ): { at: Date; timezone?: string } {
-  const invalid = (field: string, message: string) =>
-    new ApiError(422, 'invalid_send_at', `${field}: ${message}`, { field });
-  let at: Date;
+  const invalid = unprocessable('invalid_send_at');
   if (timezone !== undefined && !isValidTimeZone(timezone)) {
     throw invalid('timezone', `unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin)`);
   }
-  if (/(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    at = new Date(value);
-    if (Number.isNaN(at.getTime())) throw invalid('sendAt', `${value} is not a date-time`);
-  } else {
-    if (timezone === undefined) {
-      throw invalid(
-        'sendAt',
-        'a local date-time needs a timezone (or write it with an offset, such as +01:00)',
-      );
-    }
-    const local = localToInstant(value, timezone);
-    if (!local.ok) throw invalid('sendAt', local.problem);
-    at = local.instant;
-  }
+  const at = toInstant(value, timezone, 'sendAt', invalid);
   if (at.getTime() <= now.getTime()) throw invalid('sendAt', `${value} is in the past`);
   return { at, ...(timezone ? { timezone } : {}) };
+}
+
+const unprocessable = (code: string) => (field: string, message: string) =>
+  new ApiError(422, code, `${field}: ${message}`, { field });
+
+/** An ISO date-time with an offset, or a local one read in `timezone`. */
+function toInstant(
+  value: string,
+  timezone: string | undefined,
+  field: string,
+  invalid: (field: string, message: string) => ApiError,
+): Date {
+  if (/(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const at = new Date(value);
+    if (Number.isNaN(at.getTime())) throw invalid(field, `${value} is not a date-time`);
+    return at;
+  }
+  if (timezone === undefined) {
+    throw invalid(field, 'a local date-time needs a timezone (or write it with an offset, such as +01:00)');
+  }
+  const local = localToInstant(value, timezone);
+  if (!local.ok) throw invalid(field, local.problem);
+  return local.instant;
+}
+
+/**
+ * Checks a series' schedule as EventBridge Scheduler would, and that it fires at least once; errors
+ * name the field (recurrence.cron, recurrence.timezone, recurrence.endAt...).
+ */
+export function parseRecurrence(input: z.infer<typeof RecurrenceInputSchema>, now: Date): Recurrence {
+  const invalid = unprocessable('invalid_recurrence');
+  const field = input.cron !== undefined ? 'recurrence.cron' : 'recurrence.rate';
+  const raw = (input.cron ?? input.rate ?? '').trim();
+  const wrapper = input.cron !== undefined ? 'cron' : 'rate';
+  const text = raw.startsWith(`${wrapper}(`) ? raw : `${wrapper}(${raw})`;
+  const parsed = parseScheduleExpression(text);
+  if (!parsed.ok) throw invalid(field, parsed.problem);
+  if (input.cron !== undefined && input.timezone === undefined) {
+    throw invalid(
+      'recurrence.timezone',
+      'needed with cron: the zone its hours are read in, such as Europe/Berlin',
+    );
+  }
+  const zone = input.timezone ?? 'UTC';
+  if (!isValidTimeZone(zone))
+    throw invalid(
+      'recurrence.timezone',
+      `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
+    );
+  const startAt = input.startAt ? toInstant(input.startAt, zone, 'recurrence.startAt', invalid) : undefined;
+  const endAt = input.endAt ? toInstant(input.endAt, zone, 'recurrence.endAt', invalid) : undefined;
+  if (endAt && endAt.getTime() <= now.getTime())
+    throw invalid('recurrence.endAt', `${input.endAt} is in the past`);
+  if (startAt && endAt && endAt.getTime() <= startAt.getTime())
+    throw invalid('recurrence.endAt', 'must be after startAt');
+  const from = startAt && startAt.getTime() > now.getTime() ? new Date(startAt.getTime() - 1) : now;
+  const first = nextRun(parsed.expression, from, {
+    zone,
+    anchor: startAt ?? now,
+    ...(endAt ? { endAt } : {}),
+  });
+  if (!first)
+    throw invalid(field, 'never fires (no matching time in the coming years, or none before endAt)');
+  return {
+    expression: parsed.expression.text,
+    timezone: zone,
+    ...(startAt ? { startAt: startAt.toISOString() } : {}),
+    ...(endAt ? { endAt: endAt.toISOString() } : {}),
+  };
+}
+
+/** Checks quiet hours; errors name the field (sendWindow.start, sendWindow.timezone...). */
+export function parseSendWindow(input: z.infer<typeof SendWindowSchema>): SendWindow {
+  const problems = checkSendWindow(input);
+  if (problems.length > 0) {
+    throw new ApiError(
+      422,
+      'invalid_send_window',
+      problems.map((p) => `sendWindow.${p.field}: ${p.message}`).join('; '),
+      {
+        field: `sendWindow.${problems[0]!.field}`,
+        problems: problems.map((p) => ({ ...p, field: `sendWindow.${p.field}` })),
+      },
+    );
+  }
+  return {
+    start: input.start,
+    end: input.end,
+    timezone: input.timezone,
+    ...(input.days ? { days: [...new Set(input.days)] } : {}),
+    ...(input.fallbackTimezone ? { fallbackTimezone: input.fallbackTimezone } : {}),
+  };
 }
 
 function country(value: string | undefined): CountryCode | undefined {
@@ -261,12 +380,21 @@ export function registerCampaignRoutes(
       timezone?: string | undefined;
     },
     rows: { row: number; input: RecipientInput }[],
-    audience: { lists?: string[]; variables?: Record<string, string> } = {},
+    audience: {
+      lists?: string[];
+      variables?: Record<string, string>;
+      recurrence?: z.infer<typeof RecurrenceInputSchema>;
+      sendWindow?: z.infer<typeof SendWindowSchema>;
+    } = {},
   ) {
     const defaultCountry = country(input.defaultCountry);
     const schedule =
       input.sendAt !== undefined ? parseSendAt(input.sendAt, input.timezone, deps.now()) : undefined;
+    const recurrence = audience.recurrence ? parseRecurrence(audience.recurrence, deps.now()) : undefined;
+    const sendWindow = audience.sendWindow ? parseSendWindow(audience.sendWindow) : undefined;
     const view = await service.create({
+      ...(recurrence ? { recurrence } : {}),
+      ...(sendWindow ? { sendWindow } : {}),
       name: input.name,
       templateId: input.templateId,
       rows,
@@ -290,6 +418,8 @@ export function registerCampaignRoutes(
       {
         ...(body.lists ? { lists: body.lists } : {}),
         ...(body.variables ? { variables: body.variables } : {}),
+        ...(body.recurrence ? { recurrence: body.recurrence } : {}),
+        ...(body.sendWindow ? { sendWindow: body.sendWindow } : {}),
       },
     ) as never;
   });
@@ -306,6 +436,15 @@ export function registerCampaignRoutes(
   app.openapi(getCampaign, async (c) =>
     c.json(publicCampaign(await service.view(c.req.valid('param').id)), 200),
   );
+
+  app.openapi(listRuns, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await service.runs(c.req.valid('param').id, { limit, ...(cursor ? { cursor } : {}) });
+    return c.json(
+      { items: page.items.map(publicCampaign), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+      200,
+    );
+  });
 
   app.openapi(listRecipients, async (c) => {
     const { id } = c.req.valid('param');
