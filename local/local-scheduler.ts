@@ -86,7 +86,9 @@ export class LocalScheduler {
       const now = this.options.clock.now();
       const anchor = schedule.anchor ?? schedule.recurrence.startAt ?? now.toISOString();
       const withAnchor = { ...schedule, anchor };
-      const first = this.following(withAnchor, new Date(now.getTime() - 1));
+      // A new rate fires one interval after it was made (or at startAt), as the API's nextRunAt says.
+      const first = this.following(withAnchor, now);
+
       this.put({ ...withAnchor, at: first });
       return;
     }

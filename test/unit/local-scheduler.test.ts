@@ -77,29 +77,33 @@ describe('LocalScheduler', () => {
       payload: { campaignId: 'S', gen: 0, action: 'fire', at: '<aws.scheduler.scheduled-time>' },
     };
     s.upsert(series);
-    // A rate counts from when the schedule was made.
-    expect(s.get('campaign-S')?.at).toBe('2026-11-24T10:00:20.000Z');
+    // A rate counts from when the schedule was made: the first firing is one interval later.
+    expect(s.get('campaign-S')?.at).toBe('2026-11-24T10:01:20.000Z');
     await s.tick();
+    expect(fired).toEqual([]);
     clock.advance(60_000);
     await s.tick();
     await s.tick();
+    clock.advance(60_000);
+    await s.tick();
     expect(fired).toEqual([
-      { campaignId: 'S', gen: 0, action: 'fire', at: '2026-11-24T10:00:20.000Z' },
       { campaignId: 'S', gen: 0, action: 'fire', at: '2026-11-24T10:01:20.000Z' },
+      { campaignId: 'S', gen: 0, action: 'fire', at: '2026-11-24T10:02:20.000Z' },
     ]);
 
     s.upsert({ ...series, anchor: s.get('campaign-S')!.anchor!, enabled: false });
-    clock.advance(5 * 60_000);
+    clock.advance(4 * 60_000);
     await s.tick();
     expect(fired).toHaveLength(2);
 
     s.upsert({ ...series, anchor: s.get('campaign-S')!.anchor!, enabled: true });
-    // Resumed at 10:06:20, a time of the series itself: it fires now, and then each minute again.
-    expect(s.get('campaign-S')?.at).toBe('2026-11-24T10:06:20.000Z');
+    // Resumed at 10:06:20: the next time of the series, still counted from its start.
+    expect(s.get('campaign-S')?.at).toBe('2026-11-24T10:07:20.000Z');
+    await s.tick();
+    expect(fired).toHaveLength(2);
+    clock.advance(60_000);
     await s.tick();
     expect(fired).toHaveLength(3);
-    expect(s.get('campaign-S')?.at).toBe('2026-11-24T10:07:20.000Z');
-
   });
 
   it('reads cron schedules in their zone and stops after endAt', async () => {
