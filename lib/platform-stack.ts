@@ -202,18 +202,26 @@ export class PlatformStack extends Stack {
     this.launchQueue.queue.grantSendMessages(api.role);
     this.scheduling.allowManage(api.role);
 
-    // launcher: pages through recipients, enqueues sends, continues itself, starts scheduled campaigns.
+    // launcher: pages through recipients, enqueues sends, continues itself, starts scheduled campaigns,
+    // makes series runs (writing audiences taken from lists at launch) and plans quiet-hours releases.
     for (const [k, v] of Object.entries({
-      ...this.storage.environmentFor(['campaigns', 'recipients']),
+      ...this.storage.environmentFor(['campaigns', 'recipients', 'lists', 'contacts']),
       ...queueEnv,
       ...settings,
+      SCHEDULE_GROUP_NAME: this.scheduling.groupName,
+      SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn,
+      LAUNCH_QUEUE_ARN: this.launchQueue.queue.queueArn,
     })) {
       this.launcher.fn.addEnvironment(k, v);
     }
     allowTable(this.launcher.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
-    allowTable(this.launcher.role, tables.recipients, ['Query', 'UpdateItem']);
+
+    allowTable(this.launcher.role, tables.recipients, ['Query', 'UpdateItem', 'BatchWriteItem']);
+    allowTable(this.launcher.role, tables.lists, ['GetItem', 'Query']);
+    allowTable(this.launcher.role, tables.contacts, ['BatchGetItem']);
     this.sendQueue.queue.grantSendMessages(this.launcher.role);
     this.launchQueue.queue.grantSendMessages(this.launcher.role);
+    this.scheduling.allowManage(this.launcher.role, 'create');
 
     // send worker: claims and records recipients and single messages, checks contacts, sends.
     for (const [k, v] of Object.entries({
@@ -229,6 +237,8 @@ export class PlatformStack extends Stack {
     allowTable(this.sendWorker.role, tables.contacts, ['GetItem', 'UpdateItem']);
     allowTable(this.sendWorker.role, tables.messages, ['GetItem', 'PutItem', 'UpdateItem']);
     this.sendQueue.queue.grantSendMessages(this.sendWorker.role);
+    // Quiet hours: a worker that defers a recipient asks the launcher to plan the release.
+    this.launchQueue.queue.grantSendMessages(this.sendWorker.role);
 
     // webhook: only queues what Meta sends.
     setEnv(this.webhook, { [QUEUES.events.envVar]: this.eventsQueue.queue.queueUrl, ...settings });

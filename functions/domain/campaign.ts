@@ -133,12 +133,14 @@ export interface CompletionProbe {
  * Work for the launcher: `launch` enqueues a generation's queued recipients, `cancel` settles them as
  * skipped, `start` (from a schedule) starts a scheduled campaign, doing nothing if it was cancelled or
  * started; `fire` (from a series' schedule, `at` being the scheduled time) makes a run; `release` (from a
- * quiet-hours schedule) sends the recipients whose wait is over.
+ * quiet-hours schedule) sends the recipients whose wait is over; `plan_release` (from a send worker that
+ * deferred someone) schedules a release at `at`.
  */
 export type LaunchCommand = {
   readonly campaignId: string;
   readonly gen: number;
-  readonly action: 'launch' | 'cancel' | 'start' | 'fire' | 'release';
+  readonly action: 'launch' | 'cancel' | 'start' | 'fire' | 'release' | 'plan_release';
+
   readonly at?: string;
 };
 

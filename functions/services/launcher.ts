@@ -56,8 +56,14 @@ export async function runLaunchCommand(
     await d.service.runSeries(id, at);
     return 'done';
   }
+  if (command.action === 'plan_release') {
+    const at = new Date(command.at ?? '');
+    if (!Number.isNaN(at.getTime())) await planRelease(d, id, at.toISOString());
+    return 'done';
+  }
   let campaign = await d.campaigns.get(id);
   if (!campaign) return 'stale';
+
   if (command.action === 'cancel') {
     await sweepCancelled(d, id, campaign.buckets);
     return 'done';

@@ -18,11 +18,12 @@ import { nextOpening, recipientZone } from '../domain/send-window';
 import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../domain/whatsapp-errors';
 import type { Logger } from '../logger';
 import {
-  type CampaignScheduler,
   type CampaignStore,
   type Clock,
   type ContactStore,
   type ConversationStore,
+  type LaunchQueue,
+
   type MessageStore,
   noMetrics,
   type RecipientKey,
@@ -56,8 +57,8 @@ export interface SendWorkerDeps {
   readonly claimLeaseMs?: number;
   readonly metrics?: SendMetrics;
   readonly probeDelaySeconds?: number;
-  /** Plans quiet-hours releases for recipients this worker defers. */
-  readonly scheduler: Pick<CampaignScheduler, 'scheduleRelease'>;
+  /** Asks the launcher to plan quiet-hours releases (the worker itself may not create schedules). */
+  readonly launchQueue: LaunchQueue;
 }
 
 type Outcome = { readonly retryAfterSeconds?: number };
@@ -316,8 +317,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
     await d.campaigns.addCounts(campaignId, { waiting: 1 });
     const plan = `${campaignId}|${until}`;
     if (!plannedReleases.has(plan)) {
-      await d.scheduler.scheduleRelease(campaignId, opening);
-      await d.campaigns.noteRelease(campaignId, until, d.clock.now().toISOString());
+      await d.launchQueue.send({ campaignId, gen: 0, action: 'plan_release', at: until });
       plannedReleases.add(plan);
     }
     d.logger.debug('recipient outside its quiet hours; waiting', {

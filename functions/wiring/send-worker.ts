@@ -22,6 +22,7 @@ export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchRes
     maxReceiveCount: QUEUES.send.maxReceiveCount,
     claimLeaseMs: deps.config.send.claimLeaseMs,
     metrics: deps.metrics,
-    scheduler: deps.scheduler,
+    launchQueue: deps.launchQueue,
+
   });
 }

@@ -21,22 +21,29 @@ export class CampaignScheduling extends Construct {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Lets EventBridge Scheduler deliver campaign starts to the launch queue, and nothing else',
+      description:
+        'Lets EventBridge Scheduler deliver campaign starts, series firings and releases to the launch queue, and nothing else',
     });
     props.launchQueue.grantSendMessages(this.role);
   }
 
-  /** Lets `role` create, move and delete schedules in this group, passing only the target role. */
-  allowManage(role: IamRole): void {
+  /**
+   * Lets `role` create, move and delete schedules in this group (or only create, for the launcher's
+   * quiet-hours releases), passing only the target role.
+   */
+  allowManage(role: IamRole, access: 'manage' | 'create' = 'manage'): void {
     const schedules = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${this.groupName}/*`;
     role.addToPolicy(
       new PolicyStatement({
-        actions: [
-          'scheduler:CreateSchedule',
-          'scheduler:UpdateSchedule',
-          'scheduler:DeleteSchedule',
-          'scheduler:GetSchedule',
-        ],
+        actions:
+          access === 'create'
+            ? ['scheduler:CreateSchedule']
+            : [
+                'scheduler:CreateSchedule',
+                'scheduler:UpdateSchedule',
+                'scheduler:DeleteSchedule',
+                'scheduler:GetSchedule',
+              ],
         resources: [schedules],
       }),
     );
@@ -49,7 +56,7 @@ export class CampaignScheduling extends Construct {
       id: `AwsSolutions-IAM5[Resource::${finding}]`,
 
       reason:
-        "Schedules are named per campaign at run time (campaign-<id>); the wildcard is limited to the platform's own schedule group.",
+        "Schedules are named per campaign at run time (campaign-<id>, release-<id>-<time>); the wildcard is limited to the platform's own schedule group.",
     });
   }
 }

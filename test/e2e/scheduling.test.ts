@@ -25,8 +25,7 @@ interface CampaignJson {
 
 describe('recurring campaigns and quiet hours in the local runtime', () => {
   jest.setTimeout(90_000);
-  const clock
- = testClock('2026-11-24T10:00:00Z');
+  const clock = testClock('2026-11-24T10:00:00Z');
   let p: TestPlatform;
   let templateId: string;
   beforeAll(async () => {

@@ -233,6 +233,41 @@ describe('PlatformStack', () => {
     expect(apiPolicy).toContain(':schedule/Test-dev-campaigns/*');
   });
 
+  it('lets the launcher only create schedules (quiet-hours releases) and read lists, and the worker only ask it to', () => {
+    const launcher = new Set(roleActions(template, 'LauncherRole'));
+    expect(launcher.has('scheduler:CreateSchedule')).toBe(true);
+    expect(launcher.has('iam:PassRole')).toBe(true);
+    for (const action of [
+      'scheduler:DeleteSchedule',
+      'scheduler:UpdateSchedule',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+    ]) {
+      expect(launcher.has(action)).toBe(false);
+    }
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const launcherPolicy = JSON.stringify(
+      policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('LauncherRole')),
+    );
+    expect(launcherPolicy).toMatch(
+      /"Action":"iam:PassRole","Effect":"Allow","Resource":\{"Fn::GetAtt":\["SchedulingTargetRole[0-9A-F]+","Arn"\]\}/,
+    );
+    const tableIds = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
+    for (const id of tableIds.filter((t) => /templates|apiKeys|knowledge|messages|conversations/i.test(t))) {
+      expect(launcherPolicy).not.toContain(id);
+    }
+    // The worker may send to the launch queue (a release to plan), never touch schedules.
+    const workerPolicy = JSON.stringify(
+      policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('SendWorkerRole')),
+    );
+    const launchQueue = Object.keys(template.findResources('AWS::SQS::Queue')).find(
+      (id) => /^LaunchQueue/.test(id) && !/Dlq|DeadLetter/i.test(id),
+    );
+    expect(launchQueue).toBeDefined();
+    expect(workerPolicy).toContain(launchQueue!);
+    expect(workerPolicy).not.toContain('scheduler:');
+  });
+
   it('lets the webhook function do nothing but queue events', () => {
     const webhook = [...new Set(roleActions(template, 'WebhookRole'))].sort();
     expect(webhook).toEqual([

@@ -144,7 +144,10 @@ describe('LocalScheduler', () => {
 
     clock.advance(10 * 60_000 + 30_000);
     const lines: unknown[] = [];
-    const spyLogger = { ...logger, info: (...args: unknown[]) => void lines.push(args) } as typeof logger;
+    const spyLogger = Object.assign(Object.create(logger) as typeof logger, {
+      info: (...args: unknown[]) => void lines.push(args),
+    });
+
     const fired: string[] = [];
     const second = new LocalScheduler({
       file,
