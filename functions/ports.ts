@@ -453,6 +453,20 @@ export interface SendMetrics {
 
 export const noMetrics: SendMetrics = { sent: () => {}, failed: () => {}, flush: () => {} };
 
+/** What the webhook counts: changes it queued, and posts refused for a missing or wrong signature. */
+export interface WebhookMetrics {
+  received(changes: number): void;
+  signatureFailure(): void;
+  /** Writes what was counted (one record per request). */
+  flush(): void;
+}
+
+export const noWebhookMetrics: WebhookMetrics = {
+  received: () => {},
+  signatureFailure: () => {},
+  flush: () => {},
+};
+
 // ---- Contact lists ---------------------------------------------------------------------------------
 
 export interface ContactList {

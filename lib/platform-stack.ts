@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/adapters/metrics/powertools-metrics';
+
 import { QUEUES, sendConcurrency } from '../functions/resources';
 import { PlatformAlarms } from './constructs/alarms';
 import { PlatformDashboard } from './constructs/dashboard';
@@ -361,16 +363,18 @@ export class PlatformStack extends Stack {
       0,
       'The send worker was throttled',
     );
-    const signatureFailures = new MetricFilter(this, 'SignatureFailures', {
-      logGroup: this.webhook.logGroup,
-      metricNamespace: 'WhatsAppPlatform',
+    // Counted by the webhook itself through Powertools Metrics (EMF in its log; no metric filter needed).
+    const signatureFailures = new Metric({
+      namespace: METRICS_NAMESPACE,
       metricName: 'WebhookSignatureFailures',
-      filterPattern: FilterPattern.stringValue('$.metric', '=', 'webhook_signature_failure'),
-      metricValue: '1',
+      dimensionsMap: { service: 'whatsapp-platform' },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
     });
     this.alarms.above(
       'WebhookSignatureFailures',
-      signatureFailures.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      signatureFailures,
+
       5,
       'Webhook posts with a wrong or missing signature (someone other than Meta, or a changed app secret)',
     );

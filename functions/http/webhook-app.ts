@@ -6,6 +6,7 @@ import { readNotification } from '../domain/webhook';
 import { isValidSignature } from '../domain/webhook-signature';
 import { splitChange } from '../domain/webhook-split';
 import type { Logger } from '../logger';
+import { noWebhookMetrics, type WebhookMetrics } from '../ports';
 import { sendError } from './errors';
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhook';
@@ -19,6 +20,8 @@ export interface WebhookAppDeps {
   readonly logger: Logger;
   /** Puts change messages (JSON) on the events queue. */
   readonly enqueue: (bodies: string[]) => Promise<void>;
+  /** CloudWatch counts (EMF) in Lambda; nothing locally, where the log lines say the same. */
+  readonly metrics?: WebhookMetrics;
 }
 
 /**
@@ -28,7 +31,15 @@ export interface WebhookAppDeps {
  */
 export function createWebhookApp(d: WebhookAppDeps): Hono {
   const app = new Hono();
+  const metrics = d.metrics ?? noWebhookMetrics;
   let warnedUnsigned = false;
+  app.use(WEBHOOK_PATH, async (_c, next) => {
+    try {
+      await next();
+    } finally {
+      metrics.flush();
+    }
+  });
 
   app.get(WEBHOOK_PATH, (c) => {
     const mode = c.req.query('hub.mode');
@@ -57,6 +68,7 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
           d.logger.warn('webhook signature missing or wrong; refused', {
             metric: 'webhook_signature_failure',
           });
+          metrics.signatureFailure();
           return sendError(
             c,
             401,
@@ -78,6 +90,8 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
       if (!notification.ok) return sendError(c, 400, 'not_a_whatsapp_notification', notification.reason);
       const pieces = notification.changes.flatMap((change) => splitChange(change));
       await d.enqueue(pieces.map((p) => JSON.stringify(p)));
+      metrics.received(pieces.length);
+
       return c.json({ received: pieces.length, id: randomUUID() }, 200);
     },
   );

@@ -23,7 +23,6 @@ import {
   type ContactStore,
   type ConversationStore,
   type LaunchQueue,
-
   type MessageStore,
   noMetrics,
   type RecipientKey,

@@ -23,6 +23,5 @@ export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchRes
     claimLeaseMs: deps.config.send.claimLeaseMs,
     metrics: deps.metrics,
     launchQueue: deps.launchQueue,
-
   });
 }

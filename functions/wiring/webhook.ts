@@ -1,4 +1,5 @@
 /** How the webhook Lambda is assembled from Deps; its handler file and the local runtime both call this. */
+import { PowertoolsWebhookMetrics } from '../adapters/metrics/powertools-metrics';
 import { sendPacked } from '../adapters/sqs/queues';
 import type { Deps } from '../deps';
 import { createWebhookApp } from '../http/webhook-app';
@@ -11,6 +12,9 @@ export function webhookApp(deps: Deps) {
       : {}),
     ...(deps.config.whatsapp.appSecret ? { appSecret: deps.config.whatsapp.appSecret } : {}),
     logger: deps.logger,
+    // In Lambda the counts go to CloudWatch as EMF; locally the log lines carry them.
+    ...(process.env.AWS_LAMBDA_FUNCTION_NAME ? { metrics: new PowertoolsWebhookMetrics() } : {}),
+
     enqueue: async (bodies) => {
       if (!url) throw new Error('events queue is not configured');
       await sendPacked(deps.sqs, url, bodies);

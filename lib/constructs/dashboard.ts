@@ -42,7 +42,22 @@ export class PlatformDashboard extends Construct {
         width: 12,
       }),
       new GraphWidget({
+        title: 'Webhook: changes queued and posts refused for their signature (per minute)',
+        left: ['WebhookChangesQueued', 'WebhookSignatureFailures'].map(
+          (metricName) =>
+            new Metric({
+              namespace: METRICS_NAMESPACE,
+              metricName,
+              dimensionsMap: { service: 'whatsapp-platform' },
+              statistic: 'Sum',
+              period: minute,
+            }),
+        ),
+        width: 12,
+      }),
+      new GraphWidget({
         title: 'Age of the oldest message (s)',
+
         left: Object.entries(props.queues).map(([name, q]) =>
           q.queue.metricApproximateAgeOfOldestMessage({ period: minute, label: name }),
         ),

@@ -5,7 +5,12 @@ import { waitFor } from '../support/wait';
 /** The platform's clock, moved by the test: schedules fire when it says so, not in real time. */
 function testClock(start: string) {
   let now = Date.parse(start);
-  return { now: () => new Date(now), set: (iso: string) => void (now = Date.parse(iso)) };
+  return {
+    now: () => new Date(now),
+    set: (iso: string) => {
+      now = Date.parse(iso);
+    },
+  };
 }
 
 interface CampaignJson {

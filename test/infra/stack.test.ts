@@ -322,10 +322,27 @@ describe('PlatformStack', () => {
       'MessagesFailed',
       'ApproximateAgeOfOldestMessage',
       'ApproximateNumberOfMessagesVisible',
+      'WebhookChangesQueued',
+      'WebhookSignatureFailures',
     ]) {
       expect(body).toContain(text);
     }
+  });
+
+  it('alarms on webhook signature failures from the EMF counts the webhook writes itself', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'WhatsAppPlatform',
+      MetricName: 'WebhookSignatureFailures',
+      Dimensions: [{ Name: 'service', Value: 'whatsapp-platform' }],
+      Statistic: 'Sum',
+      Period: 300,
+    });
+    expect(Object.keys(template.findResources('AWS::Logs::MetricFilter'))).toEqual([]);
+  });
+
+  it('prints the URLs, the secret and the dashboard link', () => {
     const outputs = Object.keys(template.findOutputs('*'));
+
     for (const name of ['ApiUrl', 'WebhookUrl', 'SecretArn', 'VerifyTokenLocation', 'DashboardUrl']) {
       expect(outputs.some((o) => o.includes(name))).toBe(true);
     }

@@ -1,6 +1,6 @@
-import type OpenAI from 'openai';
 import { buildChat, readModelReply } from '../../domain/knowledge/assistant';
 import type { Answerer, AnswerInput } from '../../ports';
+import type { OpenAiClient } from './openai-client';
 
 export interface OpenAiAnswererOptions {
   readonly model: string;
@@ -13,7 +13,7 @@ export class OpenAiAnswerer implements Answerer {
   readonly kind = 'model' as const;
 
   constructor(
-    private readonly client: OpenAI,
+    private readonly client: OpenAiClient,
     private readonly options: OpenAiAnswererOptions,
   ) {}
 
@@ -25,7 +25,8 @@ export class OpenAiAnswerer implements Answerer {
       maxChars: this.options.maxChars,
       ...(this.options.businessName ? { businessName: this.options.businessName } : {}),
     });
-    const completion = await this.client.chat.completions.create({
+    const client = await this.client();
+    const completion = await client.chat.completions.create({
       model: this.options.model,
       messages: messages.map((m) => ({ role: m.role, content: m.content })),
       // Roughly maxChars / 4 tokens, plus room for reasoning models' hidden tokens.

@@ -1,6 +1,6 @@
-import type OpenAI from 'openai';
 import { unitVector } from '../../domain/knowledge/retrieval';
 import type { Embedder } from '../../ports';
+import type { OpenAiClient } from './openai-client';
 
 /** OpenAI's embeddings API allows up to 2,048 inputs per request; smaller batches keep requests quick. */
 const BATCH = 96;
@@ -9,7 +9,7 @@ export class OpenAiEmbedder implements Embedder {
   readonly model: string;
 
   constructor(
-    private readonly client: OpenAI,
+    private readonly client: OpenAiClient,
     model: string,
     private readonly dimensions: number,
   ) {
@@ -21,10 +21,11 @@ export class OpenAiEmbedder implements Embedder {
   private readonly apiModel: string;
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const client = await this.client();
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += BATCH) {
       const batch = texts.slice(i, i + BATCH).map((t) => t.slice(0, 8000) || ' ');
-      const response = await this.client.embeddings.create({
+      const response = await client.embeddings.create({
         model: this.apiModel,
         input: batch,
         dimensions: this.dimensions,

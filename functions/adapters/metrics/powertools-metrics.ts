@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SendMetrics } from '../../ports';
+import type { SendMetrics, WebhookMetrics } from '../../ports';
 
 export const METRICS_NAMESPACE = 'WhatsAppPlatform';
 
@@ -17,6 +17,27 @@ export class PowertoolsSendMetrics implements SendMetrics {
     const single = this.metrics.singleMetric();
     single.addDimension('ErrorCode', code);
     single.addMetric('MessagesFailed', MetricUnit.Count, 1);
+  }
+
+  flush(): void {
+    if (this.counted) this.metrics.publishStoredMetrics();
+    this.counted = false;
+  }
+}
+
+/** The webhook's counts, one EMF record per request: changes queued, and posts refused for their signature. */
+export class PowertoolsWebhookMetrics implements WebhookMetrics {
+  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'whatsapp-platform' });
+  private counted = false;
+
+  received(changes: number): void {
+    this.metrics.addMetric('WebhookChangesQueued', MetricUnit.Count, changes);
+    this.counted = true;
+  }
+
+  signatureFailure(): void {
+    this.metrics.addMetric('WebhookSignatureFailures', MetricUnit.Count, 1);
+    this.counted = true;
   }
 
   flush(): void {
