@@ -38,7 +38,7 @@ export function transition(
   if (!rule) {
     return {
       ok: false,
-      message: `cannot ${action} a recurring campaign: it runs on its schedule (pause, resume or cancel the series, or ${action} one of its runs)`,
+      message: `cannot ${action} a recurring campaign: it runs on its own schedule (pause, resume or cancel the series; its runs are campaigns of their own)`,
     };
   }
   if (!rule.from.includes(current)) {

@@ -212,7 +212,7 @@ export class CampaignService {
   async start(id: string): Promise<CampaignView> {
     const campaign = await this.get(id);
     const started = await this.move(
-      id,
+      campaign,
       'start',
       { startedAt: this.nowIso(), ...(campaign.audience ? { preparing: true } : {}) },
       { bumpGen: true },
@@ -363,12 +363,6 @@ export class CampaignService {
 
   /** Sets or moves a draft or scheduled campaign's start; the schedule follows. */
   async reschedule(id: string, at: Date, timezone?: string): Promise<CampaignView> {
-    if (isSeries(await this.get(id))) {
-      throw new StateConflictError(
-        'a recurring campaign has no sendAt; cancel it and create one with the new recurrence',
-        'scheduled',
-      );
-    }
     await this.move(
       id,
       'schedule',
@@ -457,16 +451,17 @@ export class CampaignService {
     await this.d.launchQueue.send({ campaignId: campaign.id, gen: campaign.gen, action: 'launch' });
   }
 
+  /** Applies a lifecycle action with a conditional write; pass the campaign when it was just read. */
   private async move(
-    id: string,
+    target: string | Campaign,
     action: CampaignAction,
     patch: Parameters<CampaignStore['changeState']>[3],
     options: Parameters<CampaignStore['changeState']>[4] = {},
   ): Promise<Campaign> {
-    const campaign = await this.get(id);
+    const campaign = typeof target === 'string' ? await this.get(target) : target;
     const check = transition(campaign.state, action, isSeries(campaign) ? 'series' : 'campaign');
     if (!check.ok) throw new StateConflictError(check.message, campaign.state);
-    return this.d.campaigns.changeState(id, check.from, check.to, patch, options);
+    return this.d.campaigns.changeState(campaign.id, check.from, check.to, patch, options);
   }
 
   private async get(id: string): Promise<Campaign> {

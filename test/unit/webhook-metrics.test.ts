@@ -9,8 +9,13 @@ function recordingMetrics() {
   const records: { received: number; signatureFailures: number }[] = [];
   let current = { received: 0, signatureFailures: 0 };
   const metrics: WebhookMetrics = {
-    received: (n) => void (current.received += n),
-    signatureFailure: () => void (current.signatureFailures += 1),
+    received: (n) => {
+      current.received += n;
+    },
+    signatureFailure: () => {
+      current.signatureFailures += 1;
+    },
+
     flush: () => {
       records.push(current);
       current = { received: 0, signatureFailures: 0 };
