@@ -82,6 +82,16 @@ function at(date: string, hhmm: string, zone: string): number {
   return r.instant.getTime();
 }
 
+/** When a recipient's window next opens, read in its zone; undefined when it is open now. */
+export function recipientOpening(
+  now: Date,
+  w: SendWindow,
+  phone: string,
+  attributes: Readonly<Record<string, string>>,
+): Date | undefined {
+  return nextOpening(now, w, recipientZone(phone, attributes, w).zone);
+}
+
 export type ZoneSource = 'contact' | 'country' | 'fallback' | 'campaign';
 
 /**

@@ -36,6 +36,7 @@ import {
   type TemplateStore,
 } from '../ports';
 import { reconcileCounts } from './counters';
+import { recipientPages } from './recipient-pages';
 
 export const MAX_RECIPIENTS = 200_000;
 
@@ -346,17 +347,9 @@ export class CampaignService {
   private async storedRows(seriesId: string): Promise<{ row: number; input: RecipientInput }[]> {
     const series = await this.get(seriesId);
     const rows: { row: number; input: RecipientInput }[] = [];
-    for (let bucket = 0; bucket < series.buckets; bucket++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.d.recipients.scanBucket(seriesId, bucket, {
-          limit: 1000,
-          ...(startKey ? { startKey } : {}),
-        });
-        for (const r of page.items)
-          rows.push({ row: rows.length + 1, input: { phone: r.phone, variables: r.variables } });
-        startKey = page.lastKey;
-      } while (startKey);
+    for await (const page of recipientPages(this.d.recipients, seriesId, series.buckets, { limit: 1000 })) {
+      for (const r of page.items)
+        rows.push({ row: rows.length + 1, input: { phone: r.phone, variables: r.variables } });
     }
     return rows;
   }
@@ -402,28 +395,15 @@ export class CampaignService {
     if (!check.ok) throw new StateConflictError(check.message, campaign.state);
     let requeued = 0;
     const at = this.nowIso();
-    for (let bucket = 0; bucket < campaign.buckets; bucket++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.d.recipients.scanBucket(id, bucket, {
-          status: 'failed',
-          limit: 500,
-          ...(startKey ? { startKey } : {}),
-        });
-        let moved = 0;
-        for (const r of page.items) {
-          if (
-            r.retryable &&
-            (await this.d.recipients.requeue({ campaignId: id, bucket, phone: r.phone }, at))
-          ) {
-            moved += 1;
-          }
-        }
-        if (moved > 0) await this.d.campaigns.addCounts(id, { failed: -moved, queued: moved });
-        requeued += moved;
-
-        startKey = page.lastKey;
-      } while (startKey);
+    const failed = recipientPages(this.d.recipients, id, campaign.buckets, { status: 'failed', limit: 500 });
+    for await (const { bucket, items } of failed) {
+      let moved = 0;
+      for (const r of items) {
+        if (r.retryable && (await this.d.recipients.requeue({ campaignId: id, bucket, phone: r.phone }, at)))
+          moved += 1;
+      }
+      if (moved > 0) await this.d.campaigns.addCounts(id, { failed: -moved, queued: moved });
+      requeued += moved;
     }
     const counts = await this.d.campaigns.counts(id);
     if (requeued === 0 && counts.queued === 0) {

@@ -1,5 +1,5 @@
 import type { Campaign, LaunchCommand, RecipientRecord, SendJob } from '../domain/campaign';
-import { nextOpening, recipientZone } from '../domain/send-window';
+import { recipientOpening } from '../domain/send-window';
 import type { Logger } from '../logger';
 import type {
   CampaignScheduler,
@@ -11,6 +11,7 @@ import type {
   SendQueue,
 } from '../ports';
 import type { CampaignService } from './campaign-service';
+import { recipientPages } from './recipient-pages';
 
 export interface LauncherDeps {
   readonly campaigns: CampaignStore;
@@ -165,8 +166,7 @@ async function sortPage(
     } else if (mode === 'release') {
       continue;
     } else if (campaign.sendWindow) {
-      const window = campaign.sendWindow;
-      const opening = nextOpening(now, window, recipientZone(r.phone, r.variables, window).zone);
+      const opening = recipientOpening(now, campaign.sendWindow, r.phone, r.variables);
       if (opening) {
         const until = opening.toISOString();
         if (await d.recipients.defer(key, until, { nowMs: now.getTime() })) waitingDelta += 1;
@@ -194,24 +194,17 @@ async function releaseDeferred(
   if (campaign.state !== 'running' || campaign.preparing) return 'stale';
   let released = 0;
   let nextRelease: string | undefined;
-  for (let bucket = 0; bucket < campaign.buckets; bucket++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await d.recipients.scanBucket(campaign.id, bucket, {
-        status: 'queued',
-        limit: d.pageSize ?? 1000,
-        ...(startKey ? { startKey } : {}),
-      });
-      const sorted = await sortPage(d, campaign, page.items, 'release');
-      if (sorted.jobs.length > 0) await d.sendQueue.enqueue(sorted.jobs);
-      released += sorted.jobs.length;
-      nextRelease = earliest(nextRelease, sorted.nextRelease);
-      startKey = page.lastKey;
-      if (remainingMs() < 30_000) {
-        await d.launchQueue.send(command);
-        return 'continued';
-      }
-    } while (startKey);
+  const queued = { status: 'queued' as const, limit: d.pageSize ?? 1000 };
+  for await (const page of recipientPages(d.recipients, campaign.id, campaign.buckets, queued)) {
+    const sorted = await sortPage(d, campaign, page.items, 'release');
+    if (sorted.jobs.length > 0) await d.sendQueue.enqueue(sorted.jobs);
+    released += sorted.jobs.length;
+    nextRelease = earliest(nextRelease, sorted.nextRelease);
+    if (remainingMs() < 30_000) {
+      // Restarting is safe: released recipients no longer wait, so the next pass skips them.
+      await d.launchQueue.send(command);
+      return 'continued';
+    }
   }
   if (nextRelease) await planRelease(d, campaign.id, nextRelease);
   await d.sendQueue.enqueue([{ t: 'p', c: campaign.id, g: campaign.gen, s: 0, q: -1 }], {
@@ -240,26 +233,20 @@ function earliest(a: string | undefined, b: string | undefined): string | undefi
 async function sweepCancelled(d: LauncherDeps, id: string, buckets: number): Promise<void> {
   const at = d.clock.now().toISOString();
   let skipped = 0;
-  for (let bucket = 0; bucket < buckets; bucket++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await d.recipients.scanBucket(id, bucket, {
-        status: 'queued',
-        limit: 500,
-        ...(startKey ? { startKey } : {}),
-      });
-      let done = 0;
-      let wasWaiting = 0;
-      for (const r of page.items) {
-        if (await d.recipients.markSkipped({ campaignId: id, bucket, phone: r.phone }, 'cancelled', at)) {
-          done += 1;
-          if (r.deferredUntil) wasWaiting += 1;
-        }
+  for await (const { bucket, items } of recipientPages(d.recipients, id, buckets, {
+    status: 'queued',
+    limit: 500,
+  })) {
+    let done = 0;
+    let wasWaiting = 0;
+    for (const r of items) {
+      if (await d.recipients.markSkipped({ campaignId: id, bucket, phone: r.phone }, 'cancelled', at)) {
+        done += 1;
+        if (r.deferredUntil) wasWaiting += 1;
       }
-      if (done > 0) await d.campaigns.addCounts(id, { queued: -done, skipped: done, waiting: -wasWaiting });
-      skipped += done;
-      startKey = page.lastKey;
-    } while (startKey);
+    }
+    if (done > 0) await d.campaigns.addCounts(id, { queued: -done, skipped: done, waiting: -wasWaiting });
+    skipped += done;
   }
   d.logger.info('cancelled campaign settled', { campaignId: id, skipped });
 }

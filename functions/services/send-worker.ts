@@ -14,7 +14,7 @@ import { describeContent, type OutboundContent } from '../domain/outbound-messag
 
 import { maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
-import { nextOpening, recipientZone } from '../domain/send-window';
+import { recipientOpening } from '../domain/send-window';
 import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../domain/whatsapp-errors';
 import type { Logger } from '../logger';
 import {
@@ -202,8 +202,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
       return DONE;
     }
     if (campaign.sendWindow) {
-      const window = campaign.sendWindow;
-      const opening = nextOpening(now, window, recipientZone(job.p, recipient.variables, window).zone);
+      const opening = recipientOpening(now, campaign.sendWindow, job.p, recipient.variables);
       if (opening) {
         await deferRecipient(campaign.id, key, token, opening);
         return DONE;

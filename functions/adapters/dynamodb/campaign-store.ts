@@ -17,7 +17,7 @@ import {
   StateConflictError,
 } from '../../ports';
 import { batchPut } from './batch-write';
-import { conditionalUpdate, isConditionFailure, newestFirst, queryPage } from './client';
+import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryPage } from './client';
 import { recipientItem } from './recipient-store';
 
 /** Enough shards for ~16,000 counter writes/s (1,000 per partition), far above 1,000 sends/s x 4 updates. */
@@ -71,20 +71,13 @@ export class DynamoCampaignStore implements CampaignStore {
     return queryPage(this.db, newestFirst(this.table, 'CAMPAIGNS'), page, toCampaign);
   }
 
-  async createRun(run: Campaign): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...run, ...metaKey(run.id), gsi1pk: runsOf(run.seriesId ?? ''), gsi1sk: run.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  createRun(run: Campaign): Promise<boolean> {
+    return putNew(this.db, this.table, {
+      ...run,
+      ...metaKey(run.id),
+      gsi1pk: runsOf(run.seriesId ?? ''),
+      gsi1sk: run.id,
+    });
   }
 
   listRuns(seriesId: string, page: { limit: number; cursor?: string }): Promise<Page<Campaign>> {

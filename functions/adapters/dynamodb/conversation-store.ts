@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AiReplyClaim,
   type Conversation,
@@ -7,7 +7,7 @@ import {
   NotFoundError,
   type Page,
 } from '../../ports';
-import { isConditionFailure, newestFirst, queryPage } from './client';
+import { isConditionFailure, newestFirst, putNew, queryPage } from './client';
 
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
 
@@ -25,18 +25,8 @@ export class DynamoConversationStore implements ConversationStore {
     message: ConversationMessage,
     profile: { name?: string; userId?: string } = {},
   ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...message, pk: `CONV#${message.contact}`, sk: `MSG#${message.at}#${message.wamid}` },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const item = { ...message, pk: `CONV#${message.contact}`, sk: `MSG#${message.at}#${message.wamid}` };
+    if (!(await putNew(this.db, this.table, item))) return false;
     const values: Record<string, unknown> = {
       ':at': message.at,
       ':preview': message.summary.slice(0, 200),

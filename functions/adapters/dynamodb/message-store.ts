@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import type { SendError } from '../../domain/campaign';
 import { ConflictError, type MessageStore, type SingleMessage, type WamidRef } from '../../ports';
 import { ClaimedItems } from './claims';
-import { conditionalUpdate, isConditionFailure } from './client';
+import { conditionalUpdate, putNew } from './client';
 
 const msgKey = (id: string) => ({ pk: `MSG#${id}` });
 const wamidKey = (wamid: string) => ({ pk: `WAMID#${wamid}` });
@@ -19,18 +19,8 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async create(message: SingleMessage): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...message, ...msgKey(message.id) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConflictError(`message ${message.id} already exists`);
-      throw error;
-    }
+    if (!(await putNew(this.db, this.table, { ...message, ...msgKey(message.id) })))
+      throw new ConflictError(`message ${message.id} already exists`);
   }
 
   async get(id: string): Promise<SingleMessage | undefined> {
