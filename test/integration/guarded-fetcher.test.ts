@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { GuardedFetcher } from '../../functions/adapters/web/guarded-fetcher';
 
 /** A loopback server whose /redirect?to=... answers 302 to any address, and /big a large body. */
@@ -17,6 +18,29 @@ async function startServer(): Promise<{ url: string; hits: string[]; close(): Pr
       return res.end(`<p>${'x'.repeat(50_000)}</p>`);
     }
     if (url.pathname === '/slow') return; // never answers
+    if (url.pathname === '/stall') {
+      // Headers at once, then half a page and nothing more.
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.write('<p>half');
+    }
+    if (url.pathname === '/gzip' || url.pathname === '/br') {
+      const page = '<title>packed</title><p>compressed hello</p>';
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': url.pathname.slice(1) });
+      return res.end(url.pathname === '/gzip' ? gzipSync(page) : brotliCompressSync(page));
+    }
+    if (url.pathname === '/bomb') {
+      // 100 bytes on the wire, a megabyte once unpacked.
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
+      return res.end(gzipSync(Buffer.alloc(1_000_000, 'a')));
+    }
+    if (url.pathname === '/pdf') {
+      res.writeHead(200, { 'content-type': 'application/pdf' });
+      return res.end(Buffer.alloc(50_000));
+    }
+    if (url.pathname === '/declared-big') {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': '20000' });
+      return res.end('x'.repeat(20_000));
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end('<title>ok</title><p>hello</p>');
   });
@@ -108,6 +132,34 @@ describe('the guarded fetcher (SSRF refusals)', () => {
     await expect(f.get(`${site.url}/big`)).rejects.toThrow('larger than 10000 bytes');
     const quick = new GuardedFetcher({ ...settings, timeoutMs: 300, policy: { allowLoopback: true } });
     fetchers.push(quick);
-    await expect(quick.get(`${site.url}/slow`)).rejects.toThrow(/could not fetch|timeout|aborted/i);
+    await expect(quick.get(`${site.url}/slow`)).rejects.toThrow(
+      `could not fetch ${site.url}/slow: no complete answer within 300 ms`,
+    );
+    // A server that starts a page and stops half-way is cut at the same deadline.
+    await expect(quick.get(`${site.url}/stall`)).rejects.toThrow('no complete answer within 300 ms');
+    await expect(f.get(`${site.url}/declared-big`)).rejects.toThrow('larger than 10000 bytes');
+  });
+
+  it('unpacks gzip and brotli pages, and caps the unpacked size against compression bombs', async () => {
+    const f = make(true);
+    for (const path of ['/gzip', '/br']) {
+      const page = await f.get(`${site.url}${path}`);
+      expect(page).toMatchObject({ status: 200, contentType: 'text/html' });
+      expect(page.body).toBe('<title>packed</title><p>compressed hello</p>');
+    }
+    await expect(f.get(`${site.url}/bomb`)).rejects.toThrow('larger than 10000 bytes');
+  });
+
+  it('reports a non-text page by its type without reading it, and follows a same-site redirect', async () => {
+    const f = make(true);
+    await expect(f.get(`${site.url}/pdf`)).resolves.toEqual({
+      url: `${site.url}/pdf`,
+      status: 200,
+      contentType: 'application/pdf',
+      body: '',
+    });
+    const moved = await f.get(`${site.url}/redirect?to=/gzip`);
+    expect(moved).toMatchObject({ url: `${site.url}/gzip`, status: 200 });
+    expect(moved.body).toContain('compressed hello');
   });
 });

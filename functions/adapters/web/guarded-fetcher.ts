@@ -1,12 +1,18 @@
 /**
  * The crawler's HTTP client. Every connection, including each redirect hop, resolves the host and refuses
  * non-public addresses at connect time (so a DNS answer cannot change between the check and the
- * connection); redirects are followed by hand so each hop's URL is checked too. Bodies are capped and
- * every request has a deadline.
+ * connection); redirects are followed by hand so each hop's URL is checked too. Bodies are capped (after
+ * decompression, so a small gzip bomb is refused like a large page) and every request has a deadline.
+ *
+ * Built on node:http/https rather than fetch: only they take a connect-time `lookup`, and Node's own fetch
+ * would need the undici package (700 KB of bundle) to be given one.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { Agent, fetch } from 'undici';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import {
   type AddressPolicy,
   BlockedAddressError,
@@ -36,38 +42,41 @@ const systemResolve = (host: string) =>
     ),
   );
 
+const family = (address: string) => (address.includes(':') ? 6 : 4);
+
+/** Only text is read; a PDF or an image is reported by its type without downloading it. */
+const TEXTUAL = /^(text\/|application\/(xhtml\+xml|xml|rss\+xml|atom\+xml|json)$)/;
+
 export class GuardedFetcher implements WebFetcher {
-  private readonly agent: Agent;
   private readonly resolve: (host: string) => Promise<string[]>;
+  private readonly lookup: LookupFunction;
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
 
   constructor(private readonly options: GuardedFetcherOptions) {
     this.resolve = options.resolve ?? systemResolve;
-    const guardedLookup: LookupFunction = (host, lookupOptions, callback) => {
+    this.lookup = (host, lookupOptions, callback) => {
       this.resolve(host).then(
         (addresses) => {
-          const usable = addresses.filter((a) => !blockedReason(a, options.policy));
-          const first = addresses[0];
-          if (usable.length !== addresses.length || !first) {
-            const why = addresses.map((a) => blockedReason(a, options.policy)).find(Boolean);
-            callback(
-              new BlockedAddressError(`${host} resolves to a refused address: ${why ?? 'no address'}`),
-              '',
-              4,
-            );
-            return;
-          }
-          const family = (a: string) => (a.includes(':') ? 6 : 4);
-          if ((lookupOptions as { all?: boolean }).all) {
+          const why = addresses.length
+            ? addresses.map((a) => blockedReason(a, options.policy)).find(Boolean)
+            : 'no address';
+          if (why) {
+            callback(new BlockedAddressError(`${host} resolves to a refused address: ${why}`), '', 4);
+          } else if ((lookupOptions as { all?: boolean }).all) {
             (callback as unknown as (e: null, a: LookupAddress[]) => void)(
               null,
-              usable.map((address) => ({ address, family: family(address) })),
+              addresses.map((address) => ({ address, family: family(address) })),
             );
-          } else callback(null, usable[0]!, family(usable[0]!));
+          } else callback(null, addresses[0]!, family(addresses[0]!));
         },
         (error: Error) => callback(error as NodeJS.ErrnoException, '', 4),
       );
     };
-    this.agent = new Agent({ connect: { lookup: guardedLookup, timeout: options.timeoutMs } });
+    // Pages of one site share connections; the lookup above runs for every new connection.
+    this.agents = {
+      http: new HttpAgent({ keepAlive: true, maxSockets: 8 }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets: 8 }),
+    };
   }
 
   async get(start: string): Promise<FetchedPage> {
@@ -75,68 +84,120 @@ export class GuardedFetcher implements WebFetcher {
     for (let hop = 0; hop <= this.options.maxRedirects; hop++) {
       const refused = checkUrl(url, this.options.policy);
       if (refused) throw new FetchRefusedError(refused);
-      // A clear error before connecting; the connect-time lookup above repeats the check against rebinding.
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (!/^[\d.]+$|:/.test(host)) {
-        const addresses = await this.resolve(host).catch((e: Error) => {
-          throw new FetchRefusedError(`${host} does not resolve (${e.message})`);
-        });
-        const blocked = addresses.map((a) => blockedReason(a, this.options.policy)).find(Boolean);
-        if (blocked) throw new FetchRefusedError(`${host} resolves to a refused address: ${blocked}`);
-      }
-      const response = await fetch(url, {
-        dispatcher: this.agent,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        headers: {
-          'user-agent': this.options.userAgent,
-          accept: 'text/html,application/xhtml+xml,text/plain;q=0.8,*/*;q=0.5',
-        },
-      }).catch((error: Error & { cause?: Error }) => {
-        const cause = error.cause;
-        if (cause instanceof BlockedAddressError) throw new FetchRefusedError(cause.message);
-        throw new FetchRefusedError(`could not fetch ${url.href}: ${cause?.message ?? error.message}`);
-      });
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
+      await this.checkHost(url);
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
+      const response = await this.open(url, signal);
+      const status = response.statusCode ?? 0;
+      const location = response.headers.location;
+      if (status >= 300 && status < 400 && location) {
+        response.destroy();
         url = new URL(location, url);
         continue;
       }
-      const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      // Only text is read; a PDF or image is reported by its type without downloading it.
-      const textual = /^(text\/|application\/(xhtml\+xml|xml|rss\+xml|atom\+xml|json)$)/.test(contentType);
-      if (!textual) {
-        await response.body?.cancel();
-        return { url: url.href, status: response.status, contentType, body: '' };
+      const contentType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!TEXTUAL.test(contentType)) {
+        response.destroy();
+        return { url: url.href, status, contentType, body: '' };
       }
-      const body = await this.readCapped(response);
-
-      return { url: url.href, status: response.status, contentType, body };
+      const body = await this.readCapped(url, response, signal);
+      return { url: url.href, status, contentType, body };
     }
     throw new FetchRefusedError(`more than ${this.options.maxRedirects} redirects`);
   }
 
-  private async readCapped(response: Awaited<ReturnType<typeof fetch>>): Promise<string> {
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > this.options.maxBytes) {
-      await response.body?.cancel();
-      throw new FetchRefusedError(`larger than ${this.options.maxBytes} bytes`);
+  /** A clear error before connecting; the connect-time lookup repeats the check against rebinding. */
+  private async checkHost(url: URL): Promise<void> {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (/^[\d.]+$|:/.test(host)) return; // an address literal, already judged by checkUrl
+    const addresses = await this.resolve(host).catch((e: Error) => {
+      throw new FetchRefusedError(`${host} does not resolve (${e.message})`);
+    });
+    const blocked = addresses.map((a) => blockedReason(a, this.options.policy)).find(Boolean);
+    if (blocked) throw new FetchRefusedError(`${host} resolves to a refused address: ${blocked}`);
+  }
+
+  private open(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
+    const https = url.protocol === 'https:';
+    const send = https ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const request = send(
+        url,
+        {
+          method: 'GET',
+          agent: https ? this.agents.https : this.agents.http,
+          lookup: this.lookup,
+          signal,
+          headers: {
+            'user-agent': this.options.userAgent,
+            accept: 'text/html,application/xhtml+xml,text/plain;q=0.8,*/*;q=0.5',
+            'accept-encoding': 'gzip, deflate, br',
+          },
+        },
+        resolve,
+      );
+      request.on('error', (error: Error) => reject(this.refusal(url, error, signal)));
+      request.end();
+    });
+  }
+
+  private refusal(url: URL, error: Error, signal: AbortSignal): FetchRefusedError {
+    if (error instanceof FetchRefusedError) return error;
+    if (error instanceof BlockedAddressError) return new FetchRefusedError(error.message);
+    if (signal.aborted) {
+      return new FetchRefusedError(
+        `could not fetch ${url.href}: no complete answer within ${this.options.timeoutMs} ms`,
+      );
     }
-    if (!response.body) return '';
-    const chunks: Uint8Array[] = [];
+    return new FetchRefusedError(`could not fetch ${url.href}: ${error.message}`);
+  }
+
+  private async readCapped(url: URL, response: IncomingMessage, signal: AbortSignal): Promise<string> {
+    const max = this.options.maxBytes;
+    const declared = Number(response.headers['content-length'] ?? '0');
+    const encoding = (response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (declared > max && encoding === 'identity') {
+      response.destroy();
+      throw new FetchRefusedError(`larger than ${max} bytes`);
+    }
+    const body = decoded(response, encoding);
+    const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body) {
-      size += chunk.byteLength;
-      if (size > this.options.maxBytes) {
-        throw new FetchRefusedError(`larger than ${this.options.maxBytes} bytes`);
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size > max) throw new FetchRefusedError(`larger than ${max} bytes`);
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
+    } catch (error) {
+      throw this.refusal(url, error as Error, signal);
+    } finally {
+      if (body !== response) body.destroy();
+      response.destroy();
     }
     return Buffer.concat(chunks).toString('utf8');
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
+}
+
+/** The body as sent before compression; an unknown encoding is refused rather than indexed as noise. */
+function decoded(response: IncomingMessage, encoding: string): Readable {
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
+  if (encoding === 'identity' || encoding === '') return response;
+  if (!decoder) {
+    response.destroy();
+    throw new FetchRefusedError(`content-encoding ${encoding} is not supported`);
+  }
+  response.on('error', (error) => decoder.destroy(error));
+  return response.pipe(decoder);
 }
