@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini build: the same checks at a quarter of the size, for every function's start-up.
+import * as z from 'zod/mini';
 import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
 import { QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
 
@@ -82,26 +83,40 @@ export interface Config {
   readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
 }
 
-// An empty variable (`FOO=` in a .env file) means "not set", not "set to the empty string".
 const optionalText = (rule: string) =>
-  z.preprocess((v) => (v === '' ? undefined : v), z.string({ error: rule }).trim().min(1, rule).optional());
+  z.optional(z.string({ error: rule }).check(z.trim(), z.minLength(1, rule)));
 
-const withDefault = <T extends z.ZodType>(inner: T, fallback: z.input<T>) =>
-  z.preprocess((v) => (v === undefined || v === '' ? fallback : v), inner);
+/** The value used when the variable is unset, parsed like a value that was set. */
+const withDefault = z.prefault;
 
-function wholeNumber(min: number, max: number) {
-  const rule = `must be a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+/** A number from text; `rules` names each broken bound, `rule` everything else. */
+function numberIn(rule: string, min: number, max: number, rules: { min?: string; max?: string } = {}) {
+  return z.coerce
+    .number({ error: rule })
+    .check(z.minimum(min, rules.min ?? rule), z.maximum(max, rules.max ?? rule));
 }
+
+function wholeNumberIn(rule: string, min: number, max: number, rules: { min?: string; max?: string } = {}) {
+  return z.coerce
+    .number({ error: rule })
+    .check(z.multipleOf(1, rule), z.minimum(min, rules.min ?? rule), z.maximum(max, rules.max ?? rule));
+}
+
+const wholeNumber = (min: number, max: number) =>
+  wholeNumberIn(`must be a whole number from ${min} to ${max}`, min, max);
+
+const millis = (min: number, max: number) =>
+  wholeNumberIn('must be a whole number of milliseconds', min, max, {
+    min: `must be at least ${min}`,
+    max: `must be at most ${max}`,
+  });
+
+const trueOrFalse = z.enum(['true', 'false'], { error: 'must be true or false' });
 
 const EnvSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optionalText('must be a non-empty access token'),
-  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^\d{5,20}$/, "must be the numeric phone number ID shown in Meta's dashboard")
-      .optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.optional(
+    z.string().check(z.regex(/^\d{5,20}$/, "must be the numeric phone number ID shown in Meta's dashboard")),
   ),
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: optionalText('must be a non-empty string'),
   WHATSAPP_APP_SECRET: optionalText("must be the app secret from Meta's dashboard"),
@@ -109,91 +124,40 @@ const EnvSchema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://graph.facebook.com' }),
     'https://graph.facebook.com',
   ),
-  WHATSAPP_API_VERSION: withDefault(z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0'), 'v25.0'),
-  WHATSAPP_REQUEST_TIMEOUT_MS: withDefault(
-    z.coerce
-      .number({ error: 'must be a whole number of milliseconds' })
-      .int('must be a whole number of milliseconds')
-      .min(100, 'must be at least 100')
-      .max(60_000, 'must be at most 60000'),
-    '10000',
+  WHATSAPP_API_VERSION: withDefault(
+    z.string().check(z.regex(/^v\d+\.\d+$/, 'must look like v25.0')),
+    'v25.0',
   ),
-  PORT: withDefault(
-    z.coerce
-      .number({ error: 'must be a port number from 0 to 65535' })
-      .int('must be a port number from 0 to 65535')
-      .min(0, 'must be a port number from 0 to 65535')
-      .max(65535, 'must be a port number from 0 to 65535'),
-    '3000',
-  ),
-  DATA_DIR: withDefault(z.string().min(1, 'must be a directory path'), '.data'),
-  DEV_API_KEY: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().min(16, 'must be at least 16 characters long').optional(),
-  ),
-  SEND_RATE_PER_SECOND: withDefault(
-    z.coerce
-      .number({ error: 'must be a whole number from 1 to 1000' })
-      .int('must be a whole number from 1 to 1000')
-      .min(1, 'must be a whole number from 1 to 1000')
-      .max(1000, 'must be a whole number from 1 to 1000'),
-    '80',
-  ),
-  SEND_MAX_ATTEMPTS: withDefault(
-    z.coerce
-      .number({ error: 'must be a whole number from 1 to 9' })
-      .int('must be a whole number from 1 to 9')
-      .min(1, 'must be a whole number from 1 to 9')
-      .max(9, 'must be a whole number from 1 to 9'),
-    '6',
-  ),
+  WHATSAPP_REQUEST_TIMEOUT_MS: withDefault(millis(100, 60_000), '10000'),
+  PORT: withDefault(wholeNumberIn('must be a port number from 0 to 65535', 0, 65535), '3000'),
+  DATA_DIR: withDefault(z.string().check(z.minLength(1, 'must be a directory path')), '.data'),
+  DEV_API_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters long'))),
+  SEND_RATE_PER_SECOND: withDefault(wholeNumber(1, 1000), '80'),
+  SEND_MAX_ATTEMPTS: withDefault(wholeNumber(1, 9), '6'),
   SEND_CLAIM_LEASE_SECONDS: withDefault(
-    z.coerce
-      .number({ error: 'must be a whole number of seconds from 1 to 300' })
-      .int('must be a whole number of seconds from 1 to 300')
-      .min(1, 'must be a whole number of seconds from 1 to 300')
-      .max(300, 'must be a whole number of seconds from 1 to 300'),
+    wholeNumberIn('must be a whole number of seconds from 1 to 300', 1, 300),
     '60',
   ),
-  DEV_SIMULATE_STATUSES: withDefault(z.enum(['true', 'false'], { error: 'must be true or false' }), 'true'),
-  DEV_STATUS_DELAY_MS: withDefault(
-    z.coerce
-      .number({ error: 'must be a whole number of milliseconds' })
-      .int('must be a whole number of milliseconds')
-      .min(0, 'must be at least 0')
-      .max(60_000, 'must be at most 60000'),
-    '1000',
-  ),
+  DEV_SIMULATE_STATUSES: withDefault(trueOrFalse, 'true'),
+  DEV_STATUS_DELAY_MS: withDefault(millis(0, 60_000), '1000'),
   OPT_OUT_KEYWORDS: withDefault(z.string(), ''),
   OPENAI_API_KEY: optionalText('must be an OpenAI API key'),
-  OPENAI_BASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' })
-      .optional(),
+  OPENAI_BASE_URL: z.optional(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' }),
   ),
-  OPENAI_MODEL: withDefault(z.string().min(1), 'gpt-4.1-mini'),
-  OPENAI_EMBEDDING_MODEL: withDefault(z.string().min(1), 'text-embedding-3-small'),
+  OPENAI_MODEL: withDefault(z.string().check(z.minLength(1)), 'gpt-4.1-mini'),
+  OPENAI_EMBEDDING_MODEL: withDefault(z.string().check(z.minLength(1)), 'text-embedding-3-small'),
   OPENAI_EMBEDDING_DIMENSIONS: withDefault(wholeNumber(64, 3072), '512'),
   OPENAI_TIMEOUT_MS: withDefault(wholeNumber(1000, 120_000), '20000'),
   OPENAI_MAX_RETRIES: withDefault(wholeNumber(0, 5), '2'),
   ASSISTANT_TOP_K: withDefault(wholeNumber(1, 10), '4'),
-  ASSISTANT_MIN_RELEVANCE: withDefault(
-    z.coerce
-      .number({ error: 'must be a number from 0 to 1' })
-      .min(0, 'must be a number from 0 to 1')
-      .max(1, 'must be a number from 0 to 1'),
-    '0.5',
-  ),
+  ASSISTANT_MIN_RELEVANCE: withDefault(numberIn('must be a number from 0 to 1', 0, 1), '0.5'),
   ASSISTANT_MAX_CHARS: withDefault(wholeNumber(100, 4096), '1000'),
   ASSISTANT_COALESCE_SECONDS: withDefault(wholeNumber(0, 60), '3'),
   HANDOFF_KEYWORDS: withDefault(z.string(), ''),
   BUSINESS_NAME: optionalText('must be a non-empty name'),
-  CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(
-    z.enum(['true', 'false'], { error: 'must be true or false' }),
-    'false',
-  ),
-  CRAWLER_USER_AGENT: withDefault(z.string().min(1), 'WhatsAppPlatformBot/0.1'),
+  CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
+  CRAWLER_USER_AGENT: withDefault(z.string().check(z.minLength(1)), 'WhatsAppPlatformBot/0.1'),
   CRAWLER_TIMEOUT_MS: withDefault(wholeNumber(500, 60_000), '10000'),
   CRAWLER_MAX_BYTES: withDefault(wholeNumber(10_000, 20_000_000), '2000000'),
   CRAWLER_CONCURRENCY: withDefault(wholeNumber(1, 16), '4'),
@@ -211,7 +175,10 @@ function describeValue(value: unknown): string {
 
 /** Parses the environment once at start-up. Secrets are never echoed in the error. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable (`FOO=` in a .env file) means "not set", not "set to the empty string".
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);

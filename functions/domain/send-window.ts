@@ -2,8 +2,6 @@
  * Quiet hours: a campaign may only reach a recipient between `start` and `end` local time, on `days`.
  * A recipient outside the window waits for its next opening; nobody is failed for the hour of day.
  */
-import { getTimezonesForCountry } from 'countries-and-timezones';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { isoDate, isValidTimeZone, localDate, localToInstant } from './zoned-time';
 
 export const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -88,11 +86,15 @@ export function recipientOpening(
   w: SendWindow,
   phone: string,
   attributes: Readonly<Record<string, string>>,
+  countryZone: CountryZone,
 ): Date | undefined {
-  return nextOpening(now, w, recipientZone(phone, attributes, w).zone);
+  return nextOpening(now, w, recipientZone(phone, attributes, w, countryZone).zone);
 }
 
 export type ZoneSource = 'contact' | 'country' | 'fallback' | 'campaign';
+
+/** A phone number's country's single clock (domain/phone-zone.ts), passed in so it loads only when used. */
+export type CountryZone = (phone: string) => string | undefined;
 
 /**
  * The zone a recipient's window is read in. With a fixed zone, that zone. With "recipient": the contact's
@@ -103,15 +105,12 @@ export function recipientZone(
   phone: string,
   attributes: Readonly<Record<string, string>>,
   w: SendWindow,
+  countryZone: CountryZone,
 ): { zone: string; source: ZoneSource } {
   if (w.timezone !== 'recipient') return { zone: w.timezone, source: 'campaign' };
   const own = attributes.timezone?.trim();
   if (own && isValidTimeZone(own)) return { zone: own, source: 'contact' };
-  const country = parsePhoneNumberFromString(phone)?.country;
-  const zones = country ? (getTimezonesForCountry(country) ?? []) : [];
-  const first = zones[0];
-  if (first && zones.every((z) => z.utcOffset === first.utcOffset && z.dstOffset === first.dstOffset)) {
-    return { zone: first.name, source: 'country' };
-  }
+  const zone = countryZone(phone);
+  if (zone) return { zone, source: 'country' };
   return { zone: w.fallbackTimezone ?? 'UTC', source: 'fallback' };
 }

@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda';
-import type { Deps } from '../deps';
+import { buildDeps, type Deps } from '../deps';
 import { apiApp } from '../wiring/api';
 import { lazyHandler } from './lazy';
 
@@ -8,4 +8,4 @@ export function makeHandler(deps: Deps) {
   return handle(apiApp(deps));
 }
 
-export const handler = lazyHandler(makeHandler);
+export const handler = lazyHandler((config) => buildDeps(config), makeHandler);

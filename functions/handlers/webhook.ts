@@ -1,7 +1,10 @@
 import { handle } from 'hono/aws-lambda';
-import type { Deps } from '../deps';
+import { buildCore } from '../deps/core';
 import { webhookApp } from '../wiring/webhook';
 import { lazyHandler } from './lazy';
 
 /** The webhook Lambda: verifies Meta's signature and queues the payload; answers in milliseconds. */
-export const handler = lazyHandler((deps: Deps) => handle(webhookApp(deps)));
+export const handler = lazyHandler(
+  (config) => buildCore(config),
+  (deps) => handle(webhookApp(deps)),
+);

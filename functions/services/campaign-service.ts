@@ -11,13 +11,7 @@ import {
 } from '../domain/campaign';
 import { type CampaignAction, transition } from '../domain/campaign-state';
 import { type Counts, emptyCounts } from '../domain/recipient-status';
-import {
-  partitionRecipients,
-  type RecipientInput,
-  type RecipientRules,
-  type RowProblem,
-  validateRecipients,
-} from '../domain/recipients';
+import type { RecipientInput, RecipientRules, RowProblem } from '../domain/recipients';
 import { nextRun, parseScheduleExpression, type Recurrence } from '../domain/recurrence';
 import type { SendWindow } from '../domain/send-window';
 import type { Template } from '../domain/template';
@@ -107,6 +101,7 @@ export class CampaignService {
         },
       ]);
     }
+    const { validateRecipients } = await checks();
     const checked = validateRecipients(rows, rulesFor(template, input.defaultCountry));
     if (!checked.ok) throw new RecipientsRejectedError(checked.rows);
 
@@ -300,6 +295,7 @@ export class CampaignService {
       'lists' in audience
         ? await this.audienceOf(audience.lists, audience.variables ?? {})
         : await this.storedRows(audience.copyOf);
+    const { partitionRecipients } = await checks();
     const { recipients, rejected } = partitionRecipients(rows, rulesFor(campaign.template));
     const entries: AudienceEntry[] = [
       ...recipients,
@@ -454,6 +450,12 @@ export class CampaignService {
     return this.d.clock.now().toISOString();
   }
 }
+
+/**
+ * Recipient checks need phone-number metadata (about 120 KB). The api has them loaded already; the
+ * launcher reads them only when it fills a list audience, not at every cold start.
+ */
+const checks = () => import('../domain/recipients');
 
 function rulesFor(t: Pick<Template, 'variables' | 'defaults'>, defaultCountry?: CountryCode): RecipientRules {
   return {

@@ -11,6 +11,7 @@ import type {
   SendQueue,
 } from '../ports';
 import type { CampaignService } from './campaign-service';
+import { countryZoneFor } from './country-zone';
 import { recipientPages } from './recipient-pages';
 
 export interface LauncherDeps {
@@ -151,6 +152,7 @@ async function sortPage(
   mode: 'launch' | 'release',
 ): Promise<{ jobs: SendJob[]; nextRelease?: string }> {
   const now = d.clock.now();
+  const countryZone = await countryZoneFor(campaign.sendWindow);
   const jobs: SendJob[] = [];
   let nextRelease: string | undefined;
   let waitingDelta = 0;
@@ -166,7 +168,7 @@ async function sortPage(
     } else if (mode === 'release') {
       continue;
     } else if (campaign.sendWindow) {
-      const opening = recipientOpening(now, campaign.sendWindow, r.phone, r.variables);
+      const opening = recipientOpening(now, campaign.sendWindow, r.phone, r.variables, countryZone);
       if (opening) {
         const until = opening.toISOString();
         if (await d.recipients.defer(key, until, { nowMs: now.getTime() })) waitingDelta += 1;

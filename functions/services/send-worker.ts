@@ -34,6 +34,7 @@ import {
   type WhatsAppSender,
 } from '../ports';
 import { reconcileCounts } from './counters';
+import { countryZoneFor } from './country-zone';
 import type { Pacer } from './pacer';
 
 export interface SendWorkerDeps {
@@ -202,7 +203,8 @@ export function makeSendWorker(d: SendWorkerDeps) {
       return DONE;
     }
     if (campaign.sendWindow) {
-      const opening = recipientOpening(now, campaign.sendWindow, job.p, recipient.variables);
+      const countryZone = await countryZoneFor(campaign.sendWindow);
+      const opening = recipientOpening(now, campaign.sendWindow, job.p, recipient.variables, countryZone);
       if (opening) {
         await deferRecipient(campaign.id, key, token, opening);
         return DONE;

@@ -6,7 +6,7 @@ import { ExcerptAnswerer } from '../adapters/llm/excerpt-answerer';
 import { OpenAiAnswerer } from '../adapters/llm/openai-answerer';
 import { makeOpenAiClient } from '../adapters/llm/openai-client';
 import { OpenAiEmbedder } from '../adapters/llm/openai-embedder';
-import type { Deps } from '../deps';
+import type { DataDeps } from '../deps/data';
 import type { Answerer, Embedder } from '../ports';
 import { KnowledgeBase } from '../services/knowledge-base';
 import { KnowledgeIndexer } from '../services/knowledge-indexer';
@@ -18,7 +18,7 @@ export interface Assistant {
   readonly indexer: KnowledgeIndexer;
 }
 
-export function buildAssistant(deps: Deps): Assistant {
+export function buildAssistant(deps: DataDeps): Assistant {
   const o = deps.config.openai;
   const a = deps.config.assistant;
   let embedder: Embedder | undefined;

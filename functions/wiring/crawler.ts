@@ -1,12 +1,13 @@
 /** How the crawler Lambda is assembled; its handler file and the local runtime both call this. */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { GuardedFetcher } from '../adapters/web/guarded-fetcher';
-import type { Deps } from '../deps';
+import type { CoreDeps } from '../deps/core';
+import type { DataDeps } from '../deps/data';
 import type { CrawlJob, WebFetcher } from '../ports';
 import { crawlSource } from '../services/crawler';
 import type { Assistant } from './assistant';
 
-export function buildFetcher(deps: Deps): GuardedFetcher {
+export function buildFetcher(deps: CoreDeps): GuardedFetcher {
   const c = deps.config.crawler;
   return new GuardedFetcher({
     policy: { allowLoopback: c.allowPrivateHosts },
@@ -18,7 +19,7 @@ export function buildFetcher(deps: Deps): GuardedFetcher {
 }
 
 export function crawlProcessor(
-  deps: Deps,
+  deps: DataDeps,
   assistant: Assistant,
   options: { fetcher: WebFetcher; budgetMs: number },
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {

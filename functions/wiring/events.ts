@@ -1,9 +1,9 @@
 /** How the events Lambda is assembled from Deps; its handler file and the local runtime both call this. */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Deps } from '../deps';
+import type { DataDeps } from '../deps/data';
 import { makeEventsProcessor } from '../services/events';
 
-export function eventsProcessor(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function eventsProcessor(deps: DataDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return makeEventsProcessor({
     statuses: deps.statuses,
     messages: deps.messages,

@@ -1,9 +1,9 @@
 /** How the inbound (assistant) Lambda is assembled; its handler file and the local runtime both call this. */
-import type { Deps } from '../deps';
+import type { DataDeps } from '../deps/data';
 import { makeResponder } from '../services/responder';
 import type { Assistant } from './assistant';
 
-export function responder(deps: Deps, assistant: Assistant) {
+export function responder(deps: DataDeps, assistant: Assistant) {
   return makeResponder({
     conversations: deps.conversations,
     contacts: deps.contacts,

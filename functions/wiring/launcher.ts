@@ -1,10 +1,11 @@
 /** How the launcher Lambda is assembled from Deps; its handler file and the local runtime both call this. Nothing runs on import. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Deps } from '../deps';
+import type { CampaignDeps } from '../deps/campaigns';
+import type { DataDeps } from '../deps/data';
 import type { LaunchCommand } from '../domain/campaign';
 import { runLaunchCommand } from '../services/launcher';
 
-export function launcher(deps: Deps) {
+export function launcher(deps: DataDeps & CampaignDeps) {
   return async (
     event: SQSEvent,
     context?: Pick<Context, 'getRemainingTimeInMillis'>,

@@ -1,10 +1,11 @@
 /** How the send worker Lambda is assembled from Deps; its handler file and the local runtime both call this. Nothing runs on import. */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Deps } from '../deps';
+import type { DataDeps } from '../deps/data';
+import type { SendingDeps } from '../deps/sending';
 import { MAX_SEND_ATTEMPTS, QUEUES } from '../resources';
 import { makeSendWorker } from '../services/send-worker';
 
-export function sendWorker(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function sendWorker(deps: DataDeps & SendingDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return makeSendWorker({
     campaigns: deps.campaigns,
     recipients: deps.recipients,

@@ -1,10 +1,10 @@
 /** How the webhook Lambda is assembled from Deps; its handler file and the local runtime both call this. */
 import { PowertoolsWebhookMetrics } from '../adapters/metrics/powertools-metrics';
 import { sendPacked } from '../adapters/sqs/queues';
-import type { Deps } from '../deps';
+import type { CoreDeps } from '../deps/core';
 import { createWebhookApp } from '../http/webhook-app';
 
-export function webhookApp(deps: Deps) {
+export function webhookApp(deps: CoreDeps) {
   const url = deps.config.queues.events;
   return createWebhookApp({
     ...(deps.config.whatsapp.webhookVerifyToken

@@ -1,3 +1,4 @@
+import { phoneCountryZone } from '../../functions/domain/phone-zone';
 import {
   checkSendWindow,
   nextOpening,
@@ -58,18 +59,23 @@ describe('quiet hours', () => {
       ['+14155550123', { timezone: 'Mars/Olympus' }, 'America/Chicago', 'fallback'],
       ['+34612345678', {}, 'America/Chicago', 'fallback'],
     ])('%s with %j reads the window in %s (%s)', (phone, attributes, zone, source) => {
-      expect(recipientZone(phone, attributes, own)).toEqual({ zone, source });
+      expect(recipientZone(phone, attributes, own, phoneCountryZone)).toEqual({ zone, source });
     });
 
     it('uses the campaign zone for everyone when one is given', () => {
-      expect(recipientZone('+14155550123', { timezone: 'Asia/Tokyo' }, day)).toEqual({
+      expect(recipientZone('+14155550123', { timezone: 'Asia/Tokyo' }, day, phoneCountryZone)).toEqual({
         zone: 'Europe/Berlin',
         source: 'campaign',
       });
     });
 
     it('defers a US number at 21:00 in its own zone while Berlin is asleep too', () => {
-      const zone = recipientZone('+14155550123', { timezone: 'America/Los_Angeles' }, own).zone;
+      const zone = recipientZone(
+        '+14155550123',
+        { timezone: 'America/Los_Angeles' },
+        own,
+        phoneCountryZone,
+      ).zone;
       // 2026-11-24T05:00Z is 21:00 in Los Angeles: opens at 09:00 PST (17:00Z).
       expect(opening(own, '2026-11-24T05:00:00Z', zone)).toBe('2026-11-24T17:00:00.000Z');
     });

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import { type AddressPolicy, checkUrl } from '../../domain/knowledge/address-policy';
-import { extractPage, textToBlocks } from '../../domain/knowledge/html';
 import type { Clock, CrawlQueue, KnowledgeSource, KnowledgeStore } from '../../ports';
 import { NotFoundError } from '../../ports';
 import type { KnowledgeBase } from '../../services/knowledge-base';
@@ -263,6 +262,8 @@ export function registerKnowledgeRoutes(app: OpenAPIHono<AppEnv>, d: KnowledgeRo
     const input = c.req.valid('json');
     const now = d.clock.now();
     const id = ulid(now.getTime());
+    // HTML parsing is loaded with the first document, not at every cold start of the api.
+    const { extractPage, textToBlocks } = await import('../../domain/knowledge/html');
     const extracted =
       input.format === 'html'
         ? extractPage(input.content, input.url ?? 'https://document.invalid/')

@@ -1,0 +1,13 @@
+import type { CountryZone, SendWindow } from '../domain/send-window';
+
+const unused: CountryZone = () => undefined;
+
+/**
+ * The phone-to-zone lookup a campaign's quiet hours need. Phone-number and time-zone metadata (about
+ * 150 KB) are loaded only for quiet hours that follow each recipient's zone, so the send worker and the
+ * launcher do not read them at every cold start.
+ */
+export async function countryZoneFor(window: SendWindow | undefined): Promise<CountryZone> {
+  if (window?.timezone !== 'recipient') return unused;
+  return (await import('../domain/phone-zone')).phoneCountryZone;
+}
