@@ -1,16 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { Duration } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLING } from '../bundling';
+import { ENTRY_FILE, type HandlerName, NODE_OPTIONS } from '../bundling';
 import type { StageSettings } from '../stage';
 
 export interface PlatformFunctionProps {
   /** File under functions/handlers/, without extension; it must export `handler`. */
-  readonly handler: string;
+  readonly handler: HandlerName;
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
@@ -22,13 +22,12 @@ export const ROOT = path.join(__dirname, '..', '..');
 
 /**
  * Every Lambda of the platform, with the same defaults: Node 24 on arm64 (the major the tests run on),
- * an ESM bundle that is minified and tree-shaken with source maps, its own log group with retention,
- * Powertools settings, and a role with no managed policies: only what each function is granted.
- * The AWS SDK v3 is left out of the bundle (the Lambda runtime provides it), which roughly halves
- * bundle size and cold-start time; see docs/operations.md.
+ * the bundle lib/bundling.ts describes (ES modules, minified, split, AWS SDK included), its own log group
+ * with retention, Powertools settings, and a role with no managed policies: only what each function is
+ * granted.
  */
 export class PlatformFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -49,9 +48,9 @@ export class PlatformFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(ROOT, 'functions', 'handlers', `${props.handler}.ts`),
-      handler: 'handler',
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: bundledCode(props.handler),
+      handler: `${path.basename(ENTRY_FILE, '.mjs')}.handler`,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -59,26 +58,51 @@ export class PlatformFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      projectRoot: ROOT,
-      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'whatsapp-platform',
         POWERTOOLS_LOG_LEVEL: props.stage.name === 'prod' ? 'INFO' : 'DEBUG',
         LOG_LEVEL: props.stage.name === 'prod' ? 'INFO' : 'DEBUG',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS,
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: BUNDLING.minify,
-        sourceMap: BUNDLING.sourcemap,
-        target: BUNDLING.target,
-        mainFields: BUNDLING.mainFields,
-        externalModules: BUNDLING.external,
-        banner: BUNDLING.banner,
-      },
     });
+
     // The role above is the function's only role; make sure CloudFormation creates the log group first.
     this.fn.node.addDependency(this.logGroup);
   }
+}
+
+/**
+ * The function's code, bundled on this machine by lib/bundle-function.ts (esbuild, no Docker). The asset is
+ * identified by the bundle's content, so an unchanged function is not uploaded again. Tests that skip
+ * bundling (`aws:cdk:bundling-stacks`) never run it.
+ */
+function bundledCode(handler: HandlerName): Code {
+  return Code.fromAsset(ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // CDK reuses a staged asset whose source and bundling options match, and the function below does
+      // not count: without the handler's name in the options, every function would get the first bundle.
+      environment: { PLATFORM_HANDLER: handler },
+      // Required by the type; never used, because local bundling either succeeds or throws.
+      image: DockerImage.fromRegistry('local-bundling-only'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          execFileSync(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              path.join(ROOT, 'lib', 'bundle-function.ts'),
+
+              handler,
+              outputDir,
+            ],
+            { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -431,5 +432,26 @@ describe('npx cdk synth', () => {
       },
     );
     expect(out).not.toMatch(/ERROR/);
+
+    // Each function gets its own bundle: the webhook's has no OpenAI SDK, the api's loads it on first use.
+    const dir = join(root, 'cdk.out', 'test');
+    const template = JSON.parse(readFileSync(join(dir, 'WhatsAppPlatform-dev.template.json'), 'utf8')) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: { Handler?: string; Code?: { S3Key?: string } } }
+      >;
+    };
+    const assets = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler')
+      .map(([id, r]) => {
+        const asset = join(dir, `asset.${r.Properties.Code!.S3Key!.replace('.zip', '')}`);
+        return { id, files: readdirSync(asset), entry: readFileSync(join(asset, 'index.mjs'), 'utf8') };
+      });
+    expect(assets).toHaveLength(7);
+    expect(new Set(assets.map((a) => a.entry)).size).toBe(7);
+    const filesOf = (name: string) => assets.find((a) => a.id.startsWith(name))!.files;
+    expect(filesOf('Webhook')).toContain('index.mjs');
+    expect(filesOf('Webhook').some((f) => f.startsWith('openai-'))).toBe(false);
+    expect(filesOf('Api').some((f) => f.startsWith('openai-'))).toBe(true);
   }, 120_000);
 });
