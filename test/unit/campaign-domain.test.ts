@@ -8,7 +8,8 @@ import {
 } from '../../functions/domain/campaign';
 import { allowedActions, type CampaignState, transition } from '../../functions/domain/campaign-state';
 import { normalizePhone } from '../../functions/domain/phone';
-import { parseRecipientsCsv, validateRecipients } from '../../functions/domain/recipients';
+import { validateRecipients } from '../../functions/domain/recipients';
+import { parseRecipientsCsv } from '../../functions/domain/recipients-csv';
 import { decideContent, isWindowOpen } from '../../functions/domain/send-decision';
 import type { TemplateDefinition } from '../../functions/domain/template';
 

@@ -3,15 +3,15 @@ import type { Context } from 'hono';
 import type { CountryCode } from 'libphonenumber-js';
 import type { RecipientRecord } from '../../domain/campaign';
 import { isCountryCode } from '../../domain/phone';
-import { parseRecipientsCsv, type RecipientInput } from '../../domain/recipients';
+import type { RecipientInput } from '../../domain/recipients';
 import { nextRun, parseScheduleExpression, type Recurrence } from '../../domain/recurrence';
 import { checkSendWindow, type SendWindow } from '../../domain/send-window';
 import { formatInZone, isValidTimeZone, localToInstant } from '../../domain/zoned-time';
 import type { RecipientStore } from '../../ports';
-
 import type { CampaignService, CampaignView } from '../../services/campaign-service';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
+import { readRecipientsCsv } from '../recipients-csv';
 import {
   CampaignInputSchema,
   CampaignSchema,
@@ -358,7 +358,7 @@ export function registerCampaignRoutes(
         details,
       );
     }
-    const csv = parseRecipientsCsv(await c.req.text());
+    const csv = await readRecipientsCsv(await c.req.text());
     if (!csv.ok) {
       throw new ApiError(
         csv.rows ? 422 : 400,

@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import { isCountryCode, normalizePhone } from '../../domain/phone';
-import { parseRecipientsCsv, type RecipientInput, validateRecipients } from '../../domain/recipients';
+import { type RecipientInput, validateRecipients } from '../../domain/recipients';
 import { type Clock, type ListStore, NotFoundError } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
+import { readRecipientsCsv } from '../recipients-csv';
 import {
   CountryCodeSchema,
   errorResponse,
@@ -186,7 +187,7 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
   // CSV arrives as text/csv and is read here, before the JSON validator of the route below.
   app.use('/api/lists/:id/contacts', async (c, next) => {
     if (c.req.method !== 'POST' || !/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) return next();
-    const csv = parseRecipientsCsv(await c.req.text());
+    const csv = await readRecipientsCsv(await c.req.text());
     if (!csv.ok) {
       throw new ApiError(
         csv.rows ? 422 : 400,
