@@ -32,6 +32,8 @@ export interface ResponderDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly handoffKeywords: readonly string[];
+  /** The inbound queue's receive limit: the job's last attempt hands over instead of failing silently. */
+  readonly maxReceiveCount: number;
 }
 
 /** Message types the assistant reads as text. */
@@ -112,6 +114,30 @@ export function makeResponder(d: ResponderDeps) {
     return 'answered';
   }
 
+  /**
+   * The job's last attempt failed too (OpenAI down for minutes, say): rather than leave the customer
+   * unanswered in a dead-letter queue, the conversation goes to a person, who is told why in the logs.
+   * False when even that fails; the job then goes to the dead-letter queue.
+   */
+  async function lastResort(job: InboundJob, error: unknown): Promise<boolean> {
+    d.logger.error('assistant failed on every attempt; handing the conversation to a person', {
+      contact: maskPhone(job.contact),
+      wamid: job.wamid,
+      error: String(error),
+      metric: 'assistant_failed',
+    });
+    try {
+      await handoff(job, 'assistant_failed');
+      return true;
+    } catch (handoffError) {
+      d.logger.error('could not hand the conversation over either; the job goes to the dead-letter queue', {
+        wamid: job.wamid,
+        error: String(handoffError),
+      });
+      return false;
+    }
+  }
+
   async function handoff(job: InboundJob, reason: string): Promise<void> {
     // Only the first handoff speaks; the conversation then waits for a person.
     if (await d.conversations.requestHuman(job.contact)) await reply(job, REPLIES.handoff, 'handoff');
@@ -158,11 +184,17 @@ export function makeResponder(d: ResponderDeps) {
         const outcome = await respond(job);
         d.logger.debug('assistant outcome', { outcome, wamid: job.wamid });
       } catch (error) {
-        d.logger.error('assistant could not handle a message; it will be retried', {
-          wamid: job.wamid,
-          error: String(error),
-        });
-        failures.push({ itemIdentifier: record.messageId });
+        const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+        if (attempt < d.maxReceiveCount) {
+          d.logger.error('assistant could not handle a message; it will be retried', {
+            wamid: job.wamid,
+            attempt,
+            error: String(error),
+          });
+          failures.push({ itemIdentifier: record.messageId });
+        } else if (!(await lastResort(job, error))) {
+          failures.push({ itemIdentifier: record.messageId });
+        }
       }
     }
     return { batchItemFailures: failures };

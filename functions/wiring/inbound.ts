@@ -1,5 +1,7 @@
 /** How the inbound (assistant) Lambda is assembled; its handler file and the local runtime both call this. */
+
 import type { DataDeps } from '../deps/data';
+import { QUEUES } from '../resources';
 import { makeResponder } from '../services/responder';
 import type { Assistant } from './assistant';
 
@@ -13,5 +15,6 @@ export function responder(deps: DataDeps, assistant: Assistant) {
     clock: deps.clock,
     logger: deps.logger,
     handoffKeywords: deps.config.assistant.handoffKeywords,
+    maxReceiveCount: QUEUES.inbound.maxReceiveCount,
   });
 }

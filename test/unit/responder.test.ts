@@ -61,6 +61,7 @@ function setup(options: {
   const knowledge = {
     ask: async (question: string) => {
       asked.push(question);
+      if (/outage/.test(question)) throw new Error('OpenAI: 503 Service Unavailable');
       return /gift/.test(question)
         ? { answer: '', handoff: true, reason: 'no_relevant_passage', passages: [], answeredBy: 'excerpt' }
         : { answer: `About: ${question}`, handoff: false, passages: [], answeredBy: 'excerpt' };
@@ -75,6 +76,7 @@ function setup(options: {
     clock: { now: () => NOW },
     logger: createLogger({ level: 'ERROR' }),
     handoffKeywords: ['agent', 'human'],
+    maxReceiveCount: 5,
   });
   return { responder, created, enqueued, asked, isNeedsHuman: () => needsHuman };
 }
@@ -166,5 +168,32 @@ describe('the responder', () => {
     expect(await s.responder.respond(job(image))).toBe('media_reply');
     expect(s.created[0]!.text).toContain('I can only read text messages');
     expect(s.asked).toEqual([]);
+  });
+
+  it('retries a failing answer, and on the last attempt hands the customer to a person instead of going silent', async () => {
+    const m = inbound('wamid.O', '2026-11-23T11:59:58.000Z', 'Is there an outage?');
+    const s = setup({ messages: [m] });
+    const sqsEvent = (receiveCount: number) =>
+      ({
+        Records: [
+          {
+            messageId: `attempt-${receiveCount}`,
+            body: JSON.stringify(job(m)),
+            attributes: { ApproximateReceiveCount: String(receiveCount) },
+          },
+        ],
+      }) as unknown as Parameters<typeof s.responder>[0];
+    for (const attempt of [1, 2, 3, 4]) {
+      expect(await s.responder(sqsEvent(attempt))).toEqual({
+        batchItemFailures: [{ itemIdentifier: `attempt-${attempt}` }],
+      });
+    }
+    expect(s.created).toEqual([]);
+    expect(s.isNeedsHuman()).toBe(false);
+    expect(await s.responder(sqsEvent(5))).toEqual({ batchItemFailures: [] });
+    expect(s.isNeedsHuman()).toBe(true);
+    expect(s.created).toHaveLength(1);
+    expect(s.created[0]!.text).toContain('member of our team');
+    expect(s.enqueued).toHaveLength(1);
   });
 });
