@@ -545,7 +545,12 @@ export interface KnowledgeStore {
   createSource(source: KnowledgeSource): Promise<void>;
   getSource(id: string): Promise<KnowledgeSource | undefined>;
   listSources(): Promise<KnowledgeSource[]>;
-  updateSource(id: string, patch: Partial<Omit<KnowledgeSource, 'id' | 'kind' | 'createdAt'>>): Promise<void>;
+  /** False when the source no longer exists (deleted meanwhile); nothing is written then. */
+  updateSource(
+    id: string,
+    patch: Partial<Omit<KnowledgeSource, 'id' | 'kind' | 'createdAt'>>,
+  ): Promise<boolean>;
+
   /** Moves a source to `to` only from one of `from`; false when it was in another state. */
   transitionSource(
     id: string,

@@ -151,9 +151,15 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
   };
 
   // Breadth-first in waves: every page of one depth before the next, `concurrency` fetches at a time.
+  let deleted = false;
   while (queue.length > 0 && !stoppedEarly) {
     if (d.clock.now().getTime() > deadline) {
       stoppedEarly = 'stopped at the time limit of one crawl';
+      break;
+    }
+    // Deleted through the API while being crawled: stop instead of indexing pages nobody will see.
+    if (!(await d.store.getSource(sourceId))) {
+      deleted = true;
       break;
     }
     const wave = queue.splice(0, d.concurrency);
@@ -161,6 +167,7 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     if (indexed + unchanged >= source.maxPages && queue.length > 0)
       stoppedEarly = `stopped at maxPages (${source.maxPages})`;
   }
+  if (deleted) return forgetDeleted(d, sourceId);
   if (stoppedEarly) errors.push(stoppedEarly);
 
   // Pages indexed by an earlier crawl and not found now are gone from the site (or now excluded).
@@ -168,7 +175,7 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     if (!indexedUrls.has(old.url)) await d.store.deletePage(sourceId, old.url);
   }
   const finishedAt = d.clock.now().toISOString();
-  await d.store.updateSource(sourceId, {
+  const recorded = await d.store.updateSource(sourceId, {
     state: indexedUrls.size > 0 || found > 0 ? 'ready' : 'failed',
     pagesFound: found,
     pagesIndexed: indexed + unchanged,
@@ -180,6 +187,7 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     crawledAt: finishedAt,
     updatedAt: finishedAt,
   });
+  if (!recorded) return forgetDeleted(d, sourceId);
   await d.store.bumpVersion();
   d.logger.info('crawl finished', {
     sourceId,
@@ -191,6 +199,15 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     chunks,
     ms: d.clock.now().getTime() - startedAt.getTime(),
   });
+}
+
+/**
+ * The source was deleted during its crawl. Pages written since the delete would stay behind without a
+ * source (never answered from, but stored and paid for): delete them the same way.
+ */
+async function forgetDeleted(d: CrawlerDeps, sourceId: string): Promise<void> {
+  await d.store.deleteSource(sourceId);
+  d.logger.info('source deleted during its crawl; the pages written meanwhile were removed', { sourceId });
 }
 
 async function sitemapUrls(

@@ -67,10 +67,10 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   async updateSource(
     id: string,
     patch: Partial<Omit<KnowledgeSource, 'id' | 'kind' | 'createdAt'>>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return;
-    await conditionalUpdate(this.db, this.table, {
+    if (entries.length === 0) return (await this.getSource(id)) !== undefined;
+    return conditionalUpdate(this.db, this.table, {
       Key: sourceKey(id),
       UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
       ConditionExpression: 'attribute_exists(pk)',

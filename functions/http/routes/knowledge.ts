@@ -288,7 +288,7 @@ export function registerKnowledgeRoutes(app: OpenAPIHono<AppEnv>, d: KnowledgeRo
     try {
       const result = await d.indexer.indexPage(id, { url, title: input.title, blocks });
       const done = d.clock.now().toISOString();
-      await d.knowledge.updateSource(id, {
+      const recorded = await d.knowledge.updateSource(id, {
         state: 'ready',
         pagesFound: 1,
         pagesIndexed: 1,
@@ -296,6 +296,7 @@ export function registerKnowledgeRoutes(app: OpenAPIHono<AppEnv>, d: KnowledgeRo
         crawledAt: done,
         updatedAt: done,
       });
+      if (!recorded) throw new NotFoundError(`knowledge source ${id} was deleted while it was indexed`);
       await d.knowledge.bumpVersion();
     } catch (error) {
       // Nothing half-written stays behind: the source and any passages go.
