@@ -362,26 +362,58 @@ export class CampaignService {
     return this.view(id);
   }
 
-  /** Pausing a series holds its schedule: no runs until resumed (a run under way goes on). */
-  async pause(id: string): Promise<CampaignView> {
-    const paused = await this.move(id, 'pause', { pausedAt: this.nowIso() });
-    if (paused.recurrence) await this.d.scheduler.scheduleSeries(id, paused.recurrence, false);
+  /**
+   * Pausing a series holds its schedule (no runs until resumed) and pauses the run under way, so its
+   * sending stops now too; resuming the series resumes that run, and cancelling it cancels the run.
+   */
+  async pause(id: string, reason?: string): Promise<CampaignView> {
+    const paused = await this.move(id, 'pause', {
+      pausedAt: this.nowIso(),
+      ...(reason ? { pauseReason: reason } : {}),
+    });
+    if (paused.recurrence) {
+      await this.d.scheduler.scheduleSeries(id, paused.recurrence, false);
+      await this.alongWithRun(paused, 'pause');
+    }
     return this.view(id);
   }
 
   async resume(id: string): Promise<CampaignView> {
     const resumed = await this.move(id, 'resume', {}, { bumpGen: true, clear: ['pausedAt', 'pauseReason'] });
-    if (resumed.recurrence) await this.d.scheduler.scheduleSeries(id, resumed.recurrence, true);
-    else await this.launch(resumed);
+    if (resumed.recurrence) {
+      await this.d.scheduler.scheduleSeries(id, resumed.recurrence, true);
+      await this.alongWithRun(resumed, 'resume');
+    } else await this.launch(resumed);
     return this.view(id);
   }
 
   async cancel(id: string): Promise<CampaignView> {
     const cancelled = await this.move(id, 'cancel', { cancelledAt: this.nowIso() });
     if (cancelled.sendAt || cancelled.recurrence) await this.d.scheduler.cancelStart(id);
-    if (!cancelled.recurrence)
-      await this.d.launchQueue.send({ campaignId: id, gen: cancelled.gen, action: 'cancel' });
+    if (cancelled.recurrence) await this.alongWithRun(cancelled, 'cancel');
+    else await this.d.launchQueue.send({ campaignId: id, gen: cancelled.gen, action: 'cancel' });
     return this.view(id);
+  }
+
+  /** Applies a series' pause, resume or cancel to its latest run, when that run is the one affected. */
+  private async alongWithRun(series: Campaign, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
+    const run = series.lastRunId ? await this.d.campaigns.get(series.lastRunId) : undefined;
+    if (!run) return;
+    const affected =
+      action === 'pause'
+        ? run.state === 'running'
+        : action === 'resume'
+          ? run.state === 'paused' && run.pauseReason === SERIES_PAUSED
+          : run.state === 'running' || run.state === 'paused';
+    if (!affected) return;
+    try {
+      if (action === 'pause') await this.pause(run.id, SERIES_PAUSED);
+      else if (action === 'resume') await this.resume(run.id);
+      else await this.cancel(run.id);
+    } catch (error) {
+      // The run moved on its own meanwhile (it completed, say): nothing left to do for it.
+      if (!(error instanceof StateConflictError)) throw error;
+    }
   }
 
   /** Re-queues recipients whose failure was retryable (and any never attempted), then launches them. */
@@ -451,8 +483,12 @@ export class CampaignService {
   }
 }
 
+/** Why a run is paused when its series was paused; resuming the series resumes only such runs. */
+const SERIES_PAUSED = 'the recurring campaign it belongs to was paused';
+
 /**
- * Recipient checks need phone-number metadata (about 120 KB). The api has them loaded already; the
+ * Recipient checks need phone-number metadata
+ (about 120 KB). The api has them loaded already; the
  * launcher reads them only when it fills a list audience, not at every cold start.
  */
 const checks = () => import('../domain/recipients');

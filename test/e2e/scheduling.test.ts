@@ -25,6 +25,7 @@ interface CampaignJson {
   recurrence?: { expression: string; timezone: string };
   seriesId?: string;
   runAt?: string;
+  pauseReason?: string;
   name: string;
 }
 
@@ -254,8 +255,59 @@ describe('recurring campaigns and quiet hours in the local runtime', () => {
     expect(p.printed).toContain('[DEV] WhatsApp send to +4915110000521: Hello Dora! This week: 10% off.');
   });
 
+  it('pausing, resuming and cancelling a series does the same to the run under way', async () => {
+    clock.set('2026-12-01T09:00:00Z');
+    const res = await post('/api/campaigns', {
+      name: 'Evening news',
+      templateId,
+      recipients: [{ phone: '+4915110000531', variables: { customerName: 'Gus' } }],
+      recurrence: { rate: 'rate(1 hour)' },
+      // Closed at 10:00 UTC: the run holds its recipient, so it is still running when the series is paused.
+      sendWindow: { start: '22:00', end: '23:00', timezone: 'UTC' },
+    });
+    expect(res.status).toBe(201);
+    const series = (await res.json()) as CampaignJson;
+    clock.set('2026-12-01T10:00:00Z');
+    const run = await waitFor(
+      async () => {
+        const runs = await runsOf(series.id);
+        return runs[0]?.waiting === 1 ? runs[0] : undefined;
+      },
+      20_000,
+      'a run holding its recipient',
+    );
+    expect(run.state).toBe('running');
+
+    expect((await action(p, series.id, 'pause')).status).toBe(200);
+    expect(await get(`/api/campaigns/${run.id}`)).toMatchObject({
+      state: 'paused',
+      pauseReason: 'the recurring campaign it belongs to was paused',
+    });
+    expect((await action(p, series.id, 'resume')).status).toBe(200);
+    expect((await get(`/api/campaigns/${run.id}`)).state).toBe('running');
+
+    // A run paused by hand stays paused when its series is resumed.
+    expect((await action(p, run.id, 'pause')).status).toBe(200);
+    expect((await action(p, series.id, 'pause')).status).toBe(200);
+    expect((await action(p, series.id, 'resume')).status).toBe(200);
+    expect((await get(`/api/campaigns/${run.id}`)).state).toBe('paused');
+
+    expect((await action(p, series.id, 'cancel')).status).toBe(200);
+    const cancelled = await waitFor(
+      async () => {
+        const c = await get(`/api/campaigns/${run.id}`);
+        return c.state === 'cancelled' && c.counts.skipped === 1 ? c : undefined;
+      },
+      20_000,
+      'the run cancelled with its waiting recipient skipped',
+    );
+    expect(cancelled.counts).toMatchObject({ sent: 0, skipped: 1 });
+    expect(p.printed.join('\n')).not.toContain('+4915110000531');
+  });
+
   it.each([
     [{ recurrence: { cron: '0 9 * * * *', timezone: 'Europe/Berlin' } }, 'recurrence.cron'],
+
     [{ recurrence: { cron: '0 9 ? * MON *' } }, 'recurrence.timezone'],
     [{ recurrence: { cron: '0 9 ? * MON *', timezone: 'Mars/Base' } }, 'recurrence.timezone'],
     [{ recurrence: { rate: 'rate(1 minutes)' } }, 'recurrence.rate'],
