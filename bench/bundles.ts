@@ -6,7 +6,7 @@
  * not read at start-up.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFunction, ENTRY_FILE, HANDLERS, NODE_OPTIONS } from '../lib/bundling';
 
