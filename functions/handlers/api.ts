@@ -1,11 +1,16 @@
 import { handle } from 'hono/aws-lambda';
-import { buildDeps, type Deps } from '../deps';
+import { buildCampaigns } from '../deps/campaigns';
+import { buildCore } from '../deps/core';
+import { buildData } from '../deps/data';
 import { apiApp } from '../wiring/api';
 import { lazyHandler } from './lazy';
 
-/** The api Lambda: the whole Hono app behind API Gateway's HTTP API (payload format 2.0). */
-export function makeHandler(deps: Deps) {
-  return handle(apiApp(deps));
-}
-
-export const handler = lazyHandler((config) => buildDeps(config), makeHandler);
+/** The api Lambda: the whole Hono app behind API Gateway's HTTP API (payload format 2.0). It sends nothing
+ * itself (messages go through the send queue), so it has no WhatsApp sender. */
+export const handler = lazyHandler(
+  (config) => {
+    const data = buildData(buildCore(config));
+    return { ...data, ...buildCampaigns(data) };
+  },
+  (deps) => handle(apiApp(deps)),
+);

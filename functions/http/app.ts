@@ -7,7 +7,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Mode } from '../config';
-import type { Deps } from '../deps';
+import type { CampaignDeps } from '../deps/campaigns';
+import type { DataDeps } from '../deps/data';
 import type { AddressPolicy } from '../domain/knowledge/address-policy';
 import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../ports';
 import { NothingToRetryError, RecipientsRejectedError } from '../services/campaign-service';
@@ -26,7 +27,7 @@ import { registerTemplateRoutes } from './routes/templates';
 
 export interface AppDeps
   extends Pick<
-    Deps,
+    DataDeps & CampaignDeps,
     | 'templates'
     | 'campaignService'
     | 'recipients'

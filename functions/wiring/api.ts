@@ -1,10 +1,14 @@
 /** How the api Lambda is assembled from Deps; its handler file and the local runtime both call this. Nothing runs on import. */
-import type { Deps } from '../deps';
+import type { CampaignDeps } from '../deps/campaigns';
+import type { DataDeps } from '../deps/data';
 import { createApp } from '../http/app';
 import { makeApiKeyVerifier } from '../http/auth';
 import { type Assistant, buildAssistant } from './assistant';
 
-export function apiApp(deps: Deps, options: { devApiKey?: string; assistant?: Assistant } = {}) {
+export function apiApp(
+  deps: DataDeps & CampaignDeps,
+  options: { devApiKey?: string; assistant?: Assistant } = {},
+) {
   return createApp({
     ...deps,
     verifyApiKey: makeApiKeyVerifier(deps.apiKeys, options.devApiKey),

@@ -390,5 +390,35 @@ describe('campaigns in DEV mode through the local runtime', () => {
       });
       expect(both.status).toBe(400);
     });
+
+    it('reads a national number with defaultCountry, and names an unknown country or a bad number', async () => {
+      await p.deps.db.send(
+        new PutCommand({
+          TableName: p.deps.config.tables.contacts,
+          Item: { pk: '+4915110000063', lastInboundAt: new Date().toISOString() },
+        }),
+      );
+      const national = await p.api('/api/messages', {
+        method: 'POST',
+        json: { to: '0151 10000063', defaultCountry: 'DE', text: 'Your bike is ready' },
+      });
+      expect(national.status).toBe(202);
+      expect(await national.json()).toMatchObject({ to: '+4915110000063' });
+      const unknownCountry = await p.api('/api/messages', {
+        method: 'POST',
+        json: { to: '0151 10000063', defaultCountry: 'XX', text: 'x' },
+      });
+      expect(unknownCountry.status).toBe(400);
+      expect(await unknownCountry.json()).toMatchObject({
+        error: { code: 'validation_failed', details: [{ field: 'defaultCountry' }] },
+      });
+      const badNumber = await p.api('/api/messages', {
+        method: 'POST',
+        json: { to: '12', text: 'x' },
+      });
+      expect(badNumber.status).toBe(400);
+      expect(await badNumber.json()).toMatchObject({ error: { details: [{ field: 'to' }] } });
+    });
+
   });
 });

@@ -1,8 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { CountryCode } from 'libphonenumber-js';
 import type { RecipientRecord } from '../../domain/campaign';
-import { isCountryCode } from '../../domain/phone';
 import type { RecipientInput } from '../../domain/recipients';
 import { nextRun, parseScheduleExpression, type Recurrence } from '../../domain/recurrence';
 import { checkSendWindow, type SendWindow } from '../../domain/send-window';
@@ -11,6 +9,7 @@ import type { RecipientStore } from '../../ports';
 import type { CampaignService, CampaignView } from '../../services/campaign-service';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
+import { defaultCountryOf } from '../phones';
 import { readRecipientsCsv } from '../recipients-csv';
 import {
   CampaignInputSchema,
@@ -329,16 +328,6 @@ export function parseSendWindow(input: z.infer<typeof SendWindowSchema>): SendWi
   };
 }
 
-function country(value: string | undefined): CountryCode | undefined {
-  if (value === undefined) return undefined;
-  if (!isCountryCode(value)) {
-    throw new ApiError(400, 'validation_failed', `defaultCountry: unknown country code ${value}`, [
-      { field: 'defaultCountry', message: `unknown country code ${value}` },
-    ]);
-  }
-  return value;
-}
-
 export function registerCampaignRoutes(
   app: OpenAPIHono<AppEnv>,
   deps: { service: CampaignService; recipients: RecipientStore; now: () => Date },
@@ -387,7 +376,7 @@ export function registerCampaignRoutes(
       sendWindow?: z.infer<typeof SendWindowSchema>;
     } = {},
   ) {
-    const defaultCountry = country(input.defaultCountry);
+    const defaultCountry = await defaultCountryOf(input.defaultCountry);
     const schedule =
       input.sendAt !== undefined ? parseSendAt(input.sendAt, input.timezone, deps.now()) : undefined;
     const recurrence = audience.recurrence ? parseRecurrence(audience.recurrence, deps.now()) : undefined;

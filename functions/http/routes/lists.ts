@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
-import { isCountryCode, normalizePhone } from '../../domain/phone';
-import { type RecipientInput, validateRecipients } from '../../domain/recipients';
+import type { RecipientInput } from '../../domain/recipients';
 import { type Clock, type ListStore, NotFoundError } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
+import { defaultCountryOf, phones, recipientChecks } from '../phones';
 import { readRecipientsCsv } from '../recipients-csv';
 import {
   CountryCodeSchema,
@@ -160,12 +160,11 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
     defaultCountry?: string,
   ) {
     await mustExist(id);
-    if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) {
-      throw new ApiError(400, 'validation_failed', `defaultCountry: unknown country code ${defaultCountry}`);
-    }
+    const country = await defaultCountryOf(defaultCountry);
+    const { validateRecipients } = await recipientChecks();
     const checked = validateRecipients(rows, {
       requiredVariables: [],
-      ...(defaultCountry ? { defaultCountry: defaultCountry as never } : {}),
+      ...(country ? { defaultCountry: country } : {}),
     });
     if (!checked.ok) {
       throw new ApiError(
@@ -224,7 +223,7 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
 
   app.openapi(routes.remove, async (c) => {
     const { id, contact } = c.req.valid('param');
-    const phone = normalizePhone(contactKey(contact));
+    const phone = (await phones()).normalizePhone(contactKey(contact));
     const removed = phone.ok && (await d.lists.removeMember(id, phone.e164));
     if (!removed) throw new NotFoundError(`${contact} is not in list ${id}`);
     return c.body(null, 204);

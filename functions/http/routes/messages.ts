@@ -2,12 +2,12 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import type { Mode } from '../../config';
 import type { TemplateSnapshot } from '../../domain/campaign';
-import { isCountryCode, normalizePhone } from '../../domain/phone';
 import { decideContent, isWindowOpen } from '../../domain/send-decision';
 import type { Clock, ContactStore, MessageStore, SendQueue, SingleMessage, TemplateStore } from '../../ports';
 import { NotFoundError } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
+import { defaultCountryOf, phones } from '../phones';
 import {
   errorResponse,
   IdParam,
@@ -68,15 +68,8 @@ function publicMessage(m: SingleMessage): z.infer<typeof MessageSchema> {
 export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteDeps): void {
   app.openapi(sendMessage, async (c) => {
     const input = c.req.valid('json');
-    if (input.defaultCountry && !isCountryCode(input.defaultCountry)) {
-      throw new ApiError(
-        400,
-        'validation_failed',
-        `defaultCountry: unknown country code ${input.defaultCountry}`,
-        [{ field: 'defaultCountry', message: 'unknown country code' }],
-      );
-    }
-    const phone = normalizePhone(input.to, input.defaultCountry as never);
+    const country = await defaultCountryOf(input.defaultCountry);
+    const phone = (await phones()).normalizePhone(input.to, country);
     if (!phone.ok) {
       throw new ApiError(400, 'validation_failed', `to: ${phone.problem}`, [
         { field: 'to', message: phone.problem },
