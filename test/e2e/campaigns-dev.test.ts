@@ -419,6 +419,5 @@ describe('campaigns in DEV mode through the local runtime', () => {
       expect(badNumber.status).toBe(400);
       expect(await badNumber.json()).toMatchObject({ error: { details: [{ field: 'to' }] } });
     });
-
   });
 });
