@@ -5,8 +5,11 @@ import { buildData } from '../deps/data';
 import { apiApp } from '../wiring/api';
 import { lazyHandler } from './lazy';
 
-/** The api Lambda: the whole Hono app behind API Gateway's HTTP API (payload format 2.0). It sends nothing
- * itself (messages go through the send queue), so it has no WhatsApp sender. */
+/**
+ * The api Lambda: the whole Hono app behind API Gateway's HTTP API (payload format 2.0). It sends nothing
+ * itself (messages go through the send queue), so it has no WhatsApp sender.
+ */
+
 export const handler = lazyHandler(
   (config) => {
     const data = buildData(buildCore(config));
