@@ -8,30 +8,31 @@ export interface ReconcileDeps {
   readonly settleMs?: number;
 }
 
+/** The status counters and `waiting` (queued recipients held by quiet hours), as the histogram gives them. */
+type Tally = Counts & { waiting: number };
+const COUNTERS = [...RECIPIENT_STATUSES, 'waiting'] as const;
+
 /**
- * Brings a campaign's counters in line with its recipients without racing live updates. A counter moves
- * just after its recipient does, so a snapshot can catch a transition whose counter is still on its way;
- * overwriting then would count it twice. Instead the difference is measured twice, a moment apart, and only
- * what persisted in both (a counter lost when a worker died) is added. Returns whether anything changed.
+ * Brings a campaign's counters (statuses and `waiting`) in line with its recipients without racing live
+ * updates. A counter moves just after its recipient does, so a snapshot can catch a transition whose
+ * counter is still on its way; overwriting then would count it twice. Instead the difference is measured
+ * twice, a moment apart, and only what persisted in both (a counter lost when a worker died, or a release
+ * and a cancel that both decremented `waiting`) is added. Returns whether anything changed.
  */
 export async function reconcileCounts(
   d: ReconcileDeps,
   campaignId: string,
   buckets: number,
 ): Promise<boolean> {
-  const first = difference(
-    await d.recipients.histogram(campaignId, buckets),
-    await d.campaigns.counts(campaignId),
-  );
+  const look = async () =>
+    difference(await d.recipients.histogram(campaignId, buckets), await counted(d, campaignId));
+  const first = await look();
   if (!first) return false;
   await (d.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(d.settleMs ?? 2000);
-  const second = difference(
-    await d.recipients.histogram(campaignId, buckets),
-    await d.campaigns.counts(campaignId),
-  );
+  const second = await look();
   if (!second) return false;
-  const delta: Partial<Counts> = {};
-  for (const s of RECIPIENT_STATUSES) {
+  const delta: Partial<Tally> = {};
+  for (const s of COUNTERS) {
     const a = first[s] ?? 0;
     const b = second[s] ?? 0;
     if (Math.sign(a) === Math.sign(b) && a !== 0)
@@ -43,8 +44,13 @@ export async function reconcileCounts(
   return true;
 }
 
-function difference(actual: Counts, counted: Counts): Partial<Counts> | undefined {
-  const diff: Partial<Counts> = {};
-  for (const s of RECIPIENT_STATUSES) if (actual[s] !== counted[s]) diff[s] = actual[s] - counted[s];
+async function counted(d: ReconcileDeps, campaignId: string): Promise<Tally> {
+  const { counts, waiting } = await d.campaigns.tally(campaignId);
+  return { ...counts, waiting };
+}
+
+function difference(actual: Tally, counted: Tally): Partial<Tally> | undefined {
+  const diff: Partial<Tally> = {};
+  for (const s of COUNTERS) if (actual[s] !== counted[s]) diff[s] = actual[s] - counted[s];
   return Object.keys(diff).length > 0 ? diff : undefined;
 }

@@ -172,6 +172,27 @@ describe('campaign stores against dynalite', () => {
     expect(await reconcileCounts({ ...d, wait: async () => {} }, c.id, 1)).toBe(false);
   });
 
+  it('reconciles the waiting counter with the recipients held by quiet hours', async () => {
+    const c = campaignOf(`c-${uniqueSuffix()}`, 2, 1);
+    await campaigns.create(c, [
+      { phone: '+4915110000093', variables: {} },
+      { phone: '+4915110000094', variables: {} },
+    ]);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    for (const phone of ['+4915110000093', '+4915110000094']) {
+      expect(
+        await recipients.defer({ campaignId: c.id, bucket: 0, phone }, until, { nowMs: Date.now() }),
+      ).toBe(true);
+    }
+    // Both deferrals were counted, then a release and a cancel racing on one recipient took it off twice.
+    await campaigns.addCounts(c.id, { waiting: 2 });
+    await campaigns.addCounts(c.id, { waiting: -2 });
+    expect((await campaigns.tally(c.id)).waiting).toBe(0);
+    expect(await reconcileCounts({ campaigns, recipients, wait: async () => {} }, c.id, 1)).toBe(true);
+    expect(await campaigns.tally(c.id)).toMatchObject({ waiting: 2, counts: { queued: 2 } });
+    expect(await reconcileCounts({ campaigns, recipients, wait: async () => {} }, c.id, 1)).toBe(false);
+  });
+
   it('changes state only from the allowed states and bumps the generation', async () => {
     const c = campaignOf(`c-${uniqueSuffix()}`, 0, 1);
     await campaigns.create(c, []);
