@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { GuardedFetcher } from '../../functions/adapters/web/guarded-fetcher';
 
@@ -125,6 +128,14 @@ describe('the guarded fetcher (SSRF refusals)', () => {
     const port = new URL(site.url).port;
     await expect(f.get(`http://rebind.example:${port}/`)).rejects.toThrow(/refused address/);
     expect(calls).toBe(2);
+    // The same guard sits under TLS connections: refused before any handshake.
+    calls = 0;
+    const before = site.hits.length;
+    await expect(f.get(`https://rebind.example:${port}/`)).rejects.toThrow(
+      'rebind.example resolves to a refused address: 127.0.0.1 is a loopback address',
+    );
+    expect(calls).toBe(2);
+    expect(site.hits.length).toBe(before);
   });
 
   it('caps the body size and the time a server may take', async () => {
@@ -138,6 +149,41 @@ describe('the guarded fetcher (SSRF refusals)', () => {
     // A server that starts a page and stops half-way is cut at the same deadline.
     await expect(quick.get(`${site.url}/stall`)).rejects.toThrow('no complete answer within 300 ms');
     await expect(f.get(`${site.url}/declared-big`)).rejects.toThrow('larger than 10000 bytes');
+  });
+
+  it('fetches over TLS with the name checked against the certificate, and refuses an untrusted one', async () => {
+    const tls = join(__dirname, '..', 'support', 'tls');
+    const cert = readFileSync(join(tls, 'site.crt'), 'utf8');
+    const server = createTlsServer({ cert, key: readFileSync(join(tls, 'site.key')) }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<title>secure</title><p>over TLS</p>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const resolve = async () => ['127.0.0.1'];
+      const trusting = new GuardedFetcher({
+        ...settings,
+        policy: { allowLoopback: true },
+        resolve,
+        ca: cert,
+      });
+      fetchers.push(trusting);
+      const page = await trusting.get(`https://site.test:${port}/`);
+      expect(page).toMatchObject({ status: 200, contentType: 'text/html' });
+      expect(page.body).toContain('over TLS');
+      // The certificate names site.test, not other.test.
+      await expect(trusting.get(`https://other.test:${port}/`)).rejects.toThrow(
+        /could not fetch .*other\.test/,
+      );
+      // Node's own roots do not include a self-signed certificate.
+      await expect(make(true, resolve).get(`https://site.test:${port}/`)).rejects.toThrow(
+        /could not fetch https:\/\/site\.test:\d+\/: self-signed certificate/,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('unpacks gzip and brotli pages, and caps the unpacked size against compression bombs', async () => {

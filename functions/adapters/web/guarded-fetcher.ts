@@ -29,6 +29,8 @@ export interface GuardedFetcherOptions {
   readonly maxRedirects: number;
   /** How host names resolve; the system resolver by default (tests inject one). */
   readonly resolve?: (host: string) => Promise<string[]>;
+  /** Certificates trusted instead of Node's bundled roots (tests; a private PKI). */
+  readonly ca?: string;
 }
 
 export class FetchRefusedError extends Error {
@@ -75,7 +77,7 @@ export class GuardedFetcher implements WebFetcher {
     // Pages of one site share connections; the lookup above runs for every new connection.
     this.agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets: 8 }),
-      https: new HttpsAgent({ keepAlive: true, maxSockets: 8 }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets: 8, ...(options.ca ? { ca: options.ca } : {}) }),
     };
   }
 
