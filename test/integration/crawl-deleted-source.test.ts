@@ -5,8 +5,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoKnowledgeStore } from '../../functions/adapters/dynamodb/knowledge-store';
 import { GuardedFetcher } from '../../functions/adapters/web/guarded-fetcher';
+import { newSource } from '../../functions/domain/knowledge/source';
 import { createLogger } from '../../functions/logger';
-import type { KnowledgeSource, WebFetcher } from '../../functions/ports';
+import type { WebFetcher } from '../../functions/ports';
 import { crawlSource } from '../../functions/services/crawler';
 import { KnowledgeIndexer } from '../../functions/services/knowledge-indexer';
 import { type FixtureSite, startFixtureSite } from '../../local/fixture-site/server';
@@ -36,24 +37,13 @@ describe('deleting a source while it is crawled', () => {
   async function setup() {
     const config = await isolatedConfig();
     const store = new DynamoKnowledgeStore(db, config.tables.knowledge);
-    const now = new Date().toISOString();
-    const source: KnowledgeSource = {
-      id: `src-${Math.random().toString(36).slice(2, 10)}`,
+    const source = newSource(`src-${Math.random().toString(36).slice(2, 10)}`, new Date().toISOString(), {
       kind: 'website',
       url: `${site.url}/`,
       state: 'queued',
       maxPages: 50,
       maxDepth: 3,
-      pagesFound: 0,
-      pagesIndexed: 0,
-      pagesUnchanged: 0,
-      pagesSkipped: 0,
-      skipped: [],
-      errors: [],
-      chunks: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
+    });
     await store.createSource(source);
     const itemsOf = async () =>
       (

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import { type AddressPolicy, checkUrl } from '../../domain/knowledge/address-policy';
+import { newSource } from '../../domain/knowledge/source';
 import type { Clock, CrawlQueue, KnowledgeSource, KnowledgeStore } from '../../ports';
 import { NotFoundError } from '../../ports';
 import type { KnowledgeBase } from '../../services/knowledge-base';
@@ -174,28 +175,6 @@ export interface KnowledgeRouteDeps {
 /** The API's view of a source (mutable arrays, as the response schema types them). */
 function view(s: KnowledgeSource): z.infer<typeof SourceSchema> {
   return { ...s, skipped: s.skipped.map((x) => ({ ...x })), errors: [...s.errors] };
-}
-
-function newSource(
-  id: string,
-  now: string,
-  fields: Partial<KnowledgeSource> & Pick<KnowledgeSource, 'kind' | 'state'>,
-): KnowledgeSource {
-  return {
-    id,
-    maxPages: 0,
-    maxDepth: 0,
-    pagesFound: 0,
-    pagesIndexed: 0,
-    pagesUnchanged: 0,
-    pagesSkipped: 0,
-    skipped: [],
-    errors: [],
-    chunks: 0,
-    createdAt: now,
-    updatedAt: now,
-    ...fields,
-  };
 }
 
 export function registerKnowledgeRoutes(app: OpenAPIHono<AppEnv>, d: KnowledgeRouteDeps): void {
