@@ -91,8 +91,7 @@ function bundledCode(handler: HandlerName): Code {
           execFileSync(
             process.execPath,
             [
-              '--import',
-              'tsx',
+              path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs'),
               path.join(ROOT, 'lib', 'bundle-function.ts'),
 
               handler,
