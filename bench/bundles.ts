@@ -36,30 +36,52 @@ function importTime(file: string): number {
   return Number(out.trim());
 }
 
+type Outputs = Record<
+  string,
+  { bytes: number; entryPoint?: string; imports: { path: string; kind: string }[] }
+>;
+
+/** The files read when `file` is imported: itself and, transitively, what it imports statically. */
+function readWith(file: string, outputs: Outputs): Set<string> {
+  const read = new Set<string>();
+  const visit = (f: string) => {
+    if (read.has(f) || !outputs[f]) return;
+    read.add(f);
+    for (const i of outputs[f].imports) if (i.kind === 'import-statement') visit(i.path);
+  };
+  visit(file);
+  return read;
+}
+
+const bytesOf = (files: Iterable<string>, outputs: Outputs) =>
+  [...files].reduce((sum, f) => sum + (outputs[f]?.bytes ?? 0), 0);
+
 /**
- * What a function loads on first use, named by what was dynamically imported: our own modules by file
- * name, the AWS SDK's credential providers (none used in Lambda, where credentials are in the
- * environment) summed as one.
+ * What a function loads on first use, named by what was dynamically imported (our own modules by file
+ * name), with what loading it reads beyond the start-up files. The AWS SDK's parts that Lambda never loads
+ * (credential providers other than the environment's, browser detection) are summed as one.
  */
-function lazyChunks(files: [string, { bytes: number; entryPoint?: string }][]): string[] {
-  let sdkBytes = 0;
+function lazyChunks(outputs: Outputs, startup: Set<string>): string[] {
+  const sdk = new Set<string>();
   const named: string[] = [];
-  for (const [, output] of files) {
+  for (const [file, output] of Object.entries(outputs)) {
     const entry = output.entryPoint;
-    if (!entry) continue; // a chunk shared by lazily loaded modules, counted with them in "deployed"
-    if (/node_modules\/(@aws-sdk|@smithy|bowser)\//.test(entry)) sdkBytes += output.bytes;
-    else {
-      const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(entry)?.[1];
-      const name =
-        pkg ??
-        entry
-          .split('/')
-          .pop()!
-          .replace(/\.[cm]?[jt]s$/, '');
-      named.push(`${name} ${Math.round(kb(output.bytes))} KB`);
+    if (!entry || startup.has(file) || !file.endsWith('.mjs')) continue;
+    const extra = [...readWith(file, outputs)].filter((f) => !startup.has(f));
+    if (/node_modules\/(@aws-sdk|@smithy|bowser)\//.test(entry)) {
+      for (const f of extra) sdk.add(f);
+      continue;
     }
+    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(entry)?.[1];
+    const name =
+      pkg ??
+      entry
+        .split('/')
+        .pop()!
+        .replace(/\.[cm]?[jt]s$/, '');
+    named.push(`${name} ${Math.round(kb(bytesOf(extra, outputs)))} KB`);
   }
-  if (sdkBytes > 0) named.push(`AWS SDK parts unused in Lambda ${Math.round(kb(sdkBytes))} KB`);
+  if (sdk.size > 0) named.push(`AWS SDK parts unused in Lambda ${Math.round(kb(bytesOf(sdk, outputs)))} KB`);
   return named;
 }
 
@@ -70,17 +92,17 @@ export async function runBundlesBenchmark(options: { quick?: boolean } = {}) {
   for (const name of HANDLERS) {
     const outdir = join(OUT, name);
     const meta = await bundleFunction(name, outdir);
-    const files = Object.entries(meta.outputs).filter(([file]) => file.endsWith('.mjs'));
-    const entry = files.find(([file]) => file.endsWith(`/${ENTRY_FILE}`));
+    const outputs = meta.outputs as Outputs;
+    const entry = Object.keys(outputs).find((file) => file.endsWith(`/${ENTRY_FILE}`));
     if (!entry) throw new Error(`${name}: no ${ENTRY_FILE} in the bundle`);
     // What the entry imports statically is read at start-up too; dynamic imports are not.
-    const startup = new Set([
-      entry[0],
-      ...entry[1].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path),
-    ]);
-    const startupBytes = files.filter(([file]) => startup.has(file)).reduce((sum, [, o]) => sum + o.bytes, 0);
-    const allBytes = files.reduce((sum, [, o]) => sum + o.bytes, 0);
-    const lazy = lazyChunks(files.filter(([file]) => !startup.has(file)));
+    const startup = readWith(entry, outputs);
+    const startupBytes = bytesOf(startup, outputs);
+    const allBytes = bytesOf(
+      Object.keys(outputs).filter((file) => file.endsWith('.mjs')),
+      outputs,
+    );
+    const lazy = lazyChunks(outputs, startup);
     built.push({ name, file: join(outdir, ENTRY_FILE), startupBytes, allBytes, lazy, times: [] as number[] });
   }
   // Interleaved, so a slow moment of the machine spreads over every function instead of one.
