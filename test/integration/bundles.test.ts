@@ -18,6 +18,7 @@ import { bundleFunction, ENTRY_FILE, type HandlerName, NODE_OPTIONS } from '../.
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/platform';
 import { ensureQueue } from '../../local/provision';
 import { documentClient, endpoints, isolatedConfig, sqsClient, uniqueSuffix } from '../support/aws';
+import { startFakeOpenAi } from '../support/fake-openai';
 import { fixtureText } from '../support/fixtures';
 
 jest.setTimeout(120_000);
@@ -228,6 +229,42 @@ describe('the deployed bundles, run as Lambda runs them', () => {
       env,
     );
     expect((document.result as HttpResult).statusCode).toBe(201);
+  });
+
+  it('api: loads the OpenAI SDK on first use, to embed a document and answer a question', async () => {
+    const openai = await startFakeOpenAi();
+    try {
+      const withOpenAi = { ...env, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl };
+      const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+      const added = await invoke(
+        dirs.api,
+        httpEvent('POST', '/api/knowledge/documents', {
+          headers: auth,
+          body: JSON.stringify({
+            title: 'Repairs',
+            content: 'Puncture repairs cost 12 euros and take about twenty minutes while you wait.',
+          }),
+        }),
+        withOpenAi,
+      );
+      expect((added.result as HttpResult).statusCode).toBe(201);
+      expect(openai.embeddingRequests.length).toBeGreaterThan(0);
+
+      const asked = await invoke(
+        dirs.api,
+        httpEvent('POST', '/api/knowledge/ask', {
+          headers: auth,
+          body: JSON.stringify({ question: 'How much does a puncture repair cost?' }),
+        }),
+        withOpenAi,
+      );
+      const answer = asked.result as HttpResult;
+      expect(answer.statusCode).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ handoff: false, answeredBy: 'model' });
+      expect(openai.chatRequests).toHaveLength(1);
+    } finally {
+      await openai.close();
+    }
   });
 
   it('api: a bad setting stops start-up with the variable named, in English', async () => {
