@@ -58,8 +58,8 @@ const bytesOf = (files: Iterable<string>, outputs: Outputs) =>
 
 /**
  * What a function loads on first use, named by what was dynamically imported (our own modules by file
- * name), with what loading it reads beyond the start-up files. The AWS SDK's parts that Lambda never loads
- * (credential providers other than the environment's, browser detection) are summed as one.
+ * name), with what loading it reads beyond the start-up files. The AWS SDK's on-demand parts (credential
+ * providers, of which Lambda reads only the environment's 0.4 KB one; browser detection) are summed as one.
  */
 function lazyChunks(outputs: Outputs, startup: Set<string>): string[] {
   const sdk = new Set<string>();
@@ -81,7 +81,8 @@ function lazyChunks(outputs: Outputs, startup: Set<string>): string[] {
         .replace(/\.[cm]?[jt]s$/, '');
     named.push(`${name} ${Math.round(kb(bytesOf(extra, outputs)))} KB`);
   }
-  if (sdk.size > 0) named.push(`AWS SDK parts unused in Lambda ${Math.round(kb(bytesOf(sdk, outputs)))} KB`);
+  if (sdk.size > 0) named.push(`AWS SDK on-demand parts ${Math.round(kb(bytesOf(sdk, outputs)))} KB`);
+
   return named;
 }
 
