@@ -1,4 +1,4 @@
-/** The interfaces the domain and handlers need; adapters/ implements them, deps.ts picks which. */
+/** The interfaces the domain and handlers need; adapters/ implements them, deps/ picks which. */
 import type {
   Campaign,
   LaunchCommand,
