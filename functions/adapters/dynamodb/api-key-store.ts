@@ -1,12 +1,6 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyRecord, ApiKeyStore } from '../../ports';
-import { isConditionFailure } from './client';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ApiKeyRecord, type ApiKeyStore, ConflictError } from '../../ports';
+import { isConditionFailure, putNew } from './client';
 
 /** One item per key, keyed by the key's public id; only the SHA-256 hash of the key is stored. */
 export class DynamoApiKeyStore implements ApiKeyStore {
@@ -16,13 +10,9 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   ) {}
 
   async put(record: ApiKeyRecord): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: record.id, ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    if (!(await putNew(this.db, this.table, { pk: record.id, ...record }))) {
+      throw new ConflictError(`API key ${record.id} already exists`);
+    }
   }
 
   async get(id: string): Promise<ApiKeyRecord | undefined> {

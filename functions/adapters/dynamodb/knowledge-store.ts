@@ -7,16 +7,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Passage } from '../../domain/knowledge/retrieval';
-import type {
-  KnowledgePage,
-  KnowledgeSource,
-  KnowledgeSourceState,
-  KnowledgeStore,
-  StoredChunk,
+import {
+  ConflictError,
+  type KnowledgePage,
+  type KnowledgeSource,
+  type KnowledgeSourceState,
+  type KnowledgeStore,
+  type StoredChunk,
 } from '../../ports';
 import { forEachLimit } from '../concurrency';
 import { batchDelete, batchPut } from './batch-write';
-import { conditionalUpdate, queryAll } from './client';
+import { conditionalUpdate, putNew, queryAll } from './client';
 
 const sourceKey = (id: string) => ({ pk: `SRC#${id}`, sk: 'META' });
 const pageKeyOf = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 22);
@@ -37,13 +38,10 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   ) {}
 
   async createSource(source: KnowledgeSource): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...source, ...sourceKey(source.id), gsi1pk: 'SOURCES', gsi1sk: source.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const item = { ...source, ...sourceKey(source.id), gsi1pk: 'SOURCES', gsi1sk: source.id };
+    if (!(await putNew(this.db, this.table, item))) {
+      throw new ConflictError(`knowledge source ${source.id} already exists`);
+    }
   }
 
   async getSource(id: string): Promise<KnowledgeSource | undefined> {

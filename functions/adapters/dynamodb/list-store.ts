@@ -3,13 +3,12 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ContactList, ListMember, ListStore, Page } from '../../ports';
+import { ConflictError, type ContactList, type ListMember, type ListStore, type Page } from '../../ports';
 import { chunk, forEachLimit } from '../concurrency';
 import { batchPut } from './batch-write';
-import { newestFirst, queryPage } from './client';
+import { newestFirst, putNew, queryPage } from './client';
 
 const listKey = (id: string) => ({ pk: `LIST#${id}`, sk: 'META' });
 
@@ -22,13 +21,8 @@ export class DynamoListStore implements ListStore {
   ) {}
 
   async create(list: ContactList): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...list, ...listKey(list.id), gsi1pk: 'LISTS', gsi1sk: list.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const item = { ...list, ...listKey(list.id), gsi1pk: 'LISTS', gsi1sk: list.id };
+    if (!(await putNew(this.db, this.table, item))) throw new ConflictError(`list ${list.id} already exists`);
   }
 
   async get(id: string): Promise<ContactList | undefined> {
