@@ -11,20 +11,17 @@ import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../adapters/dynamodb/recipient-store';
 import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
-import {
-  SqsCrawlQueue,
-  SqsInboundQueue,
-  SqsLaunchQueue,
-  SqsRedelivery,
-  SqsSendQueue,
-} from '../adapters/sqs/queues';
+import { SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queues';
+import type { LaunchCommand } from '../domain/campaign';
 import type {
   ApiKeyStore,
   CampaignStore,
   ContactStore,
   ContactUpdates,
   ConversationStore,
+  CrawlJob,
   CrawlQueue,
+  InboundJob,
   InboundQueue,
   KnowledgeStore,
   LaunchQueue,
@@ -82,9 +79,9 @@ export function buildData(core: CoreDeps): DataDeps {
     lists: new DynamoListStore(db, t.lists, t.contacts),
     knowledge: new DynamoKnowledgeStore(db, t.knowledge),
     sendQueue: queue(q.send, 'send queue', (url) => new SqsSendQueue(sqs, url)),
-    launchQueue: queue(q.launch, 'launch queue', (url) => new SqsLaunchQueue(sqs, url)),
-    inboundQueue: queue(q.inbound, 'inbound queue', (url) => new SqsInboundQueue(sqs, url)),
-    crawlQueue: queue(q.crawl, 'crawl queue', (url) => new SqsCrawlQueue(sqs, url)),
+    launchQueue: queue(q.launch, 'launch queue', (url) => new SqsJsonQueue<LaunchCommand>(sqs, url)),
+    inboundQueue: queue(q.inbound, 'inbound queue', (url) => new SqsJsonQueue<InboundJob>(sqs, url)),
+    crawlQueue: queue(q.crawl, 'crawl queue', (url) => new SqsJsonQueue<CrawlJob>(sqs, url)),
     sendRedelivery: queue(q.send, 'send queue', (url) => new SqsRedelivery(sqs, url)),
     eventsRedelivery: queue(q.events, 'events queue', (url) => new SqsRedelivery(sqs, url)),
   };

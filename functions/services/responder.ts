@@ -21,6 +21,7 @@ import {
   type MessageStore,
   type SendQueue,
 } from '../ports';
+import { consumeJsonRecords } from './json-records';
 import type { KnowledgeBase } from './knowledge-base';
 
 export interface ResponderDeps {
@@ -170,34 +171,18 @@ export function makeResponder(d: ResponderDeps) {
     await d.sendQueue.enqueue([{ t: 'm', m: id }]);
   }
 
-  async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      let job: InboundJob;
-      try {
-        job = JSON.parse(record.body) as InboundJob;
-      } catch {
-        d.logger.error('inbound job is not JSON; dropping it', { messageId: record.messageId });
-        continue;
-      }
+  function handle(event: SQSEvent): Promise<SQSBatchResponse> {
+    return consumeJsonRecords<InboundJob>(event, d.logger, 'assistant job', async (job, record) => {
       try {
         const outcome = await respond(job);
         d.logger.debug('assistant outcome', { outcome, wamid: job.wamid });
+        return 'done';
       } catch (error) {
-        const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-        if (attempt < d.maxReceiveCount) {
-          d.logger.error('assistant could not handle a message; it will be retried', {
-            wamid: job.wamid,
-            attempt,
-            error: String(error),
-          });
-          failures.push({ itemIdentifier: record.messageId });
-        } else if (!(await lastResort(job, error))) {
-          failures.push({ itemIdentifier: record.messageId });
-        }
+        // Earlier attempts fail and are retried; the last one hands over instead (false: that failed too).
+        if (Number(record.attributes?.ApproximateReceiveCount ?? '1') < d.maxReceiveCount) throw error;
+        return (await lastResort(job, error)) ? 'done' : 'retry';
       }
-    }
-    return { batchItemFailures: failures };
+    });
   }
 
   return Object.assign(handle, { respond });

@@ -5,6 +5,7 @@ import type { CoreDeps } from '../deps/core';
 import type { DataDeps } from '../deps/data';
 import type { CrawlJob, WebFetcher } from '../ports';
 import { crawlSource } from '../services/crawler';
+import { consumeJsonRecords } from '../services/json-records';
 import type { Assistant } from './assistant';
 
 export function buildFetcher(deps: CoreDeps): GuardedFetcher {
@@ -24,29 +25,21 @@ export function crawlProcessor(
   options: { fetcher: WebFetcher; budgetMs: number },
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const { fetcher } = options;
-  return async (event) => {
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      try {
-        const job = JSON.parse(record.body) as CrawlJob;
-        await crawlSource(
-          {
-            store: deps.knowledge,
-            indexer: assistant.indexer,
-            fetcher,
-            clock: deps.clock,
-            logger: deps.logger,
-            userAgent: deps.config.crawler.userAgent,
-            concurrency: deps.config.crawler.concurrency,
-            budgetMs: options.budgetMs,
-          },
-          job.sourceId,
-        );
-      } catch (error) {
-        deps.logger.error('crawl failed; it will be retried', { error: String(error) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
-  };
+  return (event) =>
+    consumeJsonRecords<CrawlJob>(event, deps.logger, 'crawl job', async (job) => {
+      await crawlSource(
+        {
+          store: deps.knowledge,
+          indexer: assistant.indexer,
+          fetcher,
+          clock: deps.clock,
+          logger: deps.logger,
+          userAgent: deps.config.crawler.userAgent,
+          concurrency: deps.config.crawler.concurrency,
+          budgetMs: options.budgetMs,
+        },
+        job.sourceId,
+      );
+      return 'done';
+    });
 }

@@ -3,44 +3,26 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CampaignDeps } from '../deps/campaigns';
 import type { DataDeps } from '../deps/data';
 import type { LaunchCommand } from '../domain/campaign';
+import { consumeJsonRecords } from '../services/json-records';
 import { runLaunchCommand } from '../services/launcher';
 
 export function launcher(deps: DataDeps & CampaignDeps) {
-  return async (
-    event: SQSEvent,
-    context?: Pick<Context, 'getRemainingTimeInMillis'>,
-  ): Promise<SQSBatchResponse> => {
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      let command: LaunchCommand;
-      try {
-        command = JSON.parse(record.body) as LaunchCommand;
-      } catch {
-        deps.logger.error('launch command is not JSON; dropping it', { messageId: record.messageId });
-        continue;
-      }
-      try {
-        const outcome = await runLaunchCommand(
-          {
-            campaigns: deps.campaigns,
-            recipients: deps.recipients,
-            sendQueue: deps.sendQueue,
-            launchQueue: deps.launchQueue,
-            scheduler: deps.scheduler,
-
-            service: deps.campaignService,
-            clock: deps.clock,
-            logger: deps.logger,
-          },
-          command,
-          () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
-        );
-        if (outcome === 'not_visible_yet') failures.push({ itemIdentifier: record.messageId });
-      } catch (error) {
-        deps.logger.error('launch command failed; it will be retried', { command, error: String(error) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
-  };
+  return (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> =>
+    consumeJsonRecords<LaunchCommand>(event, deps.logger, 'launch command', async (command) => {
+      const outcome = await runLaunchCommand(
+        {
+          campaigns: deps.campaigns,
+          recipients: deps.recipients,
+          sendQueue: deps.sendQueue,
+          launchQueue: deps.launchQueue,
+          scheduler: deps.scheduler,
+          service: deps.campaignService,
+          clock: deps.clock,
+          logger: deps.logger,
+        },
+        command,
+        () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
+      );
+      return outcome === 'not_visible_yet' ? 'retry' : 'done';
+    });
 }

@@ -4,9 +4,9 @@ import { DynamoCampaignStore } from '../../functions/adapters/dynamodb/campaign-
 import { DynamoContactStore } from '../../functions/adapters/dynamodb/contact-store';
 import { DynamoMessageStore } from '../../functions/adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../../functions/adapters/dynamodb/recipient-store';
-import { SqsInboundQueue, SqsSendQueue, sendPacked } from '../../functions/adapters/sqs/queues';
+import { SqsJsonQueue, SqsSendQueue, sendPacked } from '../../functions/adapters/sqs/queues';
 import { bucketOf, type Campaign } from '../../functions/domain/campaign';
-import { StateConflictError } from '../../functions/ports';
+import { type InboundJob, StateConflictError } from '../../functions/ports';
 import { QUEUES } from '../../functions/resources';
 import { reconcileCounts } from '../../functions/services/counters';
 import { ensureQueue } from '../../local/provision';
@@ -274,7 +274,7 @@ describe('campaign stores against dynalite', () => {
       text: 'Danke 😊 – Grüße',
       at: 'now',
     };
-    await new SqsInboundQueue(sqs, inbound.url).send(item);
+    await new SqsJsonQueue<InboundJob>(sqs, inbound.url).send(item);
     const events = await ensureQueue(sqs, `events-${uniqueSuffix()}`, QUEUES.events);
     await sendPacked(sqs, events.url, [JSON.stringify({ reaction: '😮' }), JSON.stringify({ text: 'ok' })]);
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inbound.url, MaxNumberOfMessages: 10 }));

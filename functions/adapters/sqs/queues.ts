@@ -4,16 +4,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { LaunchCommand, SendJob } from '../../domain/campaign';
-import type {
-  CrawlJob,
-  CrawlQueue,
-  InboundJob,
-  InboundQueue,
-  LaunchQueue,
-  RedeliveryControl,
-  SendQueue,
-} from '../../ports';
+import type { SendJob } from '../../domain/campaign';
+import type { RedeliveryControl, SendQueue } from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
 /**
@@ -64,15 +56,23 @@ export class SqsSendQueue implements SendQueue {
   }
 }
 
-export class SqsLaunchQueue implements LaunchQueue {
+/**
+ * A queue of single JSON messages: launch commands, assistant jobs, crawl jobs. Bodies go through
+ * `asciiSafe` like every other body this platform queues.
+ */
+export class SqsJsonQueue<T> {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
-  async send(command: LaunchCommand): Promise<void> {
+  async send(body: T, options: { delaySeconds?: number } = {}): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: asciiSafe(JSON.stringify(command)) }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: asciiSafe(JSON.stringify(body)),
+        ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+      }),
     );
   }
 }
@@ -90,23 +90,6 @@ export class SqsRedelivery implements RedeliveryControl {
         ReceiptHandle: receiptHandle,
         // SQS allows up to 12 hours.
         VisibilityTimeout: Math.min(43_200, Math.max(0, Math.round(seconds))),
-      }),
-    );
-  }
-}
-
-export class SqsInboundQueue implements InboundQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  async send(item: InboundJob, options: { delaySeconds?: number } = {}): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: asciiSafe(JSON.stringify(item)),
-        ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
       }),
     );
   }
@@ -132,17 +115,4 @@ export async function sendPacked(sqs: SQSClient, queueUrl: string, bodies: reado
   }
   if (current.length > 0) groups.push(current);
   await Promise.all(groups.map((group) => sendBatched(sqs, queueUrl, group, { parallel: 1 })));
-}
-
-export class SqsCrawlQueue implements CrawlQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  async send(job: CrawlJob): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }),
-    );
-  }
 }
