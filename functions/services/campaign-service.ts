@@ -10,6 +10,8 @@ import {
   type TemplateSnapshot,
 } from '../domain/campaign';
 import { type CampaignAction, transition } from '../domain/campaign-state';
+// Recipient checks read phone-number metadata: loaded when a campaign is created or a list audience filled.
+import { recipientChecks } from '../domain/on-demand';
 import { type Counts, emptyCounts } from '../domain/recipient-status';
 import type { RecipientInput, RecipientRules, RowProblem } from '../domain/recipients';
 import { nextRun, parseScheduleExpression, type Recurrence } from '../domain/recurrence';
@@ -101,7 +103,7 @@ export class CampaignService {
         },
       ]);
     }
-    const { validateRecipients } = await checks();
+    const { validateRecipients } = await recipientChecks();
     const checked = validateRecipients(rows, rulesFor(template, input.defaultCountry));
     if (!checked.ok) throw new RecipientsRejectedError(checked.rows);
 
@@ -295,7 +297,7 @@ export class CampaignService {
       'lists' in audience
         ? await this.audienceOf(audience.lists, audience.variables ?? {})
         : await this.storedRows(audience.copyOf);
-    const { partitionRecipients } = await checks();
+    const { partitionRecipients } = await recipientChecks();
     const { recipients, rejected } = partitionRecipients(rows, rulesFor(campaign.template));
     const entries: AudienceEntry[] = [
       ...recipients,
@@ -485,13 +487,6 @@ export class CampaignService {
 
 /** Why a run is paused when its series was paused; resuming the series resumes only such runs. */
 const SERIES_PAUSED = 'the recurring campaign it belongs to was paused';
-
-/**
- * Recipient checks need phone-number metadata
- (about 120 KB). The api has them loaded already; the
- * launcher reads them only when it fills a list audience, not at every cold start.
- */
-const checks = () => import('../domain/recipients');
 
 function rulesFor(t: Pick<Template, 'variables' | 'defaults'>, defaultCountry?: CountryCode): RecipientRules {
   return {

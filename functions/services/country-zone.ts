@@ -1,3 +1,4 @@
+import { phoneZones } from '../domain/on-demand';
 import type { CountryZone, SendWindow } from '../domain/send-window';
 
 const unused: CountryZone = () => undefined;
@@ -9,5 +10,5 @@ const unused: CountryZone = () => undefined;
  */
 export async function countryZoneFor(window: SendWindow | undefined): Promise<CountryZone> {
   if (window?.timezone !== 'recipient') return unused;
-  return (await import('../domain/phone-zone')).phoneCountryZone;
+  return (await phoneZones()).phoneCountryZone;
 }

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { RecipientRecord } from '../../domain/campaign';
+import { recipientsCsv } from '../../domain/on-demand';
 import type { RecipientInput } from '../../domain/recipients';
 import { nextRun, parseScheduleExpression, type Recurrence } from '../../domain/recurrence';
 import { checkSendWindow, type SendWindow } from '../../domain/send-window';
@@ -8,9 +9,9 @@ import { formatInZone, isValidTimeZone, localToInstant } from '../../domain/zone
 import type { RecipientStore } from '../../ports';
 import type { CampaignService, CampaignView } from '../../services/campaign-service';
 import type { AppEnv } from '../app-env';
+import { defaultCountryOf } from '../default-country';
 import { ApiError } from '../errors';
-import { defaultCountryOf } from '../phones';
-import { readRecipientsCsv } from '../recipients-csv';
+
 import {
   CampaignInputSchema,
   CampaignSchema,
@@ -347,7 +348,7 @@ export function registerCampaignRoutes(
         details,
       );
     }
-    const csv = await readRecipientsCsv(await c.req.text());
+    const csv = (await recipientsCsv()).parseRecipientsCsv(await c.req.text());
     if (!csv.ok) {
       throw new ApiError(
         csv.rows ? 422 : 400,

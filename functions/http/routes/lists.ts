@@ -1,11 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
+import { phones, recipientChecks, recipientsCsv } from '../../domain/on-demand';
 import type { RecipientInput } from '../../domain/recipients';
 import { type Clock, type ListStore, NotFoundError } from '../../ports';
 import type { AppEnv } from '../app-env';
+import { defaultCountryOf } from '../default-country';
 import { ApiError } from '../errors';
-import { defaultCountryOf, phones, recipientChecks } from '../phones';
-import { readRecipientsCsv } from '../recipients-csv';
+
 import {
   CountryCodeSchema,
   errorResponse,
@@ -186,7 +187,7 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
   // CSV arrives as text/csv and is read here, before the JSON validator of the route below.
   app.use('/api/lists/:id/contacts', async (c, next) => {
     if (c.req.method !== 'POST' || !/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) return next();
-    const csv = await readRecipientsCsv(await c.req.text());
+    const csv = (await recipientsCsv()).parseRecipientsCsv(await c.req.text());
     if (!csv.ok) {
       throw new ApiError(
         csv.rows ? 422 : 400,

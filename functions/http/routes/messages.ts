@@ -2,12 +2,14 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import type { Mode } from '../../config';
 import type { TemplateSnapshot } from '../../domain/campaign';
+import { phones } from '../../domain/on-demand';
 import { decideContent, isWindowOpen } from '../../domain/send-decision';
 import type { Clock, ContactStore, MessageStore, SendQueue, SingleMessage, TemplateStore } from '../../ports';
 import { NotFoundError } from '../../ports';
 import type { AppEnv } from '../app-env';
+import { defaultCountryOf } from '../default-country';
 import { ApiError } from '../errors';
-import { defaultCountryOf, phones } from '../phones';
+
 import {
   errorResponse,
   IdParam,
