@@ -2,18 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The real WhatsApp payloads shared by the whole project: `../shared/fixtures/whatsapp` beside the
- * repository (as in CI), or WHATSAPP_FIXTURES_DIR.
+ * The real WhatsApp payloads and error bodies the tests replay, kept in the repository with their
+ * sources (test/fixtures/whatsapp/SOURCES.md), so a clone needs nothing beside it.
  */
-export const FIXTURE_DIR =
-  process.env.WHATSAPP_FIXTURES_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'whatsapp');
+export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'whatsapp');
 
 function dir(): string {
-  if (!existsSync(FIXTURE_DIR)) {
-    throw new Error(
-      `WhatsApp fixtures not found at ${FIXTURE_DIR}: check out shared/ beside the repository or set WHATSAPP_FIXTURES_DIR`,
-    );
-  }
+  if (!existsSync(FIXTURE_DIR)) throw new Error(`WhatsApp fixtures not found at ${FIXTURE_DIR}`);
   return FIXTURE_DIR;
 }
 

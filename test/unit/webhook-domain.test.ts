@@ -19,7 +19,7 @@ function short(u: WebhookUpdate): string {
   }
 }
 
-/** What each real payload in ../shared/fixtures/whatsapp must become. */
+/** What each real payload in test/fixtures/whatsapp must become. */
 const EXPECTED: Record<string, string[]> = {
   '01-text-meta-dashboard-test.json': ['message text from +16315551181: this is a text message'],
   '02-text-reply-with-context.json': ['message text from +12027330824: Coolio'],
@@ -81,7 +81,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
 };
 
-describe('webhook payloads from ../shared/fixtures/whatsapp', () => {
+describe('webhook payloads from test/fixtures/whatsapp', () => {
   const webhooks = fixtureNames().filter((f) => /^\d\d-/.test(f));
 
   it('has an expectation for every webhook fixture', () => {
