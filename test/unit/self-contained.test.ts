@@ -8,7 +8,11 @@ import { join, relative, sep } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const SKIP_DIRS = new Set(['node_modules', '.git', '.data', 'cdk.out', 'coverage', 'dist', 'test-results']);
 const SCANNED = /\.(ts|tsx|mts|cts|js|mjs|cjs|json|sh|yml|yaml)$|^run$/;
-const OUTSIDE = [['..', 'shared'].join('/'), ['shared', 'fixtures'].join('/'), ['..', '..', '..', "'shared'"].join("', '")];
+const OUTSIDE = [
+  ['..', 'shared'].join('/'),
+  ['shared', 'fixtures'].join('/'),
+  ['..', '..', '..', "'shared'"].join("', '"),
+];
 
 function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -25,7 +29,8 @@ describe('the repository is self-contained', () => {
     for (const path of files(ROOT)) {
       if (path.endsWith('package-lock.json')) continue;
       const text = readFileSync(path, 'utf8');
-      for (const pattern of OUTSIDE) if (text.includes(pattern)) offenders.push(`${relative(ROOT, path)}: ${pattern}`);
+      for (const pattern of OUTSIDE)
+        if (text.includes(pattern)) offenders.push(`${relative(ROOT, path)}: ${pattern}`);
     }
     expect(offenders).toEqual([]);
   });
