@@ -12,8 +12,10 @@
  * - Source maps without the sources' text: stack traces keep file and line, and the smaller map costs less
  *   at start-up (Node reads it when the module loads, because of --enable-source-maps).
  */
+import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { DOCS_UI_FILES } from '../functions/http/docs-ui';
 
 /** Every function, by its handler file under functions/handlers/. */
 export const HANDLERS = [
@@ -79,8 +81,26 @@ export function bundleOptions(handler: HandlerName, outdir: string): BuildOption
   };
 }
 
-/** Builds one function into `outdir` (index.mjs, its lazily loaded chunks and their source maps). */
+/**
+ * Files a function reads at run time besides its code, copied into the bundle: the api serves the API
+ * reference page's Swagger UI from `docs-ui/` (functions/http/docs-ui.ts), read on first request only.
+ */
+const RUNTIME_FILES: Partial<Record<HandlerName, { from: string; files: readonly string[]; to: string }>> = {
+  api: {
+    from: 'swagger-ui-dist/package.json',
+    files: DOCS_UI_FILES,
+    to: 'docs-ui',
+  },
+};
+
+/** Builds one function into `outdir` (index.mjs, its lazily loaded chunks, source maps, runtime files). */
 export async function bundleFunction(handler: HandlerName, outdir: string): Promise<Metafile> {
   const result = await build(bundleOptions(handler, outdir));
+  const extra = RUNTIME_FILES[handler];
+  if (extra) {
+    const source = dirname(require.resolve(extra.from));
+    await mkdir(join(outdir, extra.to), { recursive: true });
+    for (const file of extra.files) await copyFile(join(source, file), join(outdir, extra.to, file));
+  }
   return result.metafile!;
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,7 +14,9 @@ import { NothingToRetryError, RecipientsRejectedError } from '../services/campai
 import type { Assistant } from '../wiring/assistant';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
+import { registerDocsRoutes } from './docs-ui';
 import { ApiError, errorBody, sendError } from './errors';
+import { API_INFO, completeDocument, registerSharedDocs } from './openapi';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerKnowledgeRoutes } from './routes/knowledge';
@@ -81,7 +82,12 @@ function bodyRule(method: string, path: string) {
 }
 
 /** Routes anyone may call: health, the API description, and the WhatsApp webhook (it checks signatures). */
-const PUBLIC = [/^\/api\/health$/, /^\/api\/openapi\.json$/, /^\/api\/docs$/, /^\/api\/whatsapp\/webhook$/];
+const PUBLIC = [
+  /^\/api\/health$/,
+  /^\/api\/openapi\.json$/,
+  /^\/api\/docs(\/[\w.-]+)?$/,
+  /^\/api\/whatsapp\/webhook$/,
+];
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   let routeTable: { method: string; pattern: RegExp }[] | undefined;
@@ -190,16 +196,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerListRoutes(app, deps);
   registerKnowledgeRoutes(app, { ...deps, ...deps.assistant });
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'WhatsApp Business Platform API',
-      version: '0.1.0',
-      description:
-        'Templates, campaigns, delivery tracking, conversations and the website-grounded assistant over the WhatsApp Cloud API.',
-    },
+  registerSharedDocs(app);
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/api/openapi.json', (c) => {
+    document ??= completeDocument(app.getOpenAPI31Document(API_INFO));
+    return c.json(document);
   });
-  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  registerDocsRoutes(app);
 
   app.notFound((c) => {
     const allowed = allowedMethods(c.req.path);

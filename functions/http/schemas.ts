@@ -83,13 +83,18 @@ export const TemplateInputSchema = z
     example: { name: 'welcome', body: 'Hello {{customerName}}! Welcome to our service.' },
   });
 
-export const TemplateSchema = TemplateInputSchema.extend({
-  id: z.string(),
-  version: z.number().int(),
-  variables: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).openapi('Template');
+// A flat object, not an extension of TemplateInput: the generator would emit an allOf of two closed
+// objects, each forbidding the other's fields, which no template could satisfy.
+export const TemplateSchema = z
+  .object({
+    ...TemplateInputSchema.shape,
+    id: z.string(),
+    version: z.number().int(),
+    variables: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Template');
 
 export const PreviewInputSchema = z
   .strictObject({
@@ -138,6 +143,28 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 export const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
+
+/**
+ * Query parameters described without being validated by the route: the CSV variant of an upload reads
+ * them itself (JSON bodies carry the same values inside), so they appear in the document only.
+ */
+export function describedQuery(shape: z.ZodObject, note: string) {
+  return Object.entries(shape.shape).map(([name, field]) => {
+    const { $schema: _ignored, ...schema } = z.toJSONSchema(field as z.ZodType, { io: 'input' }) as Record<
+      string,
+      unknown
+    >;
+    // Never required by the document, since a JSON body needs none of them; the note says when.
+    const csvNeedsIt = !(field as z.ZodType).safeParse(undefined).success;
+    return {
+      name,
+      in: 'query' as const,
+      required: false,
+      description: csvNeedsIt ? `${note}; required with text/csv` : note,
+      schema,
+    };
+  });
+}
 
 // ---- Campaigns -------------------------------------------------------------------------------------
 
@@ -373,6 +400,15 @@ export const MessageSchema = z
     attempts: z.number().int(),
     wamid: z.string().optional(),
     lastError: SendErrorSchema.optional(),
+    source: z
+      .enum(['api', 'agent', 'ai', 'system'])
+      .optional()
+      .openapi({ description: 'Who wrote it: the API, an agent, the assistant, or the platform itself' }),
+    skipReason: z.string().optional(),
+    sentAt: z.string().optional(),
+    deliveredAt: z.string().optional(),
+    readAt: z.string().optional(),
+    failedAt: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -49,10 +49,11 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
       d.logger.info('webhook verified by Meta');
       return c.text(challenge, 200);
     }
-    d.logger.warn('webhook verification refused', {
-      reason: d.verifyToken ? 'wrong mode or token' : 'WHATSAPP_WEBHOOK_VERIFY_TOKEN is not set',
-    });
-    return c.text('Forbidden', 403);
+    const reason = d.verifyToken
+      ? 'hub.mode must be subscribe and hub.verify_token must match WHATSAPP_WEBHOOK_VERIFY_TOKEN'
+      : 'WHATSAPP_WEBHOOK_VERIFY_TOKEN is not set, so no verification can succeed';
+    d.logger.warn('webhook verification refused', { reason });
+    return sendError(c, 403, 'verification_failed', reason);
   });
 
   app.post(

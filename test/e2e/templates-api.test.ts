@@ -1,3 +1,4 @@
+import { createPlatformClient } from '../../clients/typescript';
 import { bootPlatform, type TestPlatform } from '../support/platform';
 
 describe('templates API through the local runtime', () => {
@@ -278,5 +279,40 @@ describe('templates API through the local runtime', () => {
       const generated = await fetch(`${p.url}/api/health`);
       expect(generated.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
+  });
+});
+
+describe('the typed client generated from the OpenAPI document', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await bootPlatform();
+  });
+  afterAll(() => p.stop());
+
+  it('creates a template, previews it, and reads a typed error', async () => {
+    const api = createPlatformClient({ baseUrl: p.url, apiKey: p.apiKey });
+    const created = await api.POST('/api/templates', {
+      body: { name: 'typed', body: 'Hi {{customerName}}, your order {{order}} is on its way.' },
+    });
+    expect(created.response.status).toBe(201);
+    const id = created.data!.id;
+    expect(created.data!.variables).toEqual(['customerName', 'order']);
+
+    const preview = await api.POST('/api/templates/{id}/preview', {
+      params: { path: { id } },
+      body: { variables: { customerName: 'Ann', order: 'A-17' } },
+    });
+    expect(preview.data?.text).toBe('Hi Ann, your order A-17 is on its way.');
+
+    const missing = await api.POST('/api/templates/{id}/preview', {
+      params: { path: { id } },
+      body: { variables: { customerName: 'Ann' } },
+    });
+    expect(missing.response.status).toBe(422);
+    expect(missing.error?.error.code).toBe('missing_variables');
+
+    const anonymous = await createPlatformClient({ baseUrl: p.url }).GET('/api/templates');
+    expect(anonymous.response.status).toBe(401);
+    expect(anonymous.error?.error.code).toBe('unauthorized');
   });
 });

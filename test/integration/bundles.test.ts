@@ -267,6 +267,21 @@ describe('the deployed bundles, run as Lambda runs them', () => {
     }
   });
 
+  it('api: serves the API reference page and its Swagger UI files from the bundle itself', async () => {
+    // Lambda sets LAMBDA_TASK_ROOT to the function's directory; the files were copied there by the bundler.
+    const lambdaEnv = { ...env, LAMBDA_TASK_ROOT: dirs.api };
+    const page = (await invoke(dirs.api, httpEvent('GET', '/api/docs'), lambdaEnv)).result as HttpResult;
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<script src="/api/docs/swagger-ui-bundle.js">');
+    expect(page.body).not.toMatch(/https?:\/\//);
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+      const asset = (await invoke(dirs.api, httpEvent('GET', `/api/docs/${file}`), lambdaEnv))
+        .result as HttpResult;
+      expect(asset.statusCode).toBe(200);
+      expect(asset.body.length).toBeGreaterThan(100_000);
+    }
+  });
+
   it('api: a bad setting stops start-up with the variable named, in English', async () => {
     const broken = await invoke(dirs.api, httpEvent('GET', '/api/templates'), {
       ...env,

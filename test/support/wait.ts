@@ -11,6 +11,9 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      // A broken contract is a failure, not a condition still to come.
+      if (error instanceof Error && error.message.startsWith('The answer breaks the OpenAPI contract'))
+        throw error;
       last = error;
     }
     if (Date.now() > until)

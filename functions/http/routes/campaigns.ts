@@ -15,6 +15,7 @@ import { ApiError } from '../errors';
 import {
   CampaignInputSchema,
   CampaignSchema,
+  describedQuery,
   errorResponse,
   IdParam,
   jsonBody,
@@ -48,6 +49,7 @@ const CsvQuery = z.object({
 const createCampaign = createRoute({
   method: 'post',
   path: '/api/campaigns',
+  operationId: 'createCampaign',
   tags,
   security,
   summary:
@@ -55,6 +57,7 @@ const createCampaign = createRoute({
   description:
     'For CSV, pass name and templateId (and optionally defaultCountry, sendAt, timezone) as query parameters; up to 10 MB. ' +
     'Any invalid row rejects the whole request with 422 listing every bad row; nothing is stored.',
+  parameters: describedQuery(CsvQuery, 'For a text/csv body only (a JSON body carries it inside)'),
   request: {
     body: {
       required: true,
@@ -75,6 +78,7 @@ const createCampaign = createRoute({
 const listCampaigns = createRoute({
   method: 'get',
   path: '/api/campaigns',
+  operationId: 'listCampaigns',
   tags,
   security,
   summary: 'List campaigns, newest first',
@@ -91,6 +95,7 @@ const listCampaigns = createRoute({
 const getCampaign = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}',
+  operationId: 'getCampaign',
   tags,
   security,
   summary: 'Get a campaign with live counts',
@@ -105,6 +110,7 @@ const getCampaign = createRoute({
 const rescheduleCampaign = createRoute({
   method: 'patch',
   path: '/api/campaigns/{id}',
+  operationId: 'rescheduleCampaign',
   tags,
   security,
   summary: "Set or move a draft or scheduled campaign's start (the schedule moves with it)",
@@ -121,6 +127,7 @@ const rescheduleCampaign = createRoute({
 const listRuns = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/runs',
+  operationId: 'listCampaignRuns',
   tags,
   security,
   summary:
@@ -139,6 +146,7 @@ const listRuns = createRoute({
 const listRecipients = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/recipients',
+  operationId: 'listCampaignRecipients',
   tags,
   security,
   summary: "A campaign's recipients with status, wamid, attempts and last error",
@@ -158,6 +166,10 @@ const listRecipients = createRoute({
   },
 });
 
+const RetryResultSchema = z
+  .object({ ...CampaignSchema.shape, requeued: z.number().int().min(0) })
+  .openapi('CampaignRetry');
+
 const ACTIONS = ['start', 'pause', 'resume', 'cancel', 'retry', 'recount'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -165,12 +177,16 @@ const actionRoute = (action: Action, summary: string) =>
   createRoute({
     method: 'post',
     path: `/api/campaigns/{id}/${action}`,
+    operationId: `${action}Campaign`,
     tags,
     security,
     summary,
     request: { params: IdParam },
     responses: {
-      200: jsonResponse(CampaignSchema, 'The campaign after the action'),
+      200:
+        action === 'retry'
+          ? jsonResponse(RetryResultSchema, 'The campaign, and how many recipients were queued again')
+          : jsonResponse(CampaignSchema, 'The campaign after the action'),
       ...common,
       404: errorResponse('No such campaign'),
       409: errorResponse('Not allowed in the current state (details.state says which)'),

@@ -13,6 +13,7 @@ import {
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema } from '../schemas';
+import { publicMessage } from './messages';
 
 const tags = ['Conversations'];
 const security = [{ bearerAuth: [] }];
@@ -75,6 +76,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/api/conversations',
+    operationId: 'listConversations',
     tags,
     security,
     summary: 'Conversations, latest activity first',
@@ -92,6 +94,7 @@ const routes = {
   messages: createRoute({
     method: 'get',
     path: '/api/conversations/{contact}/messages',
+    operationId: 'listConversationMessages',
     tags,
     security,
     summary: 'Every message with a customer, oldest first',
@@ -107,6 +110,7 @@ const routes = {
   reply: createRoute({
     method: 'post',
     path: '/api/conversations/{contact}/messages',
+    operationId: 'replyInConversation',
     tags,
     security,
     summary: "An agent's free-form reply (only inside the 24-hour customer service window)",
@@ -120,6 +124,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: '/api/conversations/{contact}',
+    operationId: 'getConversation',
     tags,
     security,
     summary: 'One conversation: its latest message, whether the assistant answers it, whether a person must',
@@ -133,6 +138,7 @@ const routes = {
   update: createRoute({
     method: 'patch',
     path: '/api/conversations/{contact}',
+    operationId: 'updateConversation',
     tags,
     security,
     summary: 'Turn the assistant on or off, or mark that a person must answer',
@@ -151,6 +157,7 @@ const routes = {
   contact: createRoute({
     method: 'get',
     path: '/api/contacts/{contact}',
+    operationId: 'getContact',
     tags: ['Contacts'],
     security,
     summary: "A contact's opt-out state and its history",
@@ -224,7 +231,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     };
     await d.messages.create(message);
     await d.sendQueue.enqueue([{ t: 'm', m: id }]);
-    return c.json(message, 202);
+    return c.json(publicMessage(message), 202);
   });
 
   app.openapi(routes.get, async (c) => {

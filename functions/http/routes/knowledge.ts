@@ -10,7 +10,7 @@ import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { errorResponse, IdParam, jsonBody, jsonResponse } from '../schemas';
 
-const tags = ['Knowledge and assistant'];
+const tags = ['Knowledge'];
 const security = [{ bearerAuth: [] }];
 const common = { 400: errorResponse('Invalid request'), 401: errorResponse('Missing or invalid API key') };
 
@@ -84,6 +84,7 @@ const routes = {
   create: createRoute({
     method: 'post',
     path: '/api/knowledge/sources',
+    operationId: 'createKnowledgeSource',
     tags,
     security,
     summary: "Crawl a website into the assistant's knowledge (asynchronously, through the crawl queue)",
@@ -97,6 +98,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/api/knowledge/sources',
+    operationId: 'listKnowledgeSources',
     tags,
     security,
     summary: 'Knowledge sources (websites and documents), newest first',
@@ -105,6 +107,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: '/api/knowledge/sources/{id}',
+    operationId: 'getKnowledgeSource',
     tags,
     security,
     summary: 'A source: state, pages found, indexed and skipped (with reasons), errors',
@@ -118,6 +121,7 @@ const routes = {
   refresh: createRoute({
     method: 'post',
     path: '/api/knowledge/sources/{id}/refresh',
+    operationId: 'refreshKnowledgeSource',
     tags,
     security,
     summary: 'Crawl a website again; unchanged pages are not embedded again, removed pages are dropped',
@@ -132,6 +136,7 @@ const routes = {
   remove: createRoute({
     method: 'delete',
     path: '/api/knowledge/sources/{id}',
+    operationId: 'deleteKnowledgeSource',
     tags,
     security,
     summary: 'Delete a source and every passage of it',
@@ -141,6 +146,7 @@ const routes = {
   document: createRoute({
     method: 'post',
     path: '/api/knowledge/documents',
+    operationId: 'createKnowledgeDocument',
     tags,
     security,
     summary: 'Add content directly (FAQs, pages behind a login); indexed before the response',
@@ -154,6 +160,7 @@ const routes = {
   ask: createRoute({
     method: 'post',
     path: '/api/knowledge/ask',
+    operationId: 'askKnowledge',
     tags,
     security,
     summary:

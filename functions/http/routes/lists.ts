@@ -9,6 +9,7 @@ import { ApiError } from '../errors';
 
 import {
   CountryCodeSchema,
+  describedQuery,
   errorResponse,
   IdParam,
   jsonBody,
@@ -18,7 +19,7 @@ import {
 } from '../schemas';
 import { contactKey } from './conversations';
 
-const tags = ['Contact lists'];
+const tags = ['Lists'];
 const security = [{ bearerAuth: [] }];
 const common = { 400: errorResponse('Invalid request'), 401: errorResponse('Missing or invalid API key') };
 
@@ -47,6 +48,7 @@ const routes = {
   create: createRoute({
     method: 'post',
     path: '/api/lists',
+    operationId: 'createList',
     tags,
     security,
     summary: 'Create a contact list',
@@ -56,6 +58,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/api/lists',
+    operationId: 'listLists',
     tags,
     security,
     summary: 'Contact lists, newest first',
@@ -71,10 +74,15 @@ const routes = {
   import: createRoute({
     method: 'post',
     path: '/api/lists/{id}/contacts',
+    operationId: 'importListContacts',
     tags,
     security,
     summary:
       'Add contacts with attributes (JSON, or CSV with a phone column); all rows valid or nothing is stored',
+    parameters: describedQuery(
+      z.object({ defaultCountry: CountryCodeSchema.optional() }),
+      'For a text/csv body only: the country of numbers written without + and country code',
+    ),
     request: {
       params: IdParam,
       body: {
@@ -98,6 +106,7 @@ const routes = {
   members: createRoute({
     method: 'get',
     path: '/api/lists/{id}/contacts',
+    operationId: 'listListContacts',
     tags,
     security,
     summary: "A list's contacts with their attributes",
@@ -114,6 +123,7 @@ const routes = {
   remove: createRoute({
     method: 'delete',
     path: '/api/lists/{id}/contacts/{contact}',
+    operationId: 'removeListContact',
     tags,
     security,
     summary: 'Remove a contact from a list (the contact and its opt-out state stay)',

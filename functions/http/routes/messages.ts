@@ -25,6 +25,7 @@ const security = [{ bearerAuth: [] }];
 const sendMessage = createRoute({
   method: 'post',
   path: '/api/messages',
+  operationId: 'sendMessage',
   tags,
   security,
   summary: 'Send one message now (through the send queue): free-form text, or a template with variables',
@@ -42,6 +43,7 @@ const sendMessage = createRoute({
 const getMessage = createRoute({
   method: 'get',
   path: '/api/messages/{id}',
+  operationId: 'getMessage',
   tags,
   security,
   summary: 'Status of a single message',
@@ -62,9 +64,24 @@ export interface MessageRouteDeps {
   readonly mode: Mode;
 }
 
-function publicMessage(m: SingleMessage): z.infer<typeof MessageSchema> {
-  const { template, variables: _v, ...rest } = m;
-  return { ...rest, ...(template ? { templateId: template.id } : {}) };
+const TIMES = ['sentAt', 'deliveredAt', 'readAt', 'failedAt'] as const;
+
+/** What a caller sees of a message: the fields named here, never what the store keeps for itself. */
+export function publicMessage(m: SingleMessage): z.infer<typeof MessageSchema> {
+  const stored = m as SingleMessage & Partial<Record<(typeof TIMES)[number] | 'skipReason', string>>;
+  const out: Record<string, unknown> = {
+    id: m.id,
+    to: m.to,
+    status: m.status,
+    attempts: m.attempts,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
+  for (const key of ['text', 'wamid', 'lastError', 'source', 'skipReason', ...TIMES] as const) {
+    if (stored[key] !== undefined) out[key] = stored[key];
+  }
+  if (m.template) out.templateId = m.template.id;
+  return out as z.infer<typeof MessageSchema>;
 }
 
 export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteDeps): void {

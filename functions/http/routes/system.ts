@@ -6,8 +6,10 @@ import { jsonResponse } from '../schemas';
 const health = createRoute({
   method: 'get',
   path: '/api/health',
+  operationId: 'getHealth',
   tags: ['System'],
   summary: 'Liveness check (no API key needed)',
+  security: [],
   responses: {
     200: jsonResponse(z.object({ status: z.literal('ok'), mode: z.enum(['DEV', 'LIVE']) }), 'The API is up'),
   },

@@ -32,6 +32,7 @@ const common = {
 const createTemplate = createRoute({
   method: 'post',
   path: '/api/templates',
+  operationId: 'createTemplate',
   tags,
   security,
   summary: 'Create a template',
@@ -46,6 +47,7 @@ const createTemplate = createRoute({
 const listTemplates = createRoute({
   method: 'get',
   path: '/api/templates',
+  operationId: 'listTemplates',
   tags,
   security,
   summary: 'List templates, newest first',
@@ -62,6 +64,7 @@ const listTemplates = createRoute({
 const getTemplate = createRoute({
   method: 'get',
   path: '/api/templates/{id}',
+  operationId: 'getTemplate',
   tags,
   security,
   summary: 'Get a template',
@@ -76,6 +79,7 @@ const getTemplate = createRoute({
 const replaceTemplate = createRoute({
   method: 'put',
   path: '/api/templates/{id}',
+  operationId: 'replaceTemplate',
   tags,
   security,
   summary: 'Replace a template (campaigns already created keep the version they were created with)',
@@ -91,6 +95,7 @@ const replaceTemplate = createRoute({
 const deleteTemplate = createRoute({
   method: 'delete',
   path: '/api/templates/{id}',
+  operationId: 'deleteTemplate',
   tags,
   security,
   summary: 'Delete a template',
@@ -101,6 +106,7 @@ const deleteTemplate = createRoute({
 const previewTemplate = createRoute({
   method: 'post',
   path: '/api/templates/{id}/preview',
+  operationId: 'previewTemplate',
   tags,
   security,
   summary: 'Render a template with variables, and show the Graph API payload it would send',
