@@ -67,6 +67,26 @@ export interface ApiKeyStore {
   revoke(id: string, at: string): Promise<boolean>;
 }
 
+/** The first successful answer to a request sent with an Idempotency-Key. */
+export interface StoredAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export type IdempotencyClaim =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'replay'; readonly answer: StoredAnswer }
+  | { readonly kind: 'different_request' }
+  | { readonly kind: 'in_progress' };
+
+/** Keys of retried requests: claimed before the work, completed with its answer, released on failure. */
+export interface IdempotencyStore {
+  claim(key: string, fingerprint: string, now: Date): Promise<IdempotencyClaim>;
+  complete(key: string, fingerprint: string, answer: StoredAnswer, now: Date): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
 export interface Clock {
   now(): Date;
 }

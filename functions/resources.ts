@@ -103,6 +103,14 @@ export const TABLES = {
     // gsi1 lists conversations by latest activity (gsi1pk = "CONVERSATIONS", gsi1sk = <time>#<contact>).
     indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
+  idempotency: {
+    localName: 'wa-idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    // pk = <caller>#<method> <path>#<Idempotency-Key>: the first answer to a request, kept for 24 hours.
+    partitionKey: pk,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
   knowledge: {
     localName: 'wa-knowledge',
     envVar: 'KNOWLEDGE_TABLE',

@@ -168,6 +168,7 @@ export class PlatformStack extends Stack {
         'conversations',
         'lists',
         'knowledge',
+        'idempotency',
       ]),
       ...queueEnv,
       [QUEUES.crawl.envVar]: this.crawlQueue.queue.queueUrl,
@@ -182,6 +183,8 @@ export class PlatformStack extends Stack {
       indexes: ['gsi1'],
     });
     allowTable(api.role, tables.apiKeys, ['GetItem']);
+    // Idempotency-Key: claimed with a conditional put, read on a clash, released after a failure.
+    allowTable(api.role, tables.idempotency, ['GetItem', 'PutItem', 'DeleteItem']);
     allowTable(api.role, tables.campaigns, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], {
       indexes: ['gsi1'],
     });

@@ -1122,7 +1122,10 @@ export interface operations {
                 /** @description For a text/csv body only (a JSON body carries it inside) */
                 timezone?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1162,6 +1165,15 @@ export interface operations {
             };
             /** @description No such template */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being answered */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1339,7 +1351,10 @@ export interface operations {
     cancelCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1385,6 +1400,15 @@ export interface operations {
             };
             /** @description Not allowed in the current state (details.state says which) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1397,7 +1421,10 @@ export interface operations {
     pauseCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1443,6 +1470,15 @@ export interface operations {
             };
             /** @description Not allowed in the current state (details.state says which) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1511,7 +1547,10 @@ export interface operations {
     recountCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1557,6 +1596,15 @@ export interface operations {
             };
             /** @description Not allowed in the current state (details.state says which) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1569,7 +1617,10 @@ export interface operations {
     resumeCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1622,12 +1673,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     retryCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1673,6 +1736,15 @@ export interface operations {
             };
             /** @description Not allowed in the current state (details.state says which) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1740,7 +1812,10 @@ export interface operations {
     startCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1786,6 +1861,15 @@ export interface operations {
             };
             /** @description Not allowed in the current state (details.state says which) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2065,7 +2149,10 @@ export interface operations {
     replyInConversation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description E.164 number (+ may be left out) or business-scoped user id */
                 contact: string;
@@ -2127,6 +2214,15 @@ export interface operations {
             };
             /** @description The body has a content type this route does not read */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2872,7 +2968,10 @@ export interface operations {
     sendMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

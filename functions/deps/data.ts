@@ -5,6 +5,7 @@ import { DynamoCampaignStore } from '../adapters/dynamodb/campaign-store';
 import { makeDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoContactStore } from '../adapters/dynamodb/contact-store';
 import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoKnowledgeStore } from '../adapters/dynamodb/knowledge-store';
 import { DynamoListStore } from '../adapters/dynamodb/list-store';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
@@ -21,6 +22,7 @@ import type {
   ConversationStore,
   CrawlJob,
   CrawlQueue,
+  IdempotencyStore,
   InboundJob,
   InboundQueue,
   KnowledgeStore,
@@ -47,6 +49,7 @@ export interface DataDeps extends CoreDeps {
   readonly statuses: StatusTarget;
   readonly lists: ListStore;
   readonly knowledge: KnowledgeStore;
+  readonly idempotency: IdempotencyStore;
   readonly sendQueue: SendQueue;
   readonly launchQueue: LaunchQueue;
   readonly inboundQueue: InboundQueue;
@@ -78,6 +81,7 @@ export function buildData(core: CoreDeps): DataDeps {
     statuses: new DynamoStatusTarget(db, t.recipients, t.messages),
     lists: new DynamoListStore(db, t.lists, t.contacts),
     knowledge: new DynamoKnowledgeStore(db, t.knowledge),
+    idempotency: new DynamoIdempotencyStore(db, t.idempotency),
     sendQueue: queue(q.send, 'send queue', (url) => new SqsSendQueue(sqs, url)),
     launchQueue: queue(q.launch, 'launch queue', (url) => new SqsJsonQueue<LaunchCommand>(sqs, url)),
     inboundQueue: queue(q.inbound, 'inbound queue', (url) => new SqsJsonQueue<InboundJob>(sqs, url)),

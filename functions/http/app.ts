@@ -16,6 +16,7 @@ import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { registerDocsRoutes } from './docs-ui';
 import { ApiError, errorBody, sendError } from './errors';
+import { idempotencyMiddleware } from './idempotency';
 import { API_INFO, completeDocument, registerSharedDocs } from './openapi';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerConversationRoutes } from './routes/conversations';
@@ -40,6 +41,7 @@ export interface AppDeps
     | 'lists'
     | 'knowledge'
     | 'crawlQueue'
+    | 'idempotency'
   > {
   readonly verifyApiKey: ApiKeyVerifier;
   readonly assistant: Pick<Assistant, 'knowledgeBase' | 'indexer'>;
@@ -177,6 +179,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }
     return next();
   });
+
+  app.use('/api/*', idempotencyMiddleware(deps.idempotency, deps.clock));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

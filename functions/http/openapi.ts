@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
+import { IDEMPOTENCY_HEADER, IDEMPOTENT_OPERATIONS } from './idempotency';
 import { errorResponse, jsonResponse } from './schemas';
 
 type Document = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
@@ -135,6 +136,17 @@ export function registerSharedDocs(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
+const IDEMPOTENCY_PARAMETER = {
+  name: IDEMPOTENCY_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    'Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer ' +
+    '(with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different ' +
+    'request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
 const shared = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -146,10 +158,17 @@ const shared = (description: string) => ({
  * reads. A route's own, more specific description of the same status wins.
  */
 export function completeDocument(doc: Document): Document {
-  for (const item of Object.values(doc.paths ?? {})) {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const op = (item as Record<string, Operation | undefined>)[method];
       if (!op) continue;
+      if (IDEMPOTENT_OPERATIONS.some((o) => o.path === path && o.method.toLowerCase() === method)) {
+        op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_PARAMETER];
+        op.responses['422'] ??= shared(
+          'Invalid input, or an Idempotency-Key already used for another request',
+        );
+        op.responses['409'] ??= shared('A request with this Idempotency-Key is still being answered');
+      }
       const add = (status: string, description: string) => {
         op.responses[status] ??= shared(description);
       };

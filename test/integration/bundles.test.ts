@@ -45,7 +45,11 @@ async function invoke(
   const { stdout } = await run(
     process.execPath,
     [...NODE_OPTIONS.split(' '), '--input-type=module', '-e', script],
-    { env: { PATH: process.env.PATH ?? '', ...env, EVENT: JSON.stringify(event) }, cwd: dir },
+    {
+      env: { PATH: process.env.PATH ?? '', ...env, EVENT: JSON.stringify(event) },
+      cwd: dir,
+      maxBuffer: 16 << 20,
+    },
   );
   const last = stdout.trim().split('\n').pop() ?? '';
   if (last.startsWith('RESULT ')) return { result: JSON.parse(last.slice(7)) };
