@@ -27,12 +27,15 @@ export async function startEmulators(dataDir: string | undefined): Promise<Emula
   });
   // fauxqs is ESM-only (its exports have no require condition), so it is loaded with import().
   const { startFauxqs } = await import('fauxqs');
-  const sqs = await startFauxqs({
-    port: 0,
-    host: '127.0.0.1',
-    logger: false,
-    ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}),
-  });
+  const { listeningOnLoopbackOnly } = await import('./loopback-only.mjs');
+  const sqs = await listeningOnLoopbackOnly(() =>
+    startFauxqs({
+      port: 0,
+      host: '127.0.0.1',
+      logger: false,
+      ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}),
+    }),
+  );
   const port = (dynamo.address() as AddressInfo).port;
   return {
     dynamodbEndpoint: `http://127.0.0.1:${port}`,
