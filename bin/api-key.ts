@@ -1,6 +1,7 @@
 /**
  * Manage API keys:  npm run api-key -- create <name> | list | revoke <id>
- * Locally it opens the data directory's tables (stop `npm start` first: LevelDB allows one process).
+ * Locally it uses the running `npm start` on the same data directory if there is one, and otherwise
+ * opens the directory's tables itself.
  * Against AWS, set API_KEYS_TABLE (and AWS credentials/region) and it talks to DynamoDB directly.
  */
 import { resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { TABLES } from '../functions/resources';
 import { startEmulators } from '../local/emulators';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/platform';
 import { ensureTable } from '../local/provision';
+import { runningPlatform } from '../local/runtime-file';
 
 const USAGE = 'Usage: npm run api-key -- create <name> | list | revoke <id>';
 
@@ -69,25 +71,31 @@ async function main(): Promise<void> {
     process.exitCode = await runApiKeyCommand(store, process.argv.slice(2), console.log);
     return;
   }
-  const emulators = await startEmulators(resolve(config.dataDir));
+  const dataDir = resolve(config.dataDir);
+  const running = runningPlatform(dataDir);
+  const emulators = running ? undefined : await startEmulators(dataDir);
   try {
     const aws = {
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
-      endpoint: emulators.dynamodbEndpoint,
+      endpoint: running?.dynamodbEndpoint ?? emulators!.dynamodbEndpoint,
     };
     await ensureTable(new DynamoDBClient(aws), config.tables.apiKeys, TABLES.apiKeys);
     const store = new DynamoApiKeyStore(makeDocumentClient(aws), config.tables.apiKeys);
     process.exitCode = await runApiKeyCommand(store, process.argv.slice(2), console.log);
   } finally {
-    await emulators.stop();
+    await emulators?.stop();
   }
 }
 
 if (require.main === module) {
   main().catch((error) => {
-    if ((error as Error).message?.includes('LOCK')) {
-      console.error('The data directory is in use: stop `npm start` first, then run this again.');
+    const message = (error as Error).message ?? '';
+    if (/LOCK|Database is (closed|not open)/i.test(message)) {
+      console.error(
+        'The data directory is in use by another process (a platform that did not say where it runs). ' +
+          'Stop it, or run this command from the same folder as the running `npm start`.',
+      );
     } else {
       console.error(error);
     }

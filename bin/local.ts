@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../functions/config';
 import { banner } from '../local/banner';
 import { startEmulators } from '../local/emulators';
 import { startPlatform } from '../local/platform';
+import { removeRuntimeInfo, writeRuntimeInfo } from '../local/runtime-file';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (dataDir) writeRuntimeInfo(dataDir, { pid: process.pid, url: platform.url, ...emulators });
   console.log(
     banner({
       url: platform.url,
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal} received: finishing work in flight and saving data...`);
     await platform.stop();
     await emulators.stop();
+    if (dataDir) removeRuntimeInfo(dataDir);
     console.log('Stopped cleanly.');
     process.exit(0);
   };

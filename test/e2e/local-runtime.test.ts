@@ -50,7 +50,14 @@ function stop(running: Running): Promise<number | null> {
 }
 
 function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(TSX, ['bin/local.ts', '--in-memory'], { cwd: ROOT, env: { ...process.env, ...env } });
+  return runTsx(['bin/local.ts', '--in-memory'], env);
+}
+
+function runTsx(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env } });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -87,6 +94,13 @@ describe('npm start (bin/local.ts as a child process)', () => {
         items: { name: string }[];
       };
       expect(list.items.map((t) => t.name)).toEqual(['kept']);
+
+      // `npm run api-key` while the platform runs: it works through the running emulators.
+      const created = await runTsx(['bin/api-key.ts', 'create', 'ci job'], { DATA_DIR: dataDir });
+      expect(created.output).not.toMatch(/Database is closed|Error:/);
+      expect(created.code).toBe(0);
+      const newKey = created.output.trim().split('\n').pop()!;
+      expect((await fetch(`${second.url}/api/templates`, json(newKey))).status).toBe(200);
     } finally {
       await stop(second);
     }
