@@ -42,8 +42,9 @@ export function statusWebhook(options: {
 }
 
 /**
- * DEV mode playing WhatsApp's part: after each send it posts signed `sent`, `delivered` and `read`
- * webhooks for that message to the local endpoint, a delay apart, so campaign progress moves as in LIVE.
+ * DEV mode playing WhatsApp's part: after each send it posts `sent`, `delivered` and `read` webhooks for
+ * that message to the local endpoint (signed when an app secret is set), a delay apart, so campaign
+ * progress moves as in LIVE.
  */
 export class SimulatingWhatsAppSender implements WhatsAppSender {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -1,6 +1,7 @@
 /**
  * Delay before retrying a failed send, in seconds: Meta suggests 4^X seconds (X = 0, 1, 2, ...);
- * "full jitter" spreads retries so failed sends do not come back in a burst.
+ * "equal jitter" (half the delay fixed, half random) spreads retries so failed sends do not come back in a
+ * burst, while each still waits at least half its step.
  */
 export function retryDelaySeconds(
   attempt: number,

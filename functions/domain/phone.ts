@@ -1,4 +1,7 @@
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+// The full ("max") metadata: the default ("min") one checks only lengths and accepts numbers no plan
+// allows, such as +491234. Numbers enter the platform here, and this module is loaded on first use
+// (domain/on-demand.ts), so the larger tables never weigh on a cold start.
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export type PhoneResult =
   | { readonly ok: true; readonly e164: string }

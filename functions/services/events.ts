@@ -38,9 +38,15 @@ export interface EventsDeps {
   readonly assistantDelaySeconds: number;
 }
 
-/** A status whose send is not recorded yet: retried until it is, unless it is this old. */
-const UNKNOWN_STATUS_PATIENCE_MS = 15 * 60_000;
-const RETRY_SECONDS = 5;
+/**
+ * A status can arrive before the send that caused it is recorded (the webhook races the worker's write),
+ * so one for an unknown message is retried: after 2, 4, 8, 16 and 32 seconds, about a minute in all. On
+ * its sixth receive it is dropped and counted. Statuses of messages another tool sent from the same
+ * number end the same way: they never reach the dead-letter queue (maxReceiveCount 8), so they page no one.
+ */
+export const UNKNOWN_STATUS_RECEIVES = 6;
+/** Seconds before a record is retried after its `attempt`-th receive failed. */
+export const redeliveryDelaySeconds = (attempt: number) => Math.min(60, 2 ** Math.max(1, attempt));
 
 export const CONFIRMATIONS = {
   opt_out: 'You are unsubscribed and will get no more messages from us. Reply START to subscribe again.',
@@ -58,6 +64,7 @@ export function makeEventsProcessor(d: EventsDeps) {
   return async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
+      const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
       let change: WebhookChange;
       try {
         change = JSON.parse(record.body) as WebhookChange;
@@ -70,7 +77,7 @@ export function makeEventsProcessor(d: EventsDeps) {
       const deltas = new Map<string, Partial<Record<RecipientStatus, number>>>();
       const applyOne = async (update: WebhookUpdate) => {
         try {
-          await apply(update, deltas);
+          await apply(update, deltas, attempt);
         } catch (error) {
           retry = true;
           if (error instanceof NotYetKnown) return;
@@ -103,7 +110,9 @@ export function makeEventsProcessor(d: EventsDeps) {
       }
       if (retry) {
         failures.push({ itemIdentifier: record.messageId });
-        await d.redelivery.retryAfter(record.receiptHandle, RETRY_SECONDS).catch(() => undefined);
+        await d.redelivery
+          .retryAfter(record.receiptHandle, redeliveryDelaySeconds(attempt))
+          .catch(() => undefined);
       }
     }
     return { batchItemFailures: failures };
@@ -112,10 +121,11 @@ export function makeEventsProcessor(d: EventsDeps) {
   async function apply(
     update: WebhookUpdate,
     deltas: Map<string, Partial<Record<RecipientStatus, number>>>,
+    attempt: number,
   ): Promise<void> {
     switch (update.kind) {
       case 'status':
-        return applyStatus(update, deltas);
+        return applyStatus(update, deltas, attempt);
       case 'message':
         return applyInbound(update);
       case 'preference':
@@ -137,6 +147,7 @@ export function makeEventsProcessor(d: EventsDeps) {
   async function applyStatus(
     update: Extract<WebhookUpdate, { kind: 'status' }>,
     deltas: Map<string, Partial<Record<RecipientStatus, number>>>,
+    attempt: number,
   ): Promise<void> {
     if (!['sent', 'delivered', 'read', 'failed'].includes(update.status)) {
       d.logger.debug('status not tracked', { status: update.status });
@@ -146,9 +157,12 @@ export function makeEventsProcessor(d: EventsDeps) {
       parseCallbackData(update.callbackData) ??
       (update.wamid ? await d.messages.getWamidRef(update.wamid) : undefined);
     if (!ref) {
-      const age = d.clock.now().getTime() - Date.parse(update.at);
-      if (age < UNKNOWN_STATUS_PATIENCE_MS) throw new NotYetKnown();
-      d.logger.info('status for a message this platform did not send; ignored', { wamid: update.wamid });
+      if (attempt < UNKNOWN_STATUS_RECEIVES) throw new NotYetKnown();
+      d.logger.info('status for a message this platform did not send (or never recorded); dropped', {
+        wamid: update.wamid,
+        status: update.status,
+        metric: 'status_unknown_message',
+      });
       return;
     }
     const statusUpdate: StatusUpdate = {

@@ -13,9 +13,9 @@ import { Construct } from 'constructs';
 import type { StageSettings } from '../stage';
 
 /**
- * API Gateway HTTP API (cheaper and faster than a REST API; the features a REST API adds, such as
- * usage plans and request validation, live in the app). `/api/{proxy+}` goes to the api Lambda,
- * which checks API keys itself so the same check runs locally and in AWS.
+ * API Gateway HTTP API (cheaper and faster than a REST API). Of what a REST API adds, request validation
+ * and API keys are done by the app itself, so the same checks run locally and in AWS; usage plans (per-key
+ * quotas) are not offered, only the stage's throttling. `/api/{proxy+}` goes to the api Lambda.
  */
 export class PlatformHttpApi extends Construct {
   readonly api: CdkHttpApi;

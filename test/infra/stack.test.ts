@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -417,21 +418,36 @@ describe('PlatformStack', () => {
 });
 
 describe('npx cdk synth', () => {
-  it('synthesises offline without AWS credentials, bundling with the local esbuild', () => {
+  it('synthesises offline without AWS credentials or network, bundling with the local esbuild', async () => {
     const root = join(__dirname, '..', '..');
-    const env = { ...process.env };
+    // Every request the CLI makes goes through its proxy: one on loopback records what it is asked for.
+    // cdk.json turns off the notices fetch and CLI telemetry, so it must be asked for nothing.
+    const asked: string[] = [];
+    const proxy = createServer((socket) => {
+      socket.once('data', (chunk) => asked.push(chunk.toString().split('\r\n')[0]!));
+      socket.on('error', () => undefined);
+      setTimeout(() => socket.destroy(), 100);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl };
     for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
-    const out = execFileSync(
-      join(root, 'node_modules', '.bin', 'cdk'),
-      ['synth', '--quiet', '--output', join(root, 'cdk.out', 'test')],
-      {
-        cwd: root,
-        env,
-        encoding: 'utf8',
-        stdio: 'pipe',
-      },
-    );
-    expect(out).not.toMatch(/ERROR/);
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(
+        join(root, 'node_modules', '.bin', 'cdk'),
+        ['synth', '--quiet', '--output', join(root, 'cdk.out', 'test')],
+        { cwd: root, env },
+      );
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.resume();
+      child.once('exit', (code) => resolve({ code, stdout }));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    proxy.close();
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/ERROR/);
+    expect(asked).toEqual([]);
 
     // Each function gets its own bundle: the webhook's has no OpenAI SDK, the api's loads it on first use.
     const dir = join(root, 'cdk.out', 'test');
@@ -453,5 +469,7 @@ describe('npx cdk synth', () => {
     expect(filesOf('Webhook')).toContain('index.mjs');
     expect(filesOf('Webhook').some((f) => f.startsWith('openai-'))).toBe(false);
     expect(filesOf('Api').some((f) => f.startsWith('openai-'))).toBe(true);
+    // The API reference page's Swagger UI ships inside the api bundle, read from there on first request.
+    expect(filesOf('Api')).toContain('docs-ui');
   }, 120_000);
 });

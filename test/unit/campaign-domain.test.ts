@@ -63,6 +63,10 @@ describe('phone numbers', () => {
     ['+1 555 123 4567', undefined, 'not a valid phone number'],
     ['call me', undefined, 'not a valid phone number'],
     ['', undefined, 'empty'],
+    // Plausible by length, impossible by the numbering plan: only the full metadata knows.
+    ['+491234', undefined, 'not a valid phone number'],
+    ['01234', 'DE', 'not a valid phone number'],
+    ['+44 20 1234', undefined, 'not a valid phone number'],
   ])('rejects %j', (raw, country, problem) => {
     const r = normalizePhone(raw, country as never);
     expect(r.ok).toBe(false);
