@@ -22,11 +22,24 @@ class ReadableLogger extends Logger {
     const time = String(a.timestamp ?? new Date().toISOString()).slice(11, 23);
     const extras = Object.entries(a)
       .filter(([k]) => !QUIET.has(k))
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}=${printable(v)}`)
       .join(' ');
     const line = `${time} ${level} ${String(a.message ?? '')}${extras ? ` ${extras}` : ''}\n`;
     (logLevel >= 16 ? process.stderr : process.stdout).write(line);
   }
+}
+
+/** Errors print as their name, message and first stack frame (JSON.stringify gives `{}` for them). */
+function printable(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) {
+    const frame = value.stack
+      ?.split('\n')
+      .find((l) => l.trim().startsWith('at '))
+      ?.trim();
+    return `${value.name}: ${value.message}${frame ? ` (${frame})` : ''}`;
+  }
+  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
 }
 
 export function createLogger(options: { level?: LogLevel; readable?: boolean } = {}): Logger {

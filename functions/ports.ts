@@ -278,6 +278,9 @@ export interface ContactStore {
   releaseSendSlot(phone: string, reservedAtMs: number): Promise<void>;
 }
 
+/** Why a single message was not sent. */
+export type SkipReason = 'opted_out' | 'person_took_over';
+
 export interface SingleMessage {
   readonly id: string;
   readonly to: string;
@@ -320,7 +323,8 @@ export interface MessageStore {
   ): Promise<boolean>;
 
   release(id: string, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void>;
-  markSkipped(id: string, at: string): Promise<boolean>;
+  /** Skips a queued message: the contact opted out, or a person took the conversation from the assistant. */
+  markSkipped(id: string, at: string, reason?: SkipReason): Promise<boolean>;
   putWamidRef(wamid: string, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void>;
   getWamidRef(wamid: string): Promise<WamidRef | undefined>;
 }

@@ -1113,6 +1113,8 @@ export interface operations {
             query?: {
                 /** @description For a text/csv body only (a JSON body carries it inside) */
                 defaultCountry?: string;
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
                 /** @description For a text/csv body only (a JSON body carries it inside); required with text/csv */
                 name?: string;
                 /** @description For a text/csv body only (a JSON body carries it inside) */
@@ -1261,7 +1263,10 @@ export interface operations {
     };
     rescheduleCampaign: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2026,7 +2031,10 @@ export interface operations {
     };
     updateConversation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path: {
                 /** @description E.164 number (+ may be left out) or business-scoped user id */
@@ -2148,7 +2156,10 @@ export interface operations {
     };
     replyInConversation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: {
                 /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
                 "Idempotency-Key"?: string;
@@ -2279,7 +2290,10 @@ export interface operations {
     };
     askKnowledge: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2339,7 +2353,10 @@ export interface operations {
     };
     createKnowledgeDocument: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2448,7 +2465,10 @@ export interface operations {
     };
     createKnowledgeSource: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2715,7 +2735,10 @@ export interface operations {
     };
     createList: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2835,6 +2858,8 @@ export interface operations {
             query?: {
                 /** @description For a text/csv body only: the country of numbers written without + and country code */
                 defaultCountry?: string;
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
             };
             header?: never;
             path: {
@@ -2967,7 +2992,10 @@ export interface operations {
     };
     sendMessage: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: {
                 /** @description Any unique value (a UUID): a retry with the same key within 24 hours gets the first successful answer (with `Idempotent-Replayed: true`) instead of doing the work twice. The same key with a different request is a 422 `idempotency_key_reused`; while the first is still running, a 409 `idempotency_key_in_use`. */
                 "Idempotency-Key"?: string;
@@ -3172,7 +3200,10 @@ export interface operations {
     };
     createTemplate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3290,7 +3321,10 @@ export interface operations {
     };
     replaceTemplate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3417,7 +3451,10 @@ export interface operations {
     };
     previewTemplate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
             header?: never;
             path: {
                 id: string;

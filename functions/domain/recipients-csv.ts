@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { RecipientInput, RowProblem } from './recipients';
+import { variableNameProblem } from './template-text';
 
 export type CsvResult =
   | { readonly ok: true; readonly rows: { row: number; input: RecipientInput }[] }
@@ -27,7 +28,7 @@ export function parseRecipientsCsv(text: string): CsvResult {
   const columns = header.record.map((c) => c.trim());
   const phoneIndex = columns.findIndex((c) => c.toLowerCase() === 'phone');
   if (phoneIndex === -1) return { ok: false, message: 'the CSV header must have a "phone" column' };
-  const badNames = columns.filter((c, i) => i !== phoneIndex && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(c));
+  const badNames = columns.filter((c, i) => i !== phoneIndex && variableNameProblem(c) !== undefined);
   if (badNames.length > 0) {
     return {
       ok: false,
@@ -45,10 +46,9 @@ export function parseRecipientsCsv(text: string): CsvResult {
       });
       continue;
     }
-    const variables: Record<string, string> = {};
-    columns.forEach((name, i) => {
-      if (i !== phoneIndex) variables[name] = record[i] ?? '';
-    });
+    const variables = Object.fromEntries(
+      columns.flatMap((name, i) => (i === phoneIndex ? [] : [[name, record[i] ?? '']])),
+    );
     rows.push({ row: info.lines, input: { phone: record[phoneIndex] ?? '', variables } });
   }
   if (wrongWidth.length > 0)

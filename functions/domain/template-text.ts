@@ -19,6 +19,20 @@ export type ParseResult =
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The one name the syntax allows that no JavaScript object can hold as a key: assigning `__proto__`
+ * changes an object's prototype instead (JSON parsers and zod drop it), so a value for it would silently
+ * vanish. Every other name, `constructor` and `toString` included, is an ordinary variable.
+ */
+export const RESERVED_VARIABLE_NAMES: readonly string[] = ['__proto__'];
+
+/** Why `name` cannot be a variable, or undefined when it can. */
+export function variableNameProblem(name: string): string | undefined {
+  if (!NAME.test(name)) return 'use letters, digits and _, not starting with a digit';
+  if (RESERVED_VARIABLE_NAMES.includes(name)) return `"${name}" is reserved`;
+  return undefined;
+}
+
 export function parseTemplateText(text: string): ParseResult {
   const segments: Segment[] = [];
   const problems: SyntaxProblem[] = [];
@@ -49,10 +63,10 @@ export function parseTemplateText(text: string): ParseResult {
     const name = text.slice(open + 2, end).trim();
     if (name === '') {
       problems.push({ position: open, message: `empty placeholder at position ${open}` });
-    } else if (!NAME.test(name)) {
+    } else if (variableNameProblem(name)) {
       problems.push({
         position: open,
-        message: `invalid variable name "${name}" at position ${open} (use letters, digits and _, not starting with a digit)`,
+        message: `invalid variable name "${name}" at position ${open} (${variableNameProblem(name)})`,
       });
     } else {
       pushLiteral(open);
@@ -99,9 +113,19 @@ export function pickValue(
   values: Readonly<Record<string, string>>,
   defaults: Readonly<Record<string, string>>,
 ): string | undefined {
-  const own = values[name];
+  const own = ownString(values, name);
   if (own !== undefined && own.trim() !== '') return own;
-  const fallback = defaults[name];
+  const fallback = ownString(defaults, name);
   if (fallback !== undefined && fallback.trim() !== '') return fallback;
   return undefined;
+}
+
+/**
+ * A value the object itself holds under `name`: `values.constructor` would otherwise find Object's own
+ * constructor on the prototype, and a variable named after it would render a function or crash.
+ */
+function ownString(values: Readonly<Record<string, string>>, name: string): string | undefined {
+  if (!Object.hasOwn(values, name)) return undefined;
+  const value: unknown = values[name];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -9,13 +9,15 @@ import type { Mode } from '../config';
 import type { CampaignDeps } from '../deps/campaigns';
 import type { DataDeps } from '../deps/data';
 import type { AddressPolicy } from '../domain/knowledge/address-policy';
+import type { RowProblem } from '../domain/recipients';
+import { maskPath } from '../domain/redact';
 import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../ports';
 import { NothingToRetryError, RecipientsRejectedError } from '../services/campaign-service';
 import type { Assistant } from '../wiring/assistant';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { registerDocsRoutes } from './docs-ui';
-import { ApiError, errorBody, sendError } from './errors';
+import { ApiError, errorBody, listedProblems, sendError } from './errors';
 import { idempotencyMiddleware } from './idempotency';
 import { API_INFO, completeDocument, registerSharedDocs } from './openapi';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
@@ -24,8 +26,8 @@ import { registerKnowledgeRoutes } from './routes/knowledge';
 import { registerListRoutes } from './routes/lists';
 import { registerMessageRoutes } from './routes/messages';
 import { registerSystemRoutes } from './routes/system';
-
 import { registerTemplateRoutes } from './routes/templates';
+import { securityHeaders } from './security-headers';
 
 export interface AppDeps
   extends Pick<
@@ -104,14 +106,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
-      const details = result.error.issues.map((i) => ({
-        field: i.path.join('.') || '(body)',
-        message: i.message,
-      }));
-      return c.json(
-        errorBody('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details),
-        400,
-      );
+      const listed = listedProblems(result.error.issues, c.req.query('errorOffset'));
+      const details = listed.shown.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+      const summary = details
+        .slice(0, 5)
+        .map((d) => `${d.field}: ${d.message}`)
+        .join('; ');
+      const rest =
+        listed.total > 5 ? `; ${listed.note ?? `and ${listed.total - 5} more (all in details)`}` : '';
+      return c.json(errorBody('validation_failed', `${summary}${rest}`, details), 400);
     },
   });
 
@@ -130,11 +133,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.header('x-correlation-id', correlationId);
     logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: maskPath(c.req.path),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
   });
+
+  app.use('*', securityHeaders);
 
   app.use('/api/*', async (c, next) => {
     const limit = bodyRule(c.req.method, c.req.path).bytes;
@@ -226,18 +231,40 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   return app;
 }
 
+/** Rows of an upload that cannot be used: the first of them by line, with how to read the rest. */
+function rejectedRows(
+  c: Context<AppEnv>,
+  code: string,
+  message: string,
+  rows: readonly RowProblem[],
+  status: 400 | 422,
+) {
+  const listed = listedProblems(rows, c.req.query('errorOffset'));
+  const shown = listed.shown
+    .slice(0, 5)
+    .map((r) => `row ${r.row}${r.phone ? ` (${r.phone})` : ''}: ${r.problems.join('; ')}`)
+    .join('; ');
+  const more = listed.note ? `; ${listed.note}` : rows.length > 5 ? `; and ${rows.length - 5} more rows` : '';
+  return sendError(c, status, code, `${message}: ${shown}${more}`, {
+    rows: listed.shown,
+    totalRows: listed.total,
+    ...(listed.nextErrorOffset !== undefined ? { nextErrorOffset: listed.nextErrorOffset } : {}),
+  });
+}
+
 function mapError(error: Error, c: Context<AppEnv>) {
-  if (error instanceof ApiError) return sendError(c, error.status, error.code, error.message, error.details);
+  if (error instanceof ApiError) {
+    const rows = (error.details as { rows?: unknown } | undefined)?.rows;
+    if (Array.isArray(rows) && (error.status === 400 || error.status === 422)) {
+      return rejectedRows(c, error.code, error.message, rows as RowProblem[], error.status);
+    }
+    return sendError(c, error.status, error.code, error.message, error.details);
+  }
   if (error instanceof StateConflictError) {
     return sendError(c, 409, 'invalid_state', error.message, { state: error.currentState });
   }
   if (error instanceof RecipientsRejectedError) {
-    const shown = error.rows
-      .slice(0, 5)
-      .map((r) => `row ${r.row}${r.phone ? ` (${r.phone})` : ''}: ${r.problems.join('; ')}`)
-      .join('; ');
-    const more = error.rows.length > 5 ? `; and ${error.rows.length - 5} more rows` : '';
-    return sendError(c, 422, 'invalid_recipients', `${error.message}: ${shown}${more}`, { rows: error.rows });
+    return rejectedRows(c, 'invalid_recipients', error.message, error.rows, 422);
   }
   if (error instanceof NothingToRetryError) return sendError(c, 409, 'nothing_to_retry', error.message);
   if (error instanceof NotFoundError) return sendError(c, 404, 'not_found', error.message);

@@ -147,6 +147,16 @@ const IDEMPOTENCY_PARAMETER = {
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
 
+const ERROR_OFFSET_PARAMETER = {
+  name: 'errorOffset',
+  in: 'query',
+  required: false,
+  description:
+    'An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the ' +
+    'same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N).',
+  schema: { type: 'integer', minimum: 0 },
+};
+
 const shared = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -178,6 +188,7 @@ export function completeDocument(doc: Document): Document {
       if (op.requestBody && secured) {
         add('413', 'The body is over its size limit');
         add('415', 'The body has a content type this route does not read');
+        op.parameters = [...(op.parameters ?? []), ERROR_OFFSET_PARAMETER];
       }
     }
   }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from '../domain/limits';
 import { WEEKDAY_NAMES } from '../domain/send-window';
+import { RESERVED_VARIABLE_NAMES } from '../domain/template-text';
 
 export const ErrorSchema = z
   .object({
@@ -17,7 +18,8 @@ export const VariableName = z
   .regex(
     /^[A-Za-z_][A-Za-z0-9_]*$/,
     'must be a variable name: letters, digits and _, not starting with a digit',
-  );
+  )
+  .refine((name) => !RESERVED_VARIABLE_NAMES.includes(name), { message: 'is a reserved name' });
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

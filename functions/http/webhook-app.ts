@@ -8,6 +8,7 @@ import { splitChange } from '../domain/webhook-split';
 import type { Logger } from '../logger';
 import { noWebhookMetrics, type WebhookMetrics } from '../ports';
 import { sendError } from './errors';
+import { securityHeaders } from './security-headers';
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhook';
 
@@ -33,6 +34,7 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
   const app = new Hono();
   const metrics = d.metrics ?? noWebhookMetrics;
   let warnedUnsigned = false;
+  app.use('*', securityHeaders);
   app.use(WEBHOOK_PATH, async (_c, next) => {
     try {
       await next();

@@ -5,7 +5,7 @@ import { parseCallbackData } from '../domain/campaign';
 
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus } from '../domain/recipient-status';
-import { maskPhone } from '../domain/redact';
+import { maskContact } from '../domain/redact';
 import { updatesOf, type WebhookChange, type WebhookUpdate } from '../domain/webhook';
 import type { Logger } from '../logger';
 import type {
@@ -215,7 +215,7 @@ export function makeEventsProcessor(d: EventsDeps) {
       profile,
     );
     if (!stored) return; // a redelivery: everything below already happened once
-    d.logger.info('inbound message', { contact: maskPhone(contact), type: m.type, wamid: m.wamid });
+    d.logger.info('inbound message', { contact: maskContact(contact), type: m.type, wamid: m.wamid });
 
     const keywordText = ['text', 'button', 'interactive'].includes(m.type) ? m.text : undefined;
     const intent = keywordText !== undefined ? keywordIntent(keywordText, d.optOutKeywords) : undefined;
@@ -260,7 +260,7 @@ export function makeEventsProcessor(d: EventsDeps) {
         : intent === 'opt_out_marketing'
           ? !before.marketingOptOut
           : Boolean(before.optedOut || before.marketingOptOut);
-    d.logger.info('opt-out keyword', { contact: maskPhone(contact), intent, changed });
+    d.logger.info('opt-out keyword', { contact: maskContact(contact), intent, changed });
     if (changed) await confirm(contact, CONFIRMATIONS[intent]);
   }
 

@@ -8,7 +8,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deterministicUlid } from '../domain/deterministic-id';
 import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
-import { maskPhone } from '../domain/redact';
+import { maskContact } from '../domain/redact';
 import { isWindowOpen } from '../domain/send-decision';
 import type { Logger } from '../logger';
 import {
@@ -58,7 +58,7 @@ export type ResponderOutcome =
 export function makeResponder(d: ResponderDeps) {
   async function respond(job: InboundJob): Promise<ResponderOutcome> {
     const contact = job.contact;
-    const log = { contact: maskPhone(contact), wamid: job.wamid };
+    const log = { contact: maskContact(contact), wamid: job.wamid };
     const [conversation, record] = await Promise.all([d.conversations.get(contact), d.contacts.get(contact)]);
     if (!conversation?.aiEnabled) return 'skipped_ai_off';
     if (conversation.needsHuman) return 'skipped_needs_human';
@@ -82,6 +82,8 @@ export function makeResponder(d: ResponderDeps) {
       if (m.direction === 'in' && burst.length < MAX_BURST) burst.push(m);
     }
     burst.reverse();
+    // Nothing of the customer's is left unanswered (a person wrote after it): nothing to say.
+    if (burst.length === 0) return 'skipped_already_answered';
 
     const texts = burst.filter((m) => TEXTUAL.has(m.type) && m.text?.trim()).map((m) => m.text!.trim());
     if (texts.length === 0) {
@@ -122,7 +124,7 @@ export function makeResponder(d: ResponderDeps) {
    */
   async function lastResort(job: InboundJob, error: unknown): Promise<boolean> {
     d.logger.error('assistant failed on every attempt; handing the conversation to a person', {
-      contact: maskPhone(job.contact),
+      contact: maskContact(job.contact),
       wamid: job.wamid,
       error: String(error),
       metric: 'assistant_failed',
@@ -141,16 +143,23 @@ export function makeResponder(d: ResponderDeps) {
 
   async function handoff(job: InboundJob, reason: string): Promise<void> {
     // Only the first handoff speaks; the conversation then waits for a person.
-    if (await d.conversations.requestHuman(job.contact)) await reply(job, REPLIES.handoff, 'handoff');
+    // The notice is the platform's, not an answer: it goes out although the conversation is now a person's.
+    if (await d.conversations.requestHuman(job.contact))
+      await reply(job, REPLIES.handoff, 'handoff', 'system');
     d.logger.info('assistant handed the conversation to a person', {
-      contact: maskPhone(job.contact),
+      contact: maskContact(job.contact),
       reason,
       metric: 'assistant_handoff',
     });
   }
 
   /** Through the normal send path: the message table, the send queue, rate limits, statuses, conversation. */
-  async function reply(job: InboundJob, text: string, kind: string): Promise<void> {
+  async function reply(
+    job: InboundJob,
+    text: string,
+    kind: string,
+    source: 'ai' | 'system' = 'ai',
+  ): Promise<void> {
     const now = d.clock.now();
     const id = deterministicUlid(`ai:${kind}:${job.wamid}`, Date.parse(job.at) || now.getTime());
     try {
@@ -160,7 +169,7 @@ export function makeResponder(d: ResponderDeps) {
         status: 'queued',
         text,
         attempts: 0,
-        source: 'ai',
+        source,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       });

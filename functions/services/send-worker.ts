@@ -12,7 +12,7 @@ import {
 } from '../domain/campaign';
 import { describeContent, type OutboundContent } from '../domain/outbound-message';
 
-import { maskPhone } from '../domain/redact';
+import { maskContact, maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
 import { recipientOpening } from '../domain/send-window';
 import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../domain/whatsapp-errors';
@@ -336,6 +336,17 @@ export function makeSendWorker(d: SendWorkerDeps) {
       const current = await d.messages.get(messageId);
       return current?.status === 'queued' ? { retryAfterSeconds: Math.ceil(lease / 1000) } : DONE;
     }
+    // The assistant never talks over a person: a reply it prepared before an agent wrote (or took the
+    // conversation) is dropped right before it would be sent.
+    if (message.source === 'ai') {
+      const conversation = await d.conversations.get(message.to);
+      if (!conversation?.aiEnabled || conversation.needsHuman) {
+        await d.messages.release(messageId, token, { countAttempt: false });
+        await d.messages.markSkipped(messageId, now.toISOString(), 'person_took_over');
+        d.logger.info('assistant reply dropped: a person has the conversation', { messageId });
+        return DONE;
+      }
+    }
     const marketing = message.template?.category === 'marketing';
     const scope = message.ignoreOptOut ? 'none' : marketing ? 'marketing' : 'any';
     const slot = await d.contacts.reserveSendSlot(message.to, now.getTime(), PAIR_GAP_MS, scope);
@@ -380,7 +391,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
         );
         return DONE;
       }
-      if (decision.warning) d.logger.warn(decision.warning, { messageId, to: maskPhone(message.to) });
+      if (decision.warning) d.logger.warn(decision.warning, { messageId, to: maskContact(message.to) });
       content = decision.content;
     }
     const result = await deliver(message.to, content, messageCallbackData(messageId));

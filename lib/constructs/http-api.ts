@@ -48,7 +48,9 @@ export class PlatformHttpApi extends Construct {
             requestId: '$context.requestId',
             ip: '$context.identity.sourceIp',
             method: '$context.httpMethod',
-            path: '$context.path',
+            // The route, not the path: paths carry customers' phone numbers (/api/conversations/+49...).
+            // The api function logs each request with numbers masked and the same request id.
+            route: '$context.routeKey',
             status: '$context.status',
             latencyMs: '$context.responseLatency',
             integrationError: '$context.integrationErrorMessage',

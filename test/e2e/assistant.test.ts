@@ -183,6 +183,44 @@ describe('the assistant without an OpenAI key (excerpt replies), on the fixture 
     expect(sentTo(p, quitter)).toHaveLength(1);
   });
 
+  it('never talks over a person: an agent who replies within the coalescing window keeps the conversation', async () => {
+    const phone = phoneNumber(7006);
+    const image = fixtureJson<{
+      entry: {
+        changes: { value: { messages: { from: string; id: string }[]; contacts: { wa_id: string }[] } }[];
+      }[];
+    }>('04-image.json');
+    const value = image.entry[0]!.changes[0]!.value;
+    value.messages[0]!.from = phone.slice(1);
+    value.messages[0]!.id = `wamid.IMG${Date.now()}X`;
+    (value.messages[0] as { timestamp?: string }).timestamp = String(Math.floor(Date.now() / 1000));
+    if (value.contacts?.[0]) value.contacts[0].wa_id = phone.slice(1);
+    await hook(p, image);
+    // The assistant waits ASSISTANT_COALESCE_SECONDS (2) before answering; the agent writes first.
+    await waitFor(
+      async () =>
+        (await p.api(`/api/conversations/${encodeURIComponent(phone)}`)).status === 200 ? true : undefined,
+      10_000,
+      'the conversation',
+    );
+    const reply = await p.api(`/api/conversations/${encodeURIComponent(phone)}/messages`, {
+      method: 'POST',
+      json: { text: 'Thanks for the photo, I will check the frame for you.' },
+    });
+    expect(reply.status).toBe(202);
+    await waitFor(async () => sentTo(p, phone)[0], 20_000, "the agent's reply");
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(sentTo(p, phone)).toEqual([
+      `[DEV] WhatsApp send to ${phone}: Thanks for the photo, I will check the frame for you.`,
+    ]);
+    // The customer writes again: still the agent's conversation, so the assistant stays quiet.
+    await say(p, phone, 'What are your opening hours?');
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(sentTo(p, phone)).toHaveLength(1);
+    const conversation = await (await p.api(`/api/conversations/${encodeURIComponent(phone)}`)).json();
+    expect(conversation).toMatchObject({ needsHuman: true });
+  });
+
   it('refuses a private or non-web URL with a 4xx naming the field', async () => {
     const metadata = await p.api('/api/knowledge/sources', {
       method: 'POST',

@@ -11,7 +11,7 @@ export interface TestPlatform extends Platform {
 /** Boots the local runtime in this process on a free port, on isolated tables in the shared emulators. */
 export async function bootPlatform(
   env: Record<string, string> = {},
-  options: Partial<Pick<PlatformOptions, 'whatsapp' | 'clock' | 'schedulerTickMs'>> = {},
+  options: Partial<Pick<PlatformOptions, 'whatsapp' | 'clock' | 'schedulerTickMs' | 'logger'>> = {},
 ): Promise<TestPlatform> {
   // Simulated status webhooks would race with tests' own expectations; tests that want them turn them on.
   const config = await isolatedConfig({ DEV_SIMULATE_STATUSES: 'false', ...env });

@@ -1,6 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendError } from '../../domain/campaign';
-import { ConflictError, type MessageStore, type SingleMessage, type WamidRef } from '../../ports';
+import {
+  ConflictError,
+  type MessageStore,
+  type SingleMessage,
+  type SkipReason,
+  type WamidRef,
+} from '../../ports';
 import { ClaimedItems } from './claims';
 import { conditionalUpdate, putNew } from './client';
 
@@ -54,13 +60,13 @@ export class DynamoMessageStore implements MessageStore {
     return this.claims.release(msgKey(id), token, options);
   }
 
-  markSkipped(id: string, at: string): Promise<boolean> {
+  markSkipped(id: string, at: string, reason: SkipReason = 'opted_out'): Promise<boolean> {
     return conditionalUpdate(this.db, this.table, {
       Key: msgKey(id),
       UpdateExpression: 'SET #s = :skipped, skipReason = :r, updatedAt = :at REMOVE claimToken, claimUntil',
       ConditionExpression: '#s = :queued',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':skipped': 'skipped', ':r': 'opted_out', ':at': at, ':queued': 'queued' },
+      ExpressionAttributeValues: { ':skipped': 'skipped', ':r': reason, ':at': at, ':queued': 'queued' },
     });
   }
 

@@ -178,9 +178,13 @@ export interface ConversationRouteDeps {
   readonly clock: Clock;
 }
 
-/** "+4915...", "4915..." (the "+" is easy to lose in a URL) and business-scoped ids ("US.123...") all work. */
+/**
+ * "+4915...", "4915..." (the "+" is easy to lose in a URL) and business-scoped ids ("US.123...") all work.
+ * The router has already decoded the path parameter once; decoding again would read "%252B49" as "+49"
+ * and fail on a literal "%" ("%25zz").
+ */
 export function contactKey(raw: string): string {
-  const value = decodeURIComponent(raw).trim();
+  const value = raw.trim();
   return /^\d{6,15}$/.test(value) ? `+${value}` : value;
 }
 
@@ -230,6 +234,9 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
       updatedAt: now.toISOString(),
     };
     await d.messages.create(message);
+    // A person now has the conversation: the assistant stays quiet (and drops a reply it was preparing)
+    // until it is given back with PATCH {"needsHuman": false}.
+    await d.conversations.requestHuman(contact);
     await d.sendQueue.enqueue([{ t: 'm', m: id }]);
     return c.json(publicMessage(message), 202);
   });
