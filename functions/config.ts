@@ -1,6 +1,7 @@
 // zod's mini build: the same checks at a quarter of the size, for every function's start-up.
 import * as z from 'zod/mini';
 import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
+import type { Mode } from './domain/mode';
 import { QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
 
 /** A comma-separated list, or the defaults when it is empty. */
@@ -16,8 +17,6 @@ function listOr(text: string, fallback: readonly string[]): readonly string[] {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
-export type Mode = 'DEV' | 'LIVE';
 
 export interface Config {
   readonly mode: Mode;

@@ -1,4 +1,4 @@
-import type { Mode } from '../functions/config';
+import type { Mode } from '../functions/domain/mode';
 
 export interface BannerInfo {
   readonly url: string;

@@ -14,18 +14,20 @@ import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
 import { SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queues';
 import type { LaunchCommand } from '../domain/campaign';
+import type { InboundJob } from '../domain/conversation';
+import type { CrawlJob } from '../domain/knowledge/source';
 import type {
   ApiKeyStore,
+  CampaignCounters,
   CampaignStore,
   ContactStore,
   ContactUpdates,
   ConversationStore,
-  CrawlJob,
   CrawlQueue,
   IdempotencyStore,
-  InboundJob,
   InboundQueue,
   KnowledgeStore,
+  LaunchCheckpoints,
   LaunchQueue,
   ListStore,
   MessageStore,
@@ -41,7 +43,7 @@ export interface DataDeps extends CoreDeps {
   readonly db: DynamoDBDocumentClient;
   readonly templates: TemplateStore;
   readonly apiKeys: ApiKeyStore;
-  readonly campaigns: CampaignStore;
+  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints;
   readonly recipients: RecipientStore;
   readonly contacts: ContactStore & ContactUpdates;
   readonly messages: MessageStore;

@@ -36,3 +36,11 @@ export function sameSecret(a: string, b: string): boolean {
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
 }
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly revokedAt?: string;
+}

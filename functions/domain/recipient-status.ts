@@ -1,3 +1,4 @@
+import type { SendError } from './campaign';
 /**
  * A recipient's delivery status. Each recipient is in exactly one status at a time, so the campaign's
  * counts are a histogram that always adds up to `total`, and can be recomputed from the recipients.
@@ -12,16 +13,6 @@ export const RECIPIENT_STATUSES: readonly RecipientStatus[] = [
   'failed',
   'skipped',
 ];
-
-/** Progress only moves forward: a late "delivered" after "read" changes nothing. */
-export const STATUS_RANK: Readonly<Record<RecipientStatus, number>> = {
-  queued: 0,
-  sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: 1,
-  skipped: 1,
-};
 
 /** Nothing more will be sent to a recipient in one of these statuses. */
 export function isSettled(status: RecipientStatus): boolean {
@@ -38,4 +29,33 @@ export function addCounts(a: Counts, b: Partial<Counts>): Counts {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) out[k as keyof Counts] += v ?? 0;
   return out;
+}
+
+/** A delivery status from a webhook, applied monotonically: sent < delivered < read; failed ends the attempt. */
+export interface StatusUpdate {
+  readonly status: 'sent' | 'delivered' | 'read' | 'failed';
+  readonly at: string;
+  readonly wamid: string;
+  readonly error?: SendError;
+}
+
+/** What applying a status changed: the status before and after, when it moved (for the counters). */
+export type StatusChange =
+  | { readonly changed: true; readonly from: RecipientStatus; readonly to: RecipientStatus }
+  | { readonly changed: false };
+
+/**
+ * Which statuses a webhook status may move a recipient or message on from: progress only goes forward,
+ * so a late "delivered" after "read" changes nothing and a status delivered twice counts once.
+ */
+export const MOVES_FROM: Readonly<Record<StatusUpdate['status'], readonly RecipientStatus[]>> = {
+  // "queued": the send timed out on our side but WhatsApp had accepted it; the webhook settles it.
+  sent: ['queued'],
+  delivered: ['queued', 'sent'],
+  read: ['queued', 'sent', 'delivered'],
+  failed: ['queued', 'sent'],
+};
+
+export function canMove(from: RecipientStatus, to: StatusUpdate['status']): boolean {
+  return MOVES_FROM[to].includes(from);
 }

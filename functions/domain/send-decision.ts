@@ -1,4 +1,4 @@
-import type { Mode } from '../config';
+import type { Mode } from './mode';
 import type { OutboundContent } from './outbound-message';
 import { renderTemplate, type TemplateDefinition } from './template';
 

@@ -10,26 +10,27 @@ import {
   type TemplateSnapshot,
 } from '../domain/campaign';
 import { type CampaignAction, transition } from '../domain/campaign-state';
+import { NotFoundError, StateConflictError } from '../domain/errors';
 // Recipient checks read phone-number metadata: loaded when a campaign is created or a list audience filled.
 import { recipientChecks } from '../domain/on-demand';
+import type { Page } from '../domain/page';
 import { type Counts, emptyCounts } from '../domain/recipient-status';
 import type { RecipientInput, RecipientRules, RowProblem } from '../domain/recipients';
 import { nextRun, parseScheduleExpression, type Recurrence } from '../domain/recurrence';
 import type { SendWindow } from '../domain/send-window';
 import type { Template } from '../domain/template';
 import type { Logger } from '../logger';
-import {
-  type AudienceEntry,
-  type CampaignScheduler,
-  type CampaignStore,
-  type Clock,
-  type LaunchQueue,
-  type ListStore,
-  NotFoundError,
-  type Page,
-  type RecipientStore,
-  StateConflictError,
-  type TemplateStore,
+import type {
+  AudienceEntry,
+  CampaignCounters,
+  CampaignScheduler,
+  CampaignStore,
+  Clock,
+  LaunchCheckpoints,
+  LaunchQueue,
+  ListStore,
+  RecipientStore,
+  TemplateStore,
 } from '../ports';
 import { reconcileCounts } from './counters';
 import { recipientPages } from './recipient-pages';
@@ -45,7 +46,7 @@ export class RecipientsRejectedError extends Error {
 export class NothingToRetryError extends Error {}
 
 export interface CampaignServiceDeps {
-  readonly campaigns: CampaignStore;
+  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints;
   readonly recipients: RecipientStore;
   readonly templates: TemplateStore;
   readonly launchQueue: LaunchQueue;

@@ -1,8 +1,8 @@
 import { type Counts, RECIPIENT_STATUSES } from '../domain/recipient-status';
-import type { CampaignStore, RecipientStore } from '../ports';
+import type { CampaignCounters, RecipientStore } from '../ports';
 
 export interface ReconcileDeps {
-  readonly campaigns: CampaignStore;
+  readonly campaigns: CampaignCounters;
   readonly recipients: RecipientStore;
   readonly wait?: (ms: number) => Promise<void>;
   readonly settleMs?: number;

@@ -8,8 +8,9 @@
 import robotsParser from 'robots-parser';
 import { extractPage, safeUrl } from '../domain/knowledge/html';
 import { parseSitemap } from '../domain/knowledge/sitemap';
+import type { SkippedPage } from '../domain/knowledge/source';
 import type { Logger } from '../logger';
-import type { Clock, KnowledgeStore, SkippedPage, WebFetcher } from '../ports';
+import type { Clock, KnowledgeStore, WebFetcher } from '../ports';
 import { contentHash, type KnowledgeIndexer } from './knowledge-indexer';
 
 export interface CrawlerDeps {

@@ -4,12 +4,12 @@ import { forEachLimit } from '../adapters/concurrency';
 import { parseCallbackData } from '../domain/campaign';
 
 import { keywordIntent } from '../domain/opt-out';
-import type { RecipientStatus } from '../domain/recipient-status';
+import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
 import { updatesOf, type WebhookChange, type WebhookUpdate } from '../domain/webhook';
 import type { Logger } from '../logger';
 import type {
-  CampaignStore,
+  CampaignCounters,
   Clock,
   ContactStore,
   ContactUpdates,
@@ -19,13 +19,12 @@ import type {
   RedeliveryControl,
   SendQueue,
   StatusTarget,
-  StatusUpdate,
 } from '../ports';
 
 export interface EventsDeps {
   readonly statuses: StatusTarget;
   readonly messages: MessageStore;
-  readonly campaigns: CampaignStore;
+  readonly campaigns: CampaignCounters;
   readonly conversations: ConversationStore;
   readonly contacts: ContactStore & ContactUpdates;
   readonly inboundQueue: InboundQueue;

@@ -2,10 +2,12 @@ import type { Campaign, LaunchCommand, RecipientRecord, SendJob } from '../domai
 import { recipientOpening } from '../domain/send-window';
 import type { Logger } from '../logger';
 import type {
+  CampaignCounters,
   CampaignScheduler,
   CampaignStore,
   Clock,
   LaunchCheckpoint,
+  LaunchCheckpoints,
   LaunchQueue,
   RecipientStore,
   SendQueue,
@@ -15,7 +17,7 @@ import { countryZoneFor } from './country-zone';
 import { recipientPages } from './recipient-pages';
 
 export interface LauncherDeps {
-  readonly campaigns: CampaignStore;
+  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints;
   readonly recipients: RecipientStore;
   readonly sendQueue: SendQueue;
   readonly launchQueue: LaunchQueue;

@@ -6,21 +6,14 @@
  * window; it hands over when asked to, or when the website does not answer the question.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { ConversationMessage, InboundJob } from '../domain/conversation';
 import { deterministicUlid } from '../domain/deterministic-id';
+import { ConflictError } from '../domain/errors';
 import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
 import { maskContact } from '../domain/redact';
 import { isWindowOpen } from '../domain/send-decision';
 import type { Logger } from '../logger';
-import {
-  type Clock,
-  ConflictError,
-  type ContactStore,
-  type ConversationMessage,
-  type ConversationStore,
-  type InboundJob,
-  type MessageStore,
-  type SendQueue,
-} from '../ports';
+import type { Clock, ContactStore, ConversationStore, MessageStore, SendQueue } from '../ports';
 import { consumeJsonRecords } from './json-records';
 import type { KnowledgeBase } from './knowledge-base';
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Mode } from '../config';
 import { PAIR_GAP_MS, retryDelaySeconds } from '../domain/backoff';
 import {
   type Campaign,
@@ -10,14 +9,16 @@ import {
   type SendError,
   type SendJob,
 } from '../domain/campaign';
+import { StateConflictError } from '../domain/errors';
+import type { Mode } from '../domain/mode';
 import { describeContent, type OutboundContent } from '../domain/outbound-message';
-
 import { maskContact, maskPhone } from '../domain/redact';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
 import { recipientOpening } from '../domain/send-window';
 import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../domain/whatsapp-errors';
 import type { Logger } from '../logger';
 import {
+  type CampaignCounters,
   type CampaignStore,
   type Clock,
   type ContactStore,
@@ -30,7 +31,6 @@ import {
   type RedeliveryControl,
   type SendMetrics,
   type SendQueue,
-  StateConflictError,
   type WhatsAppSender,
 } from '../ports';
 import { reconcileCounts } from './counters';
@@ -38,7 +38,7 @@ import { countryZoneFor } from './country-zone';
 import type { Pacer } from './pacer';
 
 export interface SendWorkerDeps {
-  readonly campaigns: CampaignStore;
+  readonly campaigns: CampaignStore & CampaignCounters;
   readonly recipients: RecipientStore;
   readonly contacts: ContactStore;
   readonly messages: MessageStore;

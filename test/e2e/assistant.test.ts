@@ -1,6 +1,6 @@
 import { inboundWebhook } from '../../bin/simulate';
+import type { KnowledgeSource } from '../../functions/domain/knowledge/source';
 import { signPayload } from '../../functions/domain/webhook-signature';
-import type { KnowledgeSource } from '../../functions/ports';
 import { PAGES } from '../../local/fixture-site/pages';
 import { type FixtureSite, startFixtureSite } from '../../local/fixture-site/server';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai';

@@ -6,7 +6,8 @@ import { DynamoMessageStore } from '../../functions/adapters/dynamodb/message-st
 import { DynamoRecipientStore } from '../../functions/adapters/dynamodb/recipient-store';
 import { SqsJsonQueue, SqsSendQueue, sendPacked } from '../../functions/adapters/sqs/queues';
 import { bucketOf, type Campaign } from '../../functions/domain/campaign';
-import { type InboundJob, StateConflictError } from '../../functions/ports';
+import type { InboundJob } from '../../functions/domain/conversation';
+import { StateConflictError } from '../../functions/domain/errors';
 import { QUEUES } from '../../functions/resources';
 import { reconcileCounts } from '../../functions/services/counters';
 import { ensureQueue } from '../../local/provision';

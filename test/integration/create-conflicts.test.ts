@@ -2,8 +2,8 @@
 import { DynamoApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
 import { DynamoKnowledgeStore } from '../../functions/adapters/dynamodb/knowledge-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
+import { ConflictError } from '../../functions/domain/errors';
 import { newSource } from '../../functions/domain/knowledge/source';
-import { ConflictError } from '../../functions/ports';
 import { documentClient, isolatedConfig } from '../support/aws';
 
 describe('conditional creates', () => {

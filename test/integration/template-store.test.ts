@@ -1,7 +1,7 @@
 import { DynamoApiKeyStore } from '../../functions/adapters/dynamodb/api-key-store';
 import { DynamoTemplateStore } from '../../functions/adapters/dynamodb/template-store';
+import { ConflictError, InvalidCursorError, NotFoundError } from '../../functions/domain/errors';
 import type { TemplateDefinition } from '../../functions/domain/template';
-import { ConflictError, InvalidCursorError, NotFoundError } from '../../functions/ports';
 import { documentClient, isolatedConfig } from '../support/aws';
 
 const def = (

@@ -1,4 +1,5 @@
-import type { ApiKeyRecord, ApiKeyStore } from '../../functions/ports';
+import type { ApiKeyRecord } from '../../functions/domain/api-key';
+import type { ApiKeyStore } from '../../functions/ports';
 
 /** In-memory ApiKeyStore for unit tests of code that uses the port. */
 export class MemoryApiKeyStore implements ApiKeyStore {

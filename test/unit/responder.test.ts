@@ -1,15 +1,13 @@
+import type { Conversation, ConversationMessage, InboundJob } from '../../functions/domain/conversation';
+import { ConflictError } from '../../functions/domain/errors';
+import type { SingleMessage } from '../../functions/domain/message';
 import { createLogger } from '../../functions/logger';
-import {
-  type AiReplyClaim,
-  ConflictError,
-  type ContactStore,
-  type Conversation,
-  type ConversationMessage,
-  type ConversationStore,
-  type InboundJob,
-  type MessageStore,
-  type SendQueue,
-  type SingleMessage,
+import type {
+  AiReplyClaim,
+  ContactStore,
+  ConversationStore,
+  MessageStore,
+  SendQueue,
 } from '../../functions/ports';
 import type { KnowledgeBase } from '../../functions/services/knowledge-base';
 import { makeResponder } from '../../functions/services/responder';

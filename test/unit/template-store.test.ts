@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { makeDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoTemplateStore } from '../../functions/adapters/dynamodb/template-store';
-import { ConflictError } from '../../functions/ports';
+import { ConflictError } from '../../functions/domain/errors';
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 const def = { name: 'Welcome', body: 'Hi {{n}}', category: 'utility' as const, variables: ['n'] };

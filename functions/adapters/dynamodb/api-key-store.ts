@@ -1,5 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ApiKeyRecord, type ApiKeyStore, ConflictError } from '../../ports';
+import type { ApiKeyRecord } from '../../domain/api-key';
+import { ConflictError } from '../../domain/errors';
+import type { ApiKeyStore } from '../../ports';
 import { isConditionFailure, putNew } from './client';
 
 /** One item per key, keyed by the key's public id; only the SHA-256 hash of the key is stored. */

@@ -7,14 +7,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../../domain/campaign';
 import type { CampaignState } from '../../domain/campaign-state';
+import { NotFoundError, StateConflictError } from '../../domain/errors';
+import type { Page } from '../../domain/page';
 import { type Counts, emptyCounts, RECIPIENT_STATUSES } from '../../domain/recipient-status';
-import {
-  type AudienceEntry,
-  type CampaignStore,
-  type LaunchCheckpoint,
-  NotFoundError,
-  type Page,
-  StateConflictError,
+import type {
+  AudienceEntry,
+  CampaignCounters,
+  CampaignStore,
+  LaunchCheckpoint,
+  LaunchCheckpoints,
 } from '../../ports';
 import { batchPut } from './batch-write';
 import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryPage } from './client';
@@ -28,7 +29,8 @@ const shardKey = (id: string, n: number) => ({ pk: `CAMPAIGN#${id}#COUNTER#${n}`
 const checkpointKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'LAUNCH' });
 const runsOf = (seriesId: string) => `RUNS#${seriesId}`;
 
-export class DynamoCampaignStore implements CampaignStore {
+/** One table holds a campaign, its counter shards and its launch checkpoint; one class serves all three. */
+export class DynamoCampaignStore implements CampaignStore, CampaignCounters, LaunchCheckpoints {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,

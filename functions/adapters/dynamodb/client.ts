@@ -7,7 +7,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursorError } from '../../ports';
+import { InvalidCursorError } from '../../domain/errors';
 
 /**
  * One document client per process. The endpoint comes from the SDK's own AWS_ENDPOINT_URL_DYNAMODB

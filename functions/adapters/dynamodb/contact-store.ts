@@ -1,12 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  Contact,
-  ContactRecord,
-  ContactStore,
-  ContactUpdates,
-  OptOutChange,
-  SlotResult,
-} from '../../ports';
+import type { Contact, ContactRecord, OptOutChange } from '../../domain/contact';
+import type { ContactStore, ContactUpdates, SlotResult } from '../../ports';
 import { isConditionFailure } from './client';
 
 /** One item per E.164 number: opt-outs, the customer service window and the last send time. */

@@ -1,12 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type AiReplyClaim,
-  type Conversation,
-  type ConversationMessage,
-  type ConversationStore,
-  NotFoundError,
-  type Page,
-} from '../../ports';
+import type { Conversation, ConversationMessage } from '../../domain/conversation';
+import { NotFoundError } from '../../domain/errors';
+import type { Page } from '../../domain/page';
+import type { AiReplyClaim, ConversationStore } from '../../ports';
 import { isConditionFailure, newestFirst, putNew, queryPage } from './client';
 
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });

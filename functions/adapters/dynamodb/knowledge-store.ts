@@ -6,15 +6,15 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors';
 import type { Passage } from '../../domain/knowledge/retrieval';
-import {
-  ConflictError,
-  type KnowledgePage,
-  type KnowledgeSource,
-  type KnowledgeSourceState,
-  type KnowledgeStore,
-  type StoredChunk,
-} from '../../ports';
+import type {
+  KnowledgePage,
+  KnowledgeSource,
+  KnowledgeSourceState,
+  StoredChunk,
+} from '../../domain/knowledge/source';
+import type { KnowledgeStore } from '../../ports';
 import { forEachLimit } from '../concurrency';
 import { batchDelete, batchPut } from './batch-write';
 import { conditionalUpdate, putNew, queryAll } from './client';

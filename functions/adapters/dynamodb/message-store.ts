@@ -1,12 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendError } from '../../domain/campaign';
-import {
-  ConflictError,
-  type MessageStore,
-  type SingleMessage,
-  type SkipReason,
-  type WamidRef,
-} from '../../ports';
+import { ConflictError } from '../../domain/errors';
+import type { SingleMessage, SkipReason, WamidRef } from '../../domain/message';
+import type { MessageStore } from '../../ports';
 import { ClaimedItems } from './claims';
 import { conditionalUpdate, putNew } from './client';
 

@@ -5,14 +5,10 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { bucketOf, type Campaign, type RecipientRecord, type SendError } from '../../domain/campaign';
+import { InvalidCursorError } from '../../domain/errors';
+import type { Page } from '../../domain/page';
 import { type Counts, emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
-import {
-  type ClaimResult,
-  InvalidCursorError,
-  type Page,
-  type RecipientKey,
-  type RecipientStore,
-} from '../../ports';
+import type { ClaimResult, RecipientKey, RecipientStore } from '../../ports';
 import { ClaimedItems } from './claims';
 import { conditionalUpdate, decodeCursor, encodeCursor } from './client';
 

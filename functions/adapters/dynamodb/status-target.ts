@@ -1,16 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RecipientStatus } from '../../domain/recipient-status';
-import type { RecipientKey, StatusChange, StatusTarget, StatusUpdate } from '../../ports';
+import {
+  MOVES_FROM,
+  type RecipientStatus,
+  type StatusChange,
+  type StatusUpdate,
+} from '../../domain/recipient-status';
+import type { RecipientKey, StatusTarget } from '../../ports';
 import { isConditionFailure } from './client';
-
-/** Which statuses each webhook status may move on from: progress only goes forward. */
-const MOVES_FROM: Record<StatusUpdate['status'], readonly RecipientStatus[]> = {
-  // "queued": the send timed out on our side but WhatsApp had accepted it; the webhook settles it.
-  sent: ['queued'],
-  delivered: ['queued', 'sent'],
-  read: ['queued', 'sent', 'delivered'],
-  failed: ['queued', 'sent'],
-};
 
 const TIMESTAMP: Record<StatusUpdate['status'], string> = {
   sent: 'sentAt',

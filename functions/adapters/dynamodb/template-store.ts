@@ -1,14 +1,9 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { ConflictError, NotFoundError } from '../../domain/errors';
+import type { Page } from '../../domain/page';
 import type { Template, TemplateDefinition } from '../../domain/template';
-import {
-  type Clock,
-  ConflictError,
-  NotFoundError,
-  type Page,
-  systemClock,
-  type TemplateStore,
-} from '../../ports';
+import { type Clock, systemClock, type TemplateStore } from '../../ports';
 import { isConditionFailure, newestFirst, queryPage } from './client';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;

@@ -1,5 +1,3 @@
-import type { KnowledgeSource } from '../../ports';
-
 /** A source as first stored: nothing crawled or indexed yet. */
 export function newSource(
   id: string,
@@ -21,4 +19,55 @@ export function newSource(
     updatedAt: now,
     ...fields,
   };
+}
+
+export type KnowledgeSourceState = 'queued' | 'crawling' | 'ready' | 'failed';
+
+export interface SkippedPage {
+  readonly url: string;
+  readonly reason: string;
+}
+
+export interface KnowledgeSource {
+  readonly id: string;
+  readonly kind: 'website' | 'document';
+  /** The start URL of a website, or the optional URL a document is cited with. */
+  readonly url?: string;
+  readonly title?: string;
+  readonly maxPages: number;
+  readonly maxDepth: number;
+  readonly state: KnowledgeSourceState;
+  readonly pagesFound: number;
+  readonly pagesIndexed: number;
+  /** Pages whose content had not changed since the previous crawl (not embedded again). */
+  readonly pagesUnchanged: number;
+  readonly pagesSkipped: number;
+  /** The first skipped pages with their reasons (capped; `pagesSkipped` is the full count). */
+  readonly skipped: readonly SkippedPage[];
+  readonly errors: readonly string[];
+  readonly chunks: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly crawledAt?: string;
+}
+
+export interface KnowledgePage {
+  readonly sourceId: string;
+  readonly url: string;
+  readonly title: string;
+  readonly contentHash: string;
+  readonly chunkCount: number;
+  /** The embedding model the chunks were embedded with, if any; a change of model re-embeds. */
+  readonly embeddingModel?: string;
+  readonly indexedAt: string;
+}
+
+export interface StoredChunk {
+  readonly heading: string;
+  readonly text: string;
+  readonly vector?: Float32Array;
+}
+
+export interface CrawlJob {
+  readonly sourceId: string;
 }

@@ -1,14 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
+import { NotFoundError } from '../../domain/errors';
 import { isWindowOpen } from '../../domain/send-decision';
-import {
-  type Clock,
-  type ContactStore,
-  type ContactUpdates,
-  type ConversationStore,
-  type MessageStore,
-  NotFoundError,
-  type SendQueue,
+import type {
+  Clock,
+  ContactStore,
+  ContactUpdates,
+  ConversationStore,
+  MessageStore,
+  SendQueue,
 } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';

@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
+import { NotFoundError } from '../../domain/errors';
 import { type AddressPolicy, checkUrl } from '../../domain/knowledge/address-policy';
+import type { KnowledgeSource } from '../../domain/knowledge/source';
 import { newSource } from '../../domain/knowledge/source';
-import type { Clock, CrawlQueue, KnowledgeSource, KnowledgeStore } from '../../ports';
-import { NotFoundError } from '../../ports';
+import type { Clock, CrawlQueue, KnowledgeStore } from '../../ports';
 import type { KnowledgeBase } from '../../services/knowledge-base';
 import type { KnowledgeIndexer } from '../../services/knowledge-indexer';
 import type { AppEnv } from '../app-env';

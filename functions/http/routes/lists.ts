@@ -1,8 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
+import { NotFoundError } from '../../domain/errors';
 import { phones, recipientChecks, recipientsCsv } from '../../domain/on-demand';
 import type { RecipientInput } from '../../domain/recipients';
-import { type Clock, type ListStore, NotFoundError } from '../../ports';
+import type { Clock, ListStore } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { defaultCountryOf } from '../default-country';
 import { ApiError } from '../errors';

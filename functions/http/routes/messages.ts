@@ -1,11 +1,12 @@
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
-import type { Mode } from '../../config';
 import type { TemplateSnapshot } from '../../domain/campaign';
+import { NotFoundError } from '../../domain/errors';
+import type { SingleMessage } from '../../domain/message';
+import type { Mode } from '../../domain/mode';
 import { phones } from '../../domain/on-demand';
 import { decideContent, isWindowOpen } from '../../domain/send-decision';
-import type { Clock, ContactStore, MessageStore, SendQueue, SingleMessage, TemplateStore } from '../../ports';
-import { NotFoundError } from '../../ports';
+import type { Clock, ContactStore, MessageStore, SendQueue, TemplateStore } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { defaultCountryOf } from '../default-country';
 import { ApiError } from '../errors';

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Mode } from '../../config';
+import type { Mode } from '../../domain/mode';
 import type { AppEnv } from '../app-env';
 import { jsonResponse } from '../schemas';
 

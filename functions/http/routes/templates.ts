@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../domain/errors';
 import { buildGraphPayload } from '../../domain/graph-payload';
 import {
   checkTemplateDefinition,
@@ -7,7 +8,7 @@ import {
   type TemplateDefinition,
   templateVariables,
 } from '../../domain/template';
-import { NotFoundError, type TemplateStore } from '../../ports';
+import type { TemplateStore } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import {

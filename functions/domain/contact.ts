@@ -1,0 +1,21 @@
+/** A customer as the platform knows them: opt-outs, the 24-hour window, the profile. */
+export interface Contact {
+  readonly phone: string;
+  readonly optedOut?: boolean;
+  readonly marketingOptOut?: boolean;
+  readonly lastInboundAt?: string;
+  readonly lastSentAtMs?: number;
+}
+
+export interface OptOutChange {
+  readonly optedOut?: boolean;
+  readonly marketingOptOut?: boolean;
+}
+
+export interface ContactRecord extends Contact {
+  readonly profileName?: string;
+  readonly userId?: string;
+  readonly optedOutAt?: string;
+  readonly optOutSource?: string;
+  readonly history?: readonly { at: string; change: string; source: string }[];
+}

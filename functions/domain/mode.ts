@@ -1,0 +1,2 @@
+/** DEV prints sends and plays WhatsApp's part; LIVE sends through the Graph API (set by the credentials). */
+export type Mode = 'DEV' | 'LIVE';

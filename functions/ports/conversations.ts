@@ -1,0 +1,32 @@
+/** Conversations and the assistant's inbound queue. */
+import type { Conversation, ConversationMessage, InboundJob } from '../domain/conversation';
+import type { Page } from '../domain/page';
+
+/** `previous` is the customer message the assistant answered before this one (where this burst starts). */
+export type AiReplyClaim =
+  | { readonly outcome: 'claimed' | 'already'; readonly previous?: string }
+  | { readonly outcome: 'refused' };
+
+export interface ConversationStore {
+  /** Stores a message once (by contact, time and wamid) and refreshes the conversation; false if already stored. */
+  append(message: ConversationMessage, profile?: { name?: string; userId?: string }): Promise<boolean>;
+  get(contact: string): Promise<Conversation | undefined>;
+  list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>>;
+  messages(
+    contact: string,
+    options: { limit: number; cursor?: string; newestFirst?: boolean },
+  ): Promise<Page<ConversationMessage>>;
+  update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation>;
+  /**
+   * Takes the right to answer one inbound message for the assistant: only while AI is on and no human is
+   * needed, and once per message. `already` means an earlier attempt took it (a retried job).
+   */
+  claimAiReply(contact: string, wamid: string): Promise<AiReplyClaim>;
+  /** Hands the conversation to a person; false if it already needed one. */
+  requestHuman(contact: string): Promise<boolean>;
+}
+
+export interface InboundQueue {
+  /** `delaySeconds` holds the job back so a customer's rapid messages are answered together. */
+  send(item: InboundJob, options?: { delaySeconds?: number }): Promise<void>;
+}

@@ -1,0 +1,14 @@
+/**
+ * The interfaces the services need from the world outside: stores, queues, schedules, WhatsApp, models,
+ * the web. adapters/ implements them; compose/ picks which adapter each function gets. Entities and errors
+ * live in domain/.
+ */
+export * from './access';
+export * from './campaigns';
+export * from './clock';
+export * from './contacts';
+export * from './conversations';
+export * from './knowledge';
+export * from './messages';
+export * from './templates';
+export * from './whatsapp';

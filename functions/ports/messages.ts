@@ -1,0 +1,42 @@
+/** Single messages, the send queue, and delivery statuses applied from webhooks. */
+import type { SendError, SendJob } from '../domain/campaign';
+import type { SingleMessage, SkipReason, WamidRef } from '../domain/message';
+import type { StatusChange, StatusUpdate } from '../domain/recipient-status';
+import type { RecipientKey } from './campaigns';
+
+export interface MessageStore {
+  /** Throws ConflictError if a message with this id exists (ids of replies are derived, so retries collide). */
+  create(message: SingleMessage): Promise<void>;
+  get(id: string): Promise<SingleMessage | undefined>;
+  claim(id: string, token: string, nowMs: number, leaseMs: number): Promise<boolean>;
+  markSent(id: string, token: string, wamid: string, at: string): Promise<boolean>;
+  markFailed(
+    id: string,
+    token: string,
+    error: SendError,
+    options: { countAttempt: boolean },
+    at: string,
+  ): Promise<boolean>;
+
+  release(id: string, token: string, options: { error?: SendError; countAttempt: boolean }): Promise<void>;
+  /** Skips a queued message: the contact opted out, or a person took the conversation from the assistant. */
+  markSkipped(id: string, at: string, reason?: SkipReason): Promise<boolean>;
+  putWamidRef(wamid: string, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void>;
+  getWamidRef(wamid: string): Promise<WamidRef | undefined>;
+}
+
+export interface SendQueue {
+  /** Enqueues jobs with SendMessageBatch, 10 per call, calls in parallel. */
+  enqueue(jobs: readonly SendJob[], options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/** Delays the redelivery of a received SQS message (backoff for a retry). */
+export interface RedeliveryControl {
+  retryAfter(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+export interface StatusTarget {
+  /** Applies a status to a campaign recipient; `undefined` when the recipient does not exist. */
+  applyToRecipient(key: RecipientKey, update: StatusUpdate): Promise<StatusChange | undefined>;
+  applyToMessage(messageId: string, update: StatusUpdate): Promise<StatusChange | undefined>;
+}
