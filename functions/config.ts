@@ -114,6 +114,8 @@ const trueOrFalse = z.enum(['true', 'false'], { error: 'must be true or false' }
 
 const EnvSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optionalText('must be a non-empty access token'),
+  // Set by the stack in AWS (LIVE when a sending number is configured); derived from the credentials locally.
+  WHATSAPP_MODE: z.optional(z.enum(['DEV', 'LIVE'], { error: 'must be DEV or LIVE' })),
   WHATSAPP_PHONE_NUMBER_ID: z.optional(
     z.string().check(z.regex(/^\d{5,20}$/, "must be the numeric phone number ID shown in Meta's dashboard")),
   ),
@@ -189,6 +191,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const e = parsed.data;
   const hasToken = e.WHATSAPP_ACCESS_TOKEN !== undefined;
   const hasNumber = e.WHATSAPP_PHONE_NUMBER_ID !== undefined;
+  // In AWS the stack names the mode: each function holds only the secrets it uses, so the api (which
+  // never sends) has no access token to tell the mode by, and the send worker no app secret.
+  if (e.WHATSAPP_MODE !== undefined) return build(e, e.WHATSAPP_MODE, env);
   if (hasToken !== hasNumber) {
     const missing = hasToken ? 'WHATSAPP_PHONE_NUMBER_ID' : 'WHATSAPP_ACCESS_TOKEN';
     const present = hasToken ? 'WHATSAPP_ACCESS_TOKEN' : 'WHATSAPP_PHONE_NUMBER_ID';
@@ -201,6 +206,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       'WHATSAPP_APP_SECRET must be set in LIVE mode: it verifies that webhooks come from Meta (App Dashboard > App settings > Basic)',
     );
   }
+  return build(e, hasToken && hasNumber ? 'LIVE' : 'DEV', env);
+}
+
+function build(
+  e: z.infer<typeof EnvSchema>,
+  mode: Mode,
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
   const tables = Object.fromEntries(
     Object.entries(TABLES).map(([key, def]) => [key, env[def.envVar] || def.localName]),
   ) as Record<TableKey, string>;
@@ -212,7 +225,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   ) as Partial<Record<QueueKey, string>>;
 
   return {
-    mode: hasToken && hasNumber ? 'LIVE' : 'DEV',
+    mode,
     whatsapp: {
       accessToken: e.WHATSAPP_ACCESS_TOKEN,
       phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,

@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
-const SERVICE = 'whatsapp-platform';
+import { SERVICE_NAME as SERVICE } from './resources';
+
 // Powertools adds these to every entry; in a terminal they are noise.
 const QUIET = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id']);
 

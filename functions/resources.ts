@@ -22,9 +22,20 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
+/** Every Lambda function, by its handler file under functions/handlers/. */
+export type FunctionName = 'api' | 'webhook' | 'events' | 'send-worker' | 'launcher' | 'inbound' | 'crawler';
+export type QueueKey = 'send' | 'events' | 'inbound' | 'crawl' | 'launch';
+
 export interface QueueDefinition {
   readonly localName: string;
   readonly envVar: string;
+  /** The function that consumes it: its Lambda event source mapping in AWS, its poller locally. */
+  readonly consumer: FunctionName;
+  /**
+   * At most this many batches at once: the event source mapping's maximumConcurrency in AWS and the
+   * number of pollers locally. `send-rate` derives it from the WhatsApp rate limit (sendConcurrency).
+   */
+  readonly concurrency: number | 'send-rate';
   /** Timeout of the consumer function; the queue's visibility timeout is six times this, as AWS advises. */
   readonly consumerTimeoutSeconds: number;
   readonly maxReceiveCount: number;
@@ -33,6 +44,10 @@ export interface QueueDefinition {
   /** How long a message stays in the dead-letter queue before SQS drops it (14 days, the maximum). */
   readonly dlqRetentionSeconds: number;
 }
+
+/** Names of CloudWatch metrics and of the service on every log line, shared by the functions and the stack. */
+export const METRICS_NAMESPACE = 'WhatsAppPlatform';
+export const SERVICE_NAME = 'whatsapp-platform';
 
 /** All string keys: generic names let one table hold several item types without schema changes. */
 const pk = 'pk';
@@ -129,6 +144,8 @@ export const QUEUES = {
   send: {
     localName: 'wa-send',
     envVar: 'SEND_QUEUE_URL',
+    consumer: 'send-worker',
+    concurrency: 'send-rate',
     consumerTimeoutSeconds: 60,
     // The worker marks a recipient failed after MAX_SEND_ATTEMPTS; redrive only catches what it could not.
     maxReceiveCount: 10,
@@ -139,6 +156,8 @@ export const QUEUES = {
   events: {
     localName: 'wa-events',
     envVar: 'EVENTS_QUEUE_URL',
+    consumer: 'events',
+    concurrency: 5,
     consumerTimeoutSeconds: 30,
     // A status can arrive before its send is recorded; it is retried (with a delay) until it can be applied.
     maxReceiveCount: 8,
@@ -149,6 +168,8 @@ export const QUEUES = {
   inbound: {
     localName: 'wa-inbound',
     envVar: 'INBOUND_QUEUE_URL',
+    consumer: 'inbound',
+    concurrency: 5,
     consumerTimeoutSeconds: 60,
     maxReceiveCount: 5,
     batchSize: 5,
@@ -158,6 +179,8 @@ export const QUEUES = {
   crawl: {
     localName: 'wa-crawl',
     envVar: 'CRAWL_QUEUE_URL',
+    consumer: 'crawler',
+    concurrency: 2,
     // One crawl per message, within one invocation of the crawler (15 minutes at most).
     consumerTimeoutSeconds: 900,
     maxReceiveCount: 5,
@@ -168,13 +191,15 @@ export const QUEUES = {
   launch: {
     localName: 'wa-launch',
     envVar: 'LAUNCH_QUEUE_URL',
+    consumer: 'launcher',
+    concurrency: 2,
     consumerTimeoutSeconds: 300,
     maxReceiveCount: 5,
     batchSize: 1,
     maxBatchingWindowSeconds: 0,
     dlqRetentionSeconds: 1_209_600,
   },
-} as const satisfies Record<string, QueueDefinition>;
+} as const satisfies Record<QueueKey, QueueDefinition>;
 
 /** The most attempts SEND_MAX_ATTEMPTS may allow: it must stay below the send queue's maxReceiveCount. */
 export const MAX_SEND_ATTEMPTS = 9;
@@ -188,8 +213,154 @@ export function sendConcurrency(ratePerSecond: number): number {
   return Math.min(50, Math.max(2, Math.ceil(ratePerSecond / 20)));
 }
 
-export type QueueKey = keyof typeof QUEUES;
-
 export function visibilityTimeoutSeconds(queue: QueueDefinition): number {
   return queue.consumerTimeoutSeconds * 6;
+}
+
+// ---- What each function may touch ------------------------------------------------------------------
+
+/** The DynamoDB actions a grant may name (exactly those a function's code calls). */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+/** The secrets a function may read, each its own Secrets Manager secret in AWS. */
+export const SECRETS = {
+  /** The WhatsApp access token: only the functions that call the Graph API. */
+  whatsapp: { envVar: 'WHATSAPP_SECRET_ARN', keys: ['WHATSAPP_ACCESS_TOKEN'] },
+  /** What authenticates Meta's webhook: only the webhook function. */
+  webhook: { envVar: 'WEBHOOK_SECRET_ARN', keys: ['WHATSAPP_APP_SECRET', 'WHATSAPP_WEBHOOK_VERIFY_TOKEN'] },
+  /** The OpenAI key: the functions that embed or answer. */
+  openai: { envVar: 'OPENAI_SECRET_ARN', keys: ['OPENAI_API_KEY'] },
+} as const satisfies Record<string, { envVar: string; keys: readonly string[] }>;
+export type SecretKey = keyof typeof SECRETS;
+
+export interface FunctionResources {
+  readonly description: string;
+  /** Tables with exactly the actions the function calls, and the indexes it queries. */
+  readonly tables: Partial<
+    Record<TableKey, { readonly actions: readonly TableAction[]; readonly indexes?: readonly string[] }>
+  >;
+  /** Queues it sends to (their URLs are in its environment). */
+  readonly sendsTo: readonly QueueKey[];
+  readonly secrets: readonly SecretKey[];
+  /** Campaign schedules: `manage` creates, moves and deletes them; `create` only adds release schedules. */
+  readonly schedules?: 'manage' | 'create';
+}
+
+/**
+ * The single description of each function's needs: the stack generates every function's environment and
+ * least-privilege grants from it, the local runtime its queue pollers (with QUEUES), and functions/compose
+ * builds each function's stores from the same lists.
+ */
+export const FUNCTIONS = {
+  api: {
+    description: 'HTTP API: templates, campaigns, messages, conversations, lists, knowledge',
+    tables: {
+      templates: { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'], indexes: ['gsi1'] },
+      apiKeys: { actions: ['GetItem'] },
+      idempotency: { actions: ['GetItem', 'PutItem', 'DeleteItem'] },
+      campaigns: {
+        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+        indexes: ['gsi1'],
+      },
+      recipients: { actions: ['BatchWriteItem', 'Query', 'UpdateItem'] },
+      contacts: { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+      lists: { actions: ['GetItem', 'PutItem', 'Query', 'BatchWriteItem', 'DeleteItem'], indexes: ['gsi1'] },
+      messages: { actions: ['GetItem', 'PutItem'] },
+      conversations: { actions: ['GetItem', 'Query', 'UpdateItem'], indexes: ['gsi1'] },
+      // Sources and documents are written here; /knowledge/ask reads every passage.
+      knowledge: {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+        indexes: ['gsi1'],
+      },
+    },
+    sendsTo: ['send', 'launch', 'crawl'],
+    secrets: ['openai'],
+    schedules: 'manage',
+  },
+  webhook: {
+    description: "WhatsApp webhook: verifies Meta's signature and queues the payload",
+    tables: {},
+    sendsTo: ['events'],
+    secrets: ['webhook'],
+  },
+  events: {
+    description: 'Applies delivery statuses, inbound messages and opt-outs from webhooks',
+    tables: {
+      campaigns: { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+      recipients: { actions: ['GetItem', 'UpdateItem'] },
+      contacts: { actions: ['GetItem', 'UpdateItem'] },
+      messages: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    },
+    sendsTo: ['send', 'inbound'],
+    secrets: [],
+  },
+  'send-worker': {
+    description: 'Sends WhatsApp messages from the send queue, paced to the rate limit',
+    tables: {
+      campaigns: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      recipients: { actions: ['GetItem', 'Query', 'UpdateItem'] },
+      contacts: { actions: ['GetItem', 'UpdateItem'] },
+      messages: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    },
+    // Quiet hours: a worker that defers a recipient asks the launcher (through its queue) to plan the release.
+    sendsTo: ['send', 'launch'],
+    secrets: ['whatsapp'],
+  },
+  launcher: {
+    description: "Enqueues a campaign's recipients for sending; settles cancelled campaigns",
+    tables: {
+      campaigns: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      recipients: { actions: ['Query', 'UpdateItem', 'BatchWriteItem'] },
+      lists: { actions: ['GetItem', 'Query'] },
+      contacts: { actions: ['BatchGetItem'] },
+    },
+    sendsTo: ['send', 'launch'],
+    secrets: [],
+    schedules: 'create',
+  },
+  inbound: {
+    description: "The assistant: answers customers' messages from the website's content",
+    tables: {
+      conversations: { actions: ['GetItem', 'Query', 'UpdateItem'] },
+      contacts: { actions: ['GetItem'] },
+      messages: { actions: ['PutItem'] },
+      knowledge: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
+    },
+    sendsTo: ['send'],
+    secrets: ['openai'],
+  },
+  crawler: {
+    description: 'Crawls a website (robots.txt, sitemap, SSRF guard) into passages and embeddings',
+    tables: {
+      knowledge: {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+        indexes: ['gsi1'],
+      },
+    },
+    sendsTo: [],
+    secrets: ['openai'],
+  },
+} as const satisfies Record<FunctionName, FunctionResources>;
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+/** The queue a function consumes, if any. */
+export function consumedQueue(fn: FunctionName): QueueKey | undefined {
+  return (Object.keys(QUEUES) as QueueKey[]).find((q) => QUEUES[q].consumer === fn);
+}
+
+/** A queue's concurrency for a given WhatsApp rate. */
+export function queueConcurrency(queue: QueueKey, ratePerSecond: number): number {
+  const c = QUEUES[queue].concurrency;
+  return c === 'send-rate' ? sendConcurrency(ratePerSecond) : c;
 }

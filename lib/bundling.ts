@@ -16,18 +16,11 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { DOCS_UI_FILES } from '../functions/http/docs-ui';
+import { FUNCTION_NAMES, type FunctionName } from '../functions/resources';
 
-/** Every function, by its handler file under functions/handlers/. */
-export const HANDLERS = [
-  'api',
-  'webhook',
-  'events',
-  'send-worker',
-  'launcher',
-  'inbound',
-  'crawler',
-] as const;
-export type HandlerName = (typeof HANDLERS)[number];
+/** Every function, by its handler file under functions/handlers/ (functions/resources.ts names them). */
+export const HANDLERS = FUNCTION_NAMES;
+export type HandlerName = FunctionName;
 
 /** The Node options every function runs with (the benchmark imports bundles with the same). */
 export const NODE_OPTIONS = '--enable-source-maps';

@@ -3,31 +3,53 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { buildApi } from '../functions/compose/api';
+import { buildAssistant } from '../functions/compose/assistant';
+import { campaignService } from '../functions/compose/campaigns';
+import { dynamo } from '../functions/compose/clients';
+import { Context } from '../functions/compose/context';
+import { buildCrawler, guardedFetcher } from '../functions/compose/crawler';
+import { buildEvents } from '../functions/compose/events';
+import { buildInbound } from '../functions/compose/inbound';
+import { buildLauncher } from '../functions/compose/launcher';
+import { buildSendWorker } from '../functions/compose/send-worker';
+import { whatsAppSender } from '../functions/compose/sending';
+import { apiKeyStore, campaignStore, launchQueue, templateStore } from '../functions/compose/stores';
+import { buildWebhook } from '../functions/compose/webhook';
 import type { Config } from '../functions/config';
-import { buildDeps, buildWhatsAppSender, type Deps } from '../functions/deps';
 import type { LaunchCommand } from '../functions/domain/campaign';
 import { WEBHOOK_PATH } from '../functions/http/webhook-app';
 import { createLogger, type Logger } from '../functions/logger';
-import type { WebFetcher } from '../functions/ports';
+import type {
+  ApiKeyStore,
+  CampaignCounters,
+  CampaignScheduler,
+  CampaignStore,
+  LaunchCheckpoints,
+  LaunchQueue,
+  TemplateStore,
+  WebFetcher,
+} from '../functions/ports';
 import { type Clock, systemClock, type WhatsAppSender } from '../functions/ports';
-import { QUEUES, type QueueKey, sendConcurrency, TABLES, type TableKey } from '../functions/resources';
+import {
+  type FunctionName,
+  QUEUES,
+  type QueueKey,
+  queueConcurrency,
+  TABLES,
+  type TableKey,
+} from '../functions/resources';
+import type { CampaignService } from '../functions/services/campaign-service';
 import { Pacer } from '../functions/services/pacer';
-import { apiApp } from '../functions/wiring/api';
-import { buildAssistant } from '../functions/wiring/assistant';
-import { buildFetcher, crawlProcessor } from '../functions/wiring/crawler';
-import { eventsProcessor } from '../functions/wiring/events';
-import { responder } from '../functions/wiring/inbound';
-import { launcher } from '../functions/wiring/launcher';
-import { sendWorker } from '../functions/wiring/send-worker';
-import { webhookApp } from '../functions/wiring/webhook';
 import { SimulatingWhatsAppSender } from './dev-status-simulator';
 
 import { ensureLocalApiKey } from './local-api-key';
 import { LocalCampaignScheduler } from './local-campaign-scheduler';
 import { LocalScheduler } from './local-scheduler';
 import { ensureQueue, ensureTable, type ProvisionedQueue } from './provision';
-import { SqsPoller } from './sqs-poller';
+import { type SqsHandler, SqsPoller } from './sqs-poller';
 
 export const LOCAL_REGION = 'us-east-1';
 // The emulators accept any signature; the SDK still wants something to sign with.
@@ -70,12 +92,23 @@ export interface PlatformOptions {
   readonly fetcher?: WebFetcher;
 }
 
+export interface LocalDeps {
+  readonly config: Config;
+  readonly db: DynamoDBDocumentClient;
+  readonly apiKeys: ApiKeyStore;
+  readonly campaignService: CampaignService;
+  readonly launchQueue: LaunchQueue;
+  readonly templates: TemplateStore;
+  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints;
+}
+
 export interface Platform {
   readonly url: string;
   readonly port: number;
   readonly apiKey: string;
   readonly apiKeySource: string;
-  readonly deps: Deps;
+  /** What tests and benchmarks reach into: the settings, the tables, and a few parts. */
+  readonly deps: LocalDeps;
   readonly queues: Readonly<Record<QueueKey, ProvisionedQueue>>;
   readonly scheduler: LocalScheduler;
   stop(): Promise<void>;
@@ -121,98 +154,91 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const rate = config.send.ratePerSecond;
   const simulator =
     !options.whatsapp && config.mode === 'DEV' && config.dev.simulateStatuses
-      ? new SimulatingWhatsAppSender(buildWhatsAppSender(config, options.print), {
+      ? new SimulatingWhatsAppSender(whatsAppSender(config, options.print), {
           delayMs: config.dev.statusDelayMs,
           ...(config.whatsapp.appSecret ? { appSecret: config.whatsapp.appSecret } : {}),
           logger,
         })
       : undefined;
   const whatsapp = options.whatsapp ?? simulator;
-  const deps = buildDeps(config, {
-    aws: { ...aws, dynamodbEndpoint: endpoints.dynamodbEndpoint, sqsEndpoint: endpoints.sqsEndpoint },
+  // One context plays every function: the same builders as the Lambda handlers, on the emulators.
+  const context = new Context(config, 'local', {
+    aws: {
+      ...aws,
+      dynamodbEndpoint: endpoints.dynamodbEndpoint,
+      sqsEndpoint: endpoints.sqsEndpoint,
+      s3Endpoint: endpoints.sqsEndpoint,
+    },
     logger,
-    scheduler: new LocalCampaignScheduler(scheduler),
-    // Every worker runs in this one process, so they share one pacer at the full rate.
-    pacer: Pacer.forRate(rate, 1),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(whatsapp ? { whatsapp } : {}),
-    ...(options.print ? { print: options.print } : {}),
   });
+  const schedules: CampaignScheduler = new LocalCampaignScheduler(scheduler);
+  const launches = launchQueue(context);
   // A schedule delivers its command to the launch queue, as EventBridge Scheduler's SQS target does.
-  fire = (command) => deps.launchQueue.send(command);
+  fire = (command) => launches.send(command);
+  const deps: LocalDeps = {
+    config,
+    db: dynamo(context),
+    apiKeys: apiKeyStore(context),
+    campaignService: campaignService(context, schedules),
+    launchQueue: launches,
+    templates: templateStore(context),
+    campaigns: campaignStore(context),
+  };
 
   const localKey = await ensureLocalApiKey({
     store: deps.apiKeys,
-    clock: deps.clock,
+    clock: context.clock,
     ...(config.devApiKey ? { devApiKey: config.devApiKey } : {}),
     ...(dataDir ? { dataDir } : {}),
   });
 
-  const assistant = buildAssistant(deps);
+  // One assistant (one passage index) for the api, the assistant and the crawler, as one process.
+  const assistant = buildAssistant(context);
   // The guarded fetcher holds a connection pool; one built here is closed at stop.
-  const ownFetcher = options.fetcher ? undefined : buildFetcher(deps);
-  const app = apiApp(deps, { assistant, ...(config.devApiKey ? { devApiKey: config.devApiKey } : {}) });
-  const webhook = webhookApp(deps);
-  const pollers = [
-    ...(options.sendWorkers === false
-      ? []
-      : [
-          new SqsPoller({
-            sqs,
-            queueUrl: queues.send.url,
-            queueArn: queues.send.arn,
-            region: LOCAL_REGION,
-            handler: sendWorker(deps),
-            batchSize: QUEUES.send.batchSize,
-            concurrency: sendConcurrency(rate),
-            logger,
-          }),
-        ]),
-
-    new SqsPoller({
-      sqs,
-      queueUrl: queues.events.url,
-      queueArn: queues.events.arn,
-      region: LOCAL_REGION,
-      handler: eventsProcessor(deps),
-      batchSize: QUEUES.events.batchSize,
-      concurrency: 2,
-      logger,
-    }),
-    new SqsPoller({
-      sqs,
-      queueUrl: queues.inbound.url,
-      queueArn: queues.inbound.arn,
-      region: LOCAL_REGION,
-      handler: responder(deps, assistant),
-      batchSize: QUEUES.inbound.batchSize,
-      concurrency: 2,
-      logger,
-    }),
-    new SqsPoller({
-      sqs,
-      queueUrl: queues.crawl.url,
-      queueArn: queues.crawl.arn,
-      region: LOCAL_REGION,
-      handler: crawlProcessor(deps, assistant, {
-        fetcher: options.fetcher ?? ownFetcher!,
-        budgetMs: (QUEUES.crawl.consumerTimeoutSeconds - 60) * 1000,
+  const ownFetcher = options.fetcher ? undefined : guardedFetcher(context);
+  const app = buildApi(context, {
+    assistant,
+    scheduler: schedules,
+    ...(config.devApiKey ? { devApiKey: config.devApiKey } : {}),
+  });
+  const webhook = buildWebhook(context);
+  // Every consumer that Lambda runs from a queue, with the same batch size and concurrency as in AWS.
+  const consumers: Record<FunctionName, (() => SqsHandler) | undefined> = {
+    'send-worker':
+      options.sendWorkers === false
+        ? undefined
+        : () =>
+            buildSendWorker(context, {
+              // Every worker runs in this one process, so they share one pacer at the full rate.
+              pacer: Pacer.forRate(rate, 1),
+              ...(whatsapp ? { whatsapp } : {}),
+              ...(options.print ? { print: options.print } : {}),
+            }),
+    events: () => buildEvents(context),
+    inbound: () => buildInbound(context, { assistant }),
+    crawler: () => buildCrawler(context, { assistant, fetcher: options.fetcher ?? ownFetcher! }),
+    launcher: () => buildLauncher(context, { scheduler: schedules }),
+    api: undefined,
+    webhook: undefined,
+  };
+  const pollers = (Object.keys(QUEUES) as QueueKey[]).flatMap((key) => {
+    const def = QUEUES[key];
+    const handler = consumers[def.consumer]?.();
+    if (!handler) return [];
+    return [
+      new SqsPoller({
+        sqs,
+        queueUrl: queues[key].url,
+        queueArn: queues[key].arn,
+        region: LOCAL_REGION,
+        handler,
+        batchSize: def.batchSize,
+        concurrency: queueConcurrency(key, rate),
+        logger,
       }),
-      batchSize: QUEUES.crawl.batchSize,
-      concurrency: 1,
-      logger,
-    }),
-    new SqsPoller({
-      sqs,
-      queueUrl: queues.launch.url,
-      queueArn: queues.launch.arn,
-      region: LOCAL_REGION,
-      handler: launcher(deps),
-      batchSize: QUEUES.launch.batchSize,
-      concurrency: 2,
-      logger,
-    }),
-  ];
+    ];
+  });
 
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
@@ -247,8 +273,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
         dynamodb.destroy();
         sqs.destroy();
-        deps.db.destroy();
-        deps.sqs.destroy();
+        context.destroy();
       })();
       return stopping;
     },

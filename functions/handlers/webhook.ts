@@ -1,10 +1,6 @@
 import { handle } from 'hono/aws-lambda';
-import { buildCore } from '../deps/core';
-import { webhookApp } from '../wiring/webhook';
-import { lazyHandler } from './lazy';
+import { lambdaHandler } from '../compose/lambda';
+import { buildWebhook } from '../compose/webhook';
 
 /** The webhook Lambda: verifies Meta's signature and queues the payload; answers in milliseconds. */
-export const handler = lazyHandler(
-  (config) => buildCore(config),
-  (deps) => handle(webhookApp(deps)),
-);
+export const handler = lambdaHandler('webhook', (c) => handle(buildWebhook(c)));

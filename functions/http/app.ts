@@ -5,15 +5,32 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { CampaignDeps } from '../deps/campaigns';
-import type { DataDeps } from '../deps/data';
 import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../domain/errors';
 import type { AddressPolicy } from '../domain/knowledge/address-policy';
 import type { Mode } from '../domain/mode';
 import type { RowProblem } from '../domain/recipients';
 import { maskPath } from '../domain/redact';
-import { NothingToRetryError, RecipientsRejectedError } from '../services/campaign-service';
-import type { Assistant } from '../wiring/assistant';
+import type {
+  Clock,
+  ContactStore,
+  ContactUpdates,
+  ConversationStore,
+  CrawlQueue,
+  IdempotencyStore,
+  KnowledgeStore,
+  ListStore,
+  MessageStore,
+  RecipientStore,
+  SendQueue,
+  TemplateStore,
+} from '../ports';
+import {
+  type CampaignService,
+  NothingToRetryError,
+  RecipientsRejectedError,
+} from '../services/campaign-service';
+import type { KnowledgeBase } from '../services/knowledge-base';
+import type { KnowledgeIndexer } from '../services/knowledge-indexer';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { registerDocsRoutes } from './docs-ui';
@@ -29,24 +46,21 @@ import { registerSystemRoutes } from './routes/system';
 import { registerTemplateRoutes } from './routes/templates';
 import { securityHeaders } from './security-headers';
 
-export interface AppDeps
-  extends Pick<
-    DataDeps & CampaignDeps,
-    | 'templates'
-    | 'campaignService'
-    | 'recipients'
-    | 'contacts'
-    | 'messages'
-    | 'conversations'
-    | 'sendQueue'
-    | 'clock'
-    | 'lists'
-    | 'knowledge'
-    | 'crawlQueue'
-    | 'idempotency'
-  > {
+export interface AppDeps {
+  readonly templates: TemplateStore;
+  readonly campaignService: CampaignService;
+  readonly recipients: RecipientStore;
+  readonly contacts: ContactStore & ContactUpdates;
+  readonly messages: MessageStore;
+  readonly conversations: ConversationStore;
+  readonly sendQueue: SendQueue;
+  readonly clock: Clock;
+  readonly lists: ListStore;
+  readonly knowledge: KnowledgeStore;
+  readonly crawlQueue: CrawlQueue;
+  readonly idempotency: IdempotencyStore;
   readonly verifyApiKey: ApiKeyVerifier;
-  readonly assistant: Pick<Assistant, 'knowledgeBase' | 'indexer'>;
+  readonly assistant: { readonly knowledgeBase: KnowledgeBase; readonly indexer: KnowledgeIndexer };
   readonly crawlerPolicy: AddressPolicy;
   readonly logger: Logger;
   readonly mode: Mode;

@@ -6,7 +6,7 @@ import { readNotification } from '../domain/webhook';
 import { isValidSignature } from '../domain/webhook-signature';
 import { splitChange } from '../domain/webhook-split';
 import type { Logger } from '../logger';
-import { noWebhookMetrics, type WebhookMetrics } from '../ports';
+import { type EventsQueue, noWebhookMetrics, type WebhookMetrics } from '../ports';
 import { sendError } from './errors';
 import { securityHeaders } from './security-headers';
 
@@ -19,8 +19,7 @@ export interface WebhookAppDeps {
   readonly verifyToken?: string;
   readonly appSecret?: string;
   readonly logger: Logger;
-  /** Puts change messages (JSON) on the events queue. */
-  readonly enqueue: (bodies: string[]) => Promise<void>;
+  readonly events: EventsQueue;
   /** CloudWatch counts (EMF) in Lambda; nothing locally, where the log lines say the same. */
   readonly metrics?: WebhookMetrics;
 }
@@ -92,7 +91,7 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
       const notification = readNotification(body);
       if (!notification.ok) return sendError(c, 400, 'not_a_whatsapp_notification', notification.reason);
       const pieces = notification.changes.flatMap((change) => splitChange(change));
-      await d.enqueue(pieces.map((p) => JSON.stringify(p)));
+      await d.events.enqueue(pieces);
       metrics.received(pieces.length);
 
       return c.json({ received: pieces.length, id: randomUUID() }, 200);

@@ -8,6 +8,7 @@ export * from './campaigns';
 export * from './clock';
 export * from './contacts';
 export * from './conversations';
+export * from './events';
 export * from './knowledge';
 export * from './messages';
 export * from './templates';

@@ -1,7 +1,7 @@
 import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/adapters/metrics/powertools-metrics';
+import { METRICS_NAMESPACE } from '../../functions/resources';
 import type { PlatformQueue } from './queues';
 
 /** One page for the operator: sends per second, failures by error code, queue ages and DLQ depth. */

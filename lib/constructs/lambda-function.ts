@@ -5,6 +5,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../functions/resources';
 import { ENTRY_FILE, type HandlerName, NODE_OPTIONS } from '../bundling';
 import type { StageSettings } from '../stage';
 
@@ -59,7 +60,7 @@ export class PlatformFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'whatsapp-platform',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.stage.name === 'prod' ? 'INFO' : 'DEBUG',
         LOG_LEVEL: props.stage.name === 'prod' ? 'INFO' : 'DEBUG',
         NODE_OPTIONS,

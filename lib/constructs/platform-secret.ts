@@ -1,41 +1,61 @@
-import { Validations } from 'aws-cdk-lib';
+import { SecretValue, Validations } from 'aws-cdk-lib';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SECRETS, type SecretKey } from '../../functions/resources';
 import type { StageSettings } from '../stage';
 
+const DESCRIPTIONS: Record<SecretKey, string> = {
+  whatsapp: 'WhatsApp Cloud API access token (Meta system user); read only by the send worker',
+  webhook:
+    'Meta app secret (webhook signatures) and the webhook verify token (generated); read only by the webhook',
+  openai: 'OpenAI API key; read only by the functions that embed or answer',
+};
+
 /**
- * The one secret with WhatsApp's and OpenAI's credentials. It is created with empty values (the webhook
- * verify token is generated), so no secret value is ever in the template; the operator fills in the rest.
- * Functions read it at cold start (functions/secrets.ts); only its ARN is in their environment.
+ * The platform's credentials, one Secrets Manager secret per group (functions/resources.ts SECRETS), so
+ * each function's role can read exactly the ones it uses: the crawler, which fetches URLs chosen by users,
+ * and the internet-facing webhook never hold the WhatsApp access token. They are created with empty
+ * values (the verify token is generated), so no secret value is ever in the template; the operator fills
+ * in the rest. Functions read them at cold start (functions/secrets.ts); only ARNs are in their environment.
  */
-export class PlatformSecret extends Construct {
-  readonly secret: Secret;
+export class PlatformSecrets extends Construct {
+  readonly secrets: Record<SecretKey, Secret>;
 
   constructor(scope: Construct, id: string, props: { stage: StageSettings }) {
     super(scope, id);
-    this.secret = new Secret(this, 'Secret', {
-      description: 'WhatsApp access token and app secret, webhook verify token (generated), OpenAI API key',
-      removalPolicy: props.stage.removalPolicy,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({
-          WHATSAPP_ACCESS_TOKEN: '',
-          WHATSAPP_APP_SECRET: '',
-          OPENAI_API_KEY: '',
-        }),
-        generateStringKey: 'WHATSAPP_WEBHOOK_VERIFY_TOKEN',
-        excludePunctuation: true,
-        passwordLength: 32,
-      },
+    const entries = (Object.keys(SECRETS) as SecretKey[]).map((key) => {
+      const keys = SECRETS[key].keys as readonly string[];
+      const generated = keys.includes('WHATSAPP_WEBHOOK_VERIFY_TOKEN')
+        ? 'WHATSAPP_WEBHOOK_VERIFY_TOKEN'
+        : undefined;
+      const empty = Object.fromEntries(keys.filter((k) => k !== generated).map((k) => [k, '']));
+      const secret = new Secret(this, key, {
+        description: DESCRIPTIONS[key],
+        removalPolicy: props.stage.removalPolicy,
+        ...(generated
+          ? {
+              generateSecretString: {
+                secretStringTemplate: JSON.stringify(empty),
+                generateStringKey: generated,
+                excludePunctuation: true,
+                passwordLength: 32,
+              },
+            }
+          : // Empty placeholders only: the operator puts the real value in after deploying.
+            { secretStringValue: SecretValue.unsafePlainText(JSON.stringify(empty)) }),
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          "The WhatsApp token and app secret are issued and rotated in Meta's dashboard, and the OpenAI key in OpenAI's; Secrets Manager cannot rotate them.",
+      });
+      return [key, secret] as const;
     });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        "The WhatsApp token and app secret are issued and rotated in Meta's dashboard, and the OpenAI key in OpenAI's; Secrets Manager cannot rotate them.",
-    });
+    this.secrets = Object.fromEntries(entries) as Record<SecretKey, Secret>;
   }
 
-  allowRead(role: Role): void {
-    this.secret.grantRead(role);
+  allowRead(role: Role, key: SecretKey): void {
+    this.secrets[key].grantRead(role);
   }
 }

@@ -286,28 +286,38 @@ describe('PlatformStack', () => {
     expect(events.has('sqs:ReceiveMessage')).toBe(true);
   });
 
-  it('keeps credentials in one generated secret that every function may only read', () => {
+  it('gives each function only the secrets it uses, read-only, with the verify token generated', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({
         GenerateStringKey: 'WHATSAPP_WEBHOOK_VERIFY_TOKEN',
-        SecretStringTemplate: JSON.stringify({
-          WHATSAPP_ACCESS_TOKEN: '',
-          WHATSAPP_APP_SECRET: '',
-          OPENAI_API_KEY: '',
-        }),
+        SecretStringTemplate: JSON.stringify({ WHATSAPP_APP_SECRET: '' }),
       }),
     });
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-      expect(fn.Properties.Environment.Variables.SECRET_ARN).toEqual({
-        Ref: expect.stringMatching(/^Secret[0-9A-F]+$/),
-      });
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    const secretId = (key: string) => Object.keys(secrets).find((id) => id.startsWith(`Secrets${key}`))!;
+    const readers = (key: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${secretId(key)}"`))
+        .map((p) => JSON.stringify(p.Properties.Roles).match(/"(\w+?)Role[0-9A-F]{8}"/)?.[1])
+        .sort();
+    // The crawler (which fetches URLs users choose) and the internet-facing webhook never see the token.
+    expect(readers('whatsapp')).toEqual(['SendWorker']);
+    expect(readers('webhook')).toEqual(['Webhook']);
+    expect(readers('openai')).toEqual(['ApiFunction', 'Crawler', 'Inbound']);
+    for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
+      const arns = Object.keys(vars).filter((k) => k.endsWith('_SECRET_ARN'));
+      if (logicalId.startsWith('SendWorker')) expect(arns).toEqual(['WHATSAPP_SECRET_ARN']);
+      if (logicalId.startsWith('Crawler')) expect(arns).toEqual(['OPENAI_SECRET_ARN']);
     }
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('secretsmanager:GetSecretValue');
     expect(policies).not.toContain('secretsmanager:PutSecretValue');
     const withNumber = synthWith({ whatsappPhoneNumberId: '106540352242922', alarmEmail: 'ops@example.com' });
     withNumber.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '106540352242922' }) },
+      Environment: {
+        Variables: Match.objectLike({ WHATSAPP_PHONE_NUMBER_ID: '106540352242922', WHATSAPP_MODE: 'LIVE' }),
+      },
     });
     withNumber.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -378,7 +388,7 @@ describe('PlatformStack', () => {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
       for (const key of SECRET_KEYS) expect(names).not.toContain(key);
       const suspicious = names.filter((n) => /TOKEN|SECRET|PASSWORD|API_KEY$/.test(n));
-      expect(suspicious.sort()).toEqual(['SECRETS_VERSION', 'SECRET_ARN']);
+      expect(suspicious.filter((n) => !n.endsWith('_SECRET_ARN')).sort()).toEqual(['SECRETS_VERSION']);
     }
   });
 

@@ -89,10 +89,19 @@ describe('the deployed bundles, run as Lambda runs them', () => {
   let apiKey: string;
   let eventsQueueUrl: string;
 
+  const included = {} as Record<HandlerName, string[]>;
   beforeAll(async () => {
-    for (const name of ['api', 'webhook', 'events'] as const) {
+    for (const name of ['api', 'webhook', 'events', 'crawler'] as const) {
       dirs[name] = join(out, name);
-      await bundleFunction(name, dirs[name]);
+      const meta = await bundleFunction(name, dirs[name]);
+      // Our own source files that contribute code to the bundle (tree-shaken ones contribute nothing).
+      included[name] = Object.values(meta.outputs)
+        .flatMap((o) =>
+          Object.entries(o.inputs)
+            .filter(([, i]) => i.bytesInOutput > 0)
+            .map(([f]) => f),
+        )
+        .filter((f) => f.startsWith('functions/'));
     }
     const config = await isolatedConfig();
     const sqs = sqsClient();
@@ -139,6 +148,18 @@ describe('the deployed bundles, run as Lambda runs them', () => {
     expect(files.some((f) => /^openai-[A-Z0-9]+\.mjs$/.test(f))).toBe(true);
     expect(files.some((f) => /^html-[A-Z0-9]+\.mjs$/.test(f))).toBe(true);
     expect(readdirSync(dirs.webhook).some((f) => f.startsWith('openai-'))).toBe(false);
+  });
+
+  it('each function carries only the stores it uses', () => {
+    const stores = (name: HandlerName) =>
+      included[name]
+        .filter((f) => f.startsWith('functions/adapters/dynamodb/') && f.endsWith('-store.ts'))
+        .sort();
+    expect(stores('webhook')).toEqual([]);
+    expect(stores('crawler')).toEqual(['functions/adapters/dynamodb/knowledge-store.ts']);
+    expect(stores('events')).not.toContain('functions/adapters/dynamodb/template-store.ts');
+    expect(stores('events')).not.toContain('functions/adapters/dynamodb/knowledge-store.ts');
+    expect(stores('api')).toContain('functions/adapters/dynamodb/idempotency-store.ts');
   });
 
   it('webhook: answers Meta verification and refuses a wrong token', async () => {

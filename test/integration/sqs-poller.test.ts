@@ -11,6 +11,8 @@ import { sqsClient, uniqueSuffix } from '../support/aws';
 const queueDef: QueueDefinition = {
   localName: 'poller-test',
   envVar: 'POLLER_TEST_QUEUE',
+  consumer: 'events',
+  concurrency: 1,
   consumerTimeoutSeconds: 1 / 6,
   maxReceiveCount: 3,
   batchSize: 10,

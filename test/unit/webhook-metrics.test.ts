@@ -30,12 +30,12 @@ describe('webhook counts (EMF in Lambda)', () => {
 
   it('counts queued changes and signature failures, one record per request', async () => {
     const { metrics, records } = recordingMetrics();
-    const queued: string[] = [];
+    const queued: unknown[] = [];
     const app = createWebhookApp({
       appSecret: secret,
       logger,
       metrics,
-      enqueue: async (bodies) => void queued.push(...bodies),
+      events: { enqueue: async (changes) => void queued.push(...changes) },
     });
     const raw = fixtureText('26-multiple-changes-one-entry.json');
     const post = (signature: string) =>

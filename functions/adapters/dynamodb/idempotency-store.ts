@@ -3,9 +3,9 @@ import type { IdempotencyClaim, IdempotencyStore, StoredAnswer } from '../../por
 import { isConditionFailure } from './client';
 
 /** How long a key is remembered. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_TTL_MS = 86_400_000; // 24 hours, a literal so bundles without the store drop it
 /** A claim whose request died (a crashed Lambda) can be taken over after this long. */
-export const IDEMPOTENCY_LEASE_MS = 60 * 1000;
+export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 /**
  * One item per key. A claim is a conditional put that succeeds when the key is new, expired (TTL deletes

@@ -1,11 +1,10 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SendMetrics, WebhookMetrics } from '../../ports';
-
-export const METRICS_NAMESPACE = 'WhatsAppPlatform';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../resources';
 
 /** CloudWatch metrics through Powertools (embedded metric format in the function's log, no API calls). */
 export class PowertoolsSendMetrics implements SendMetrics {
-  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'whatsapp-platform' });
+  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   private counted = false;
 
   sent(): void {
@@ -27,7 +26,7 @@ export class PowertoolsSendMetrics implements SendMetrics {
 
 /** The webhook's counts, one EMF record per request: changes queued, and posts refused for their signature. */
 export class PowertoolsWebhookMetrics implements WebhookMetrics {
-  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'whatsapp-platform' });
+  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   private counted = false;
 
   received(changes: number): void {

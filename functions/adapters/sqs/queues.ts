@@ -5,7 +5,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SendJob } from '../../domain/campaign';
-import type { RedeliveryControl, SendQueue } from '../../ports';
+import type { WebhookChange } from '../../domain/webhook';
+import type { EventsQueue, RedeliveryControl, SendQueue } from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
 
 /**
@@ -115,4 +116,20 @@ export async function sendPacked(sqs: SQSClient, queueUrl: string, bodies: reado
   }
   if (current.length > 0) groups.push(current);
   await Promise.all(groups.map((group) => sendBatched(sqs, queueUrl, group, { parallel: 1 })));
+}
+
+/** The events queue: one message per webhook change (the webhook has already split large ones). */
+export class SqsEventsQueue implements EventsQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  enqueue(changes: readonly WebhookChange[]): Promise<void> {
+    return sendPacked(
+      this.sqs,
+      this.queueUrl,
+      changes.map((c) => JSON.stringify(c)),
+    );
+  }
 }

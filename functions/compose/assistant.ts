@@ -6,10 +6,11 @@ import { ExcerptAnswerer } from '../adapters/llm/excerpt-answerer';
 import { OpenAiAnswerer } from '../adapters/llm/openai-answerer';
 import { makeOpenAiClient } from '../adapters/llm/openai-client';
 import { OpenAiEmbedder } from '../adapters/llm/openai-embedder';
-import type { DataDeps } from '../deps/data';
 import type { Answerer, Embedder } from '../ports';
 import { KnowledgeBase } from '../services/knowledge-base';
 import { KnowledgeIndexer } from '../services/knowledge-indexer';
+import type { Context } from './context';
+import { knowledgeStore } from './stores';
 
 export interface Assistant {
   readonly embedder?: Embedder;
@@ -18,9 +19,10 @@ export interface Assistant {
   readonly indexer: KnowledgeIndexer;
 }
 
-export function buildAssistant(deps: DataDeps): Assistant {
-  const o = deps.config.openai;
-  const a = deps.config.assistant;
+export function buildAssistant(c: Context): Assistant {
+  const o = c.config.openai;
+  const a = c.config.assistant;
+  const knowledge = knowledgeStore(c);
   let embedder: Embedder | undefined;
   let answerer: Answerer;
   if (o.apiKey) {
@@ -43,12 +45,12 @@ export function buildAssistant(deps: DataDeps): Assistant {
     ...(embedder ? { embedder } : {}),
     answerer,
     knowledgeBase: new KnowledgeBase(
-      deps.knowledge,
+      knowledge,
       embedder,
       answerer,
       { topK: a.topK, minRelevance: a.minRelevance },
-      deps.logger,
+      c.logger,
     ),
-    indexer: new KnowledgeIndexer(deps.knowledge, embedder, deps.clock),
+    indexer: new KnowledgeIndexer(knowledge, embedder, c.clock),
   };
 }

@@ -1,0 +1,30 @@
+/** The events function: statuses, inbound messages and opt-outs from the events queue. */
+import { makeEventsProcessor } from '../services/events';
+import type { Context } from './context';
+import {
+  campaignStore,
+  contactStore,
+  conversationStore,
+  inboundQueue,
+  messageStore,
+  redelivery,
+  sendQueue,
+  statusTarget,
+} from './stores';
+
+export function buildEvents(c: Context) {
+  return makeEventsProcessor({
+    statuses: statusTarget(c),
+    messages: messageStore(c),
+    campaigns: campaignStore(c),
+    conversations: conversationStore(c),
+    contacts: contactStore(c),
+    inboundQueue: inboundQueue(c),
+    sendQueue: sendQueue(c),
+    redelivery: redelivery(c, 'events'),
+    clock: c.clock,
+    logger: c.logger,
+    optOutKeywords: c.config.optOutKeywords,
+    assistantDelaySeconds: c.config.assistant.coalesceSeconds,
+  });
+}

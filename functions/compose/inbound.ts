@@ -1,0 +1,21 @@
+/** The inbound function: the assistant that answers customers from the website's content. */
+import { QUEUES } from '../resources';
+import { makeResponder } from '../services/responder';
+import { type Assistant, buildAssistant } from './assistant';
+import type { Context } from './context';
+import { contactStore, conversationStore, messageStore, sendQueue } from './stores';
+
+export function buildInbound(c: Context, options: { assistant?: Assistant } = {}) {
+  const assistant = options.assistant ?? buildAssistant(c);
+  return makeResponder({
+    conversations: conversationStore(c),
+    contacts: contactStore(c),
+    messages: messageStore(c),
+    sendQueue: sendQueue(c),
+    knowledge: assistant.knowledgeBase,
+    clock: c.clock,
+    logger: c.logger,
+    handoffKeywords: c.config.assistant.handoffKeywords,
+    maxReceiveCount: QUEUES.inbound.maxReceiveCount,
+  });
+}

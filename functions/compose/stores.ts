@@ -1,0 +1,61 @@
+/**
+ * One factory for each store and queue. A function's builder calls only the ones it uses, and each checks
+ * the function's grants (Context.table, Context.queue), so a builder cannot hold a store on a table its
+ * IAM role may not touch. Importing this module costs nothing: factories are plain functions, and the
+ * bundler leaves out the adapters of factories a function never calls.
+ */
+import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store';
+import { DynamoCampaignStore } from '../adapters/dynamodb/campaign-store';
+import { DynamoContactStore } from '../adapters/dynamodb/contact-store';
+import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoKnowledgeStore } from '../adapters/dynamodb/knowledge-store';
+import { DynamoListStore } from '../adapters/dynamodb/list-store';
+import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
+import { DynamoRecipientStore } from '../adapters/dynamodb/recipient-store';
+import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
+import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
+import { SqsEventsQueue, SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queues';
+import type { LaunchCommand } from '../domain/campaign';
+import type { InboundJob } from '../domain/conversation';
+import type { CrawlJob } from '../domain/knowledge/source';
+import type {
+  CrawlQueue,
+  EventsQueue,
+  InboundQueue,
+  LaunchQueue,
+  RedeliveryControl,
+  SendQueue,
+} from '../ports';
+import type { QueueKey } from '../resources';
+import { dynamo, sqs } from './clients';
+import type { Context } from './context';
+
+export const templateStore = (c: Context) =>
+  new DynamoTemplateStore(dynamo(c), c.table('templates'), c.clock);
+export const apiKeyStore = (c: Context) => new DynamoApiKeyStore(dynamo(c), c.table('apiKeys'));
+export const idempotencyStore = (c: Context) => new DynamoIdempotencyStore(dynamo(c), c.table('idempotency'));
+export const campaignStore = (c: Context) =>
+  new DynamoCampaignStore(dynamo(c), c.table('campaigns'), c.table('recipients'));
+export const recipientStore = (c: Context) => new DynamoRecipientStore(dynamo(c), c.table('recipients'));
+export const contactStore = (c: Context) => new DynamoContactStore(dynamo(c), c.table('contacts'));
+export const messageStore = (c: Context) => new DynamoMessageStore(dynamo(c), c.table('messages'));
+export const conversationStore = (c: Context) =>
+  new DynamoConversationStore(dynamo(c), c.table('conversations'));
+export const statusTarget = (c: Context) =>
+  new DynamoStatusTarget(dynamo(c), c.table('recipients'), c.table('messages'));
+export const listStore = (c: Context) =>
+  new DynamoListStore(dynamo(c), c.table('lists'), c.table('contacts'));
+export const knowledgeStore = (c: Context) => new DynamoKnowledgeStore(dynamo(c), c.table('knowledge'));
+
+export const sendQueue = (c: Context): SendQueue => new SqsSendQueue(sqs(c), c.queue('send'));
+export const launchQueue = (c: Context): LaunchQueue =>
+  new SqsJsonQueue<LaunchCommand>(sqs(c), c.queue('launch'));
+export const inboundQueue = (c: Context): InboundQueue =>
+  new SqsJsonQueue<InboundJob>(sqs(c), c.queue('inbound'));
+export const crawlQueue = (c: Context): CrawlQueue => new SqsJsonQueue<CrawlJob>(sqs(c), c.queue('crawl'));
+export const eventsQueue = (c: Context): EventsQueue => new SqsEventsQueue(sqs(c), c.queue('events'));
+/** Delays the redelivery of messages of a queue the function consumes. */
+export const redelivery = (c: Context, queue: QueueKey): RedeliveryControl => {
+  return new SqsRedelivery(sqs(c), c.queue(queue, 'consume'));
+};
