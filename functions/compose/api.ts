@@ -6,17 +6,16 @@ import type { CampaignScheduler } from '../ports';
 import { type Assistant, buildAssistant } from './assistant';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
+import { crawlQueue, sendQueue } from './queues';
 import {
   apiKeyStore,
   contactStore,
   conversationStore,
-  crawlQueue,
   idempotencyStore,
   knowledgeStore,
   listStore,
   messageStore,
   recipientStore,
-  sendQueue,
   templateStore,
 } from './stores';
 

@@ -2,9 +2,10 @@
 import { EventBridgeCampaignScheduler } from '../adapters/scheduler/eventbridge-scheduler';
 import type { CampaignScheduler } from '../ports';
 import { CampaignService } from '../services/campaign-service';
-import { scheduler } from './clients';
+import { scheduler } from './aws-scheduler';
 import type { Context } from './context';
-import { campaignStore, launchQueue, listStore, recipientStore, templateStore } from './stores';
+import { launchQueue } from './queues';
+import { campaignStore, listStore, recipientStore, templateStore } from './stores';
 
 /** EventBridge Scheduler, in the platform's schedule group; the local runtime brings its timer instead. */
 export function eventBridgeScheduler(c: Context): CampaignScheduler {

@@ -1,16 +1,8 @@
 /** The events function: statuses, inbound messages and opt-outs from the events queue. */
 import { makeEventsProcessor } from '../services/events';
 import type { Context } from './context';
-import {
-  campaignStore,
-  contactStore,
-  conversationStore,
-  inboundQueue,
-  messageStore,
-  redelivery,
-  sendQueue,
-  statusTarget,
-} from './stores';
+import { inboundQueue, redelivery, sendQueue } from './queues';
+import { campaignStore, contactStore, conversationStore, messageStore, statusTarget } from './stores';
 
 export function buildEvents(c: Context) {
   return makeEventsProcessor({

@@ -3,7 +3,8 @@ import { QUEUES } from '../resources';
 import { makeResponder } from '../services/responder';
 import { type Assistant, buildAssistant } from './assistant';
 import type { Context } from './context';
-import { contactStore, conversationStore, messageStore, sendQueue } from './stores';
+import { sendQueue } from './queues';
+import { contactStore, conversationStore, messageStore } from './stores';
 
 export function buildInbound(c: Context, options: { assistant?: Assistant } = {}) {
   const assistant = options.assistant ?? buildAssistant(c);

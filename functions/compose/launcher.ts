@@ -6,7 +6,8 @@ import { consumeJsonRecords } from '../services/json-records';
 import { runLaunchCommand } from '../services/launcher';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
-import { campaignStore, launchQueue, recipientStore, sendQueue } from './stores';
+import { launchQueue, sendQueue } from './queues';
+import { campaignStore, recipientStore } from './stores';
 
 export function buildLauncher(c: Context, options: { scheduler?: CampaignScheduler } = {}) {
   const scheduler = options.scheduler ?? eventBridgeScheduler(c);

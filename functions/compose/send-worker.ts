@@ -5,17 +5,9 @@ import { MAX_SEND_ATTEMPTS, QUEUES } from '../resources';
 import type { Pacer } from '../services/pacer';
 import { makeSendWorker } from '../services/send-worker';
 import type { Context } from './context';
+import { launchQueue, redelivery, sendQueue } from './queues';
 import { sendMetrics, whatsAppSender, workerPacer } from './sending';
-import {
-  campaignStore,
-  contactStore,
-  conversationStore,
-  launchQueue,
-  messageStore,
-  recipientStore,
-  redelivery,
-  sendQueue,
-} from './stores';
+import { campaignStore, contactStore, conversationStore, messageStore, recipientStore } from './stores';
 
 export interface SendWorkerOptions {
   readonly whatsapp?: WhatsAppSender;

@@ -1,5 +1,5 @@
 /**
- * One factory for each store and queue. A function's builder calls only the ones it uses, and each checks
+ * One factory for each store (compose/queues.ts has the queues). A function's builder calls only the ones it uses, and each checks
  * the function's grants (Context.table, Context.queue), so a builder cannot hold a store on a table its
  * IAM role may not touch. Importing this module costs nothing: factories are plain functions, and the
  * bundler leaves out the adapters of factories a function never calls.
@@ -15,20 +15,7 @@ import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../adapters/dynamodb/recipient-store';
 import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
-import { SqsEventsQueue, SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queues';
-import type { LaunchCommand } from '../domain/campaign';
-import type { InboundJob } from '../domain/conversation';
-import type { CrawlJob } from '../domain/knowledge/source';
-import type {
-  CrawlQueue,
-  EventsQueue,
-  InboundQueue,
-  LaunchQueue,
-  RedeliveryControl,
-  SendQueue,
-} from '../ports';
-import type { QueueKey } from '../resources';
-import { dynamo, sqs } from './clients';
+import { dynamo } from './aws-dynamodb';
 import type { Context } from './context';
 
 export const templateStore = (c: Context) =>
@@ -47,15 +34,3 @@ export const statusTarget = (c: Context) =>
 export const listStore = (c: Context) =>
   new DynamoListStore(dynamo(c), c.table('lists'), c.table('contacts'));
 export const knowledgeStore = (c: Context) => new DynamoKnowledgeStore(dynamo(c), c.table('knowledge'));
-
-export const sendQueue = (c: Context): SendQueue => new SqsSendQueue(sqs(c), c.queue('send'));
-export const launchQueue = (c: Context): LaunchQueue =>
-  new SqsJsonQueue<LaunchCommand>(sqs(c), c.queue('launch'));
-export const inboundQueue = (c: Context): InboundQueue =>
-  new SqsJsonQueue<InboundJob>(sqs(c), c.queue('inbound'));
-export const crawlQueue = (c: Context): CrawlQueue => new SqsJsonQueue<CrawlJob>(sqs(c), c.queue('crawl'));
-export const eventsQueue = (c: Context): EventsQueue => new SqsEventsQueue(sqs(c), c.queue('events'));
-/** Delays the redelivery of messages of a queue the function consumes. */
-export const redelivery = (c: Context, queue: QueueKey): RedeliveryControl => {
-  return new SqsRedelivery(sqs(c), c.queue(queue, 'consume'));
-};
