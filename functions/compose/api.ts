@@ -6,6 +6,7 @@ import type { CampaignScheduler } from '../ports';
 import { type Assistant, buildAssistant } from './assistant';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
+import { outbox } from './outbox';
 import { crawlQueue, sendQueue } from './queues';
 import {
   apiKeyStore,
@@ -42,6 +43,7 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     knowledge: knowledgeStore(c),
     crawlQueue: crawlQueue(c),
     idempotency: idempotencyStore(c),
+    outbox: outbox(c),
     verifyApiKey: makeApiKeyVerifier(apiKeyStore(c), options.devApiKey),
     logger: c.logger,
     mode: c.config.mode,

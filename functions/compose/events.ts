@@ -1,7 +1,8 @@
 /** The events function: statuses, inbound messages and opt-outs from the events queue. */
 import { makeEventsProcessor } from '../services/events';
 import type { Context } from './context';
-import { inboundQueue, redelivery, sendQueue } from './queues';
+import { outbox } from './outbox';
+import { inboundQueue, redelivery } from './queues';
 import { campaignStore, contactStore, conversationStore, messageStore, statusTarget } from './stores';
 
 export function buildEvents(c: Context) {
@@ -12,7 +13,7 @@ export function buildEvents(c: Context) {
     conversations: conversationStore(c),
     contacts: contactStore(c),
     inboundQueue: inboundQueue(c),
-    sendQueue: sendQueue(c),
+    outbox: outbox(c),
     redelivery: redelivery(c, 'events'),
     clock: c.clock,
     logger: c.logger,

@@ -3,16 +3,15 @@ import { QUEUES } from '../resources';
 import { makeResponder } from '../services/responder';
 import { type Assistant, buildAssistant } from './assistant';
 import type { Context } from './context';
-import { sendQueue } from './queues';
-import { contactStore, conversationStore, messageStore } from './stores';
+import { outbox } from './outbox';
+import { contactStore, conversationStore } from './stores';
 
 export function buildInbound(c: Context, options: { assistant?: Assistant } = {}) {
   const assistant = options.assistant ?? buildAssistant(c);
   return makeResponder({
     conversations: conversationStore(c),
     contacts: contactStore(c),
-    messages: messageStore(c),
-    sendQueue: sendQueue(c),
+    outbox: outbox(c),
     knowledge: assistant.knowledgeBase,
     clock: c.clock,
     logger: c.logger,

@@ -1,5 +1,6 @@
 /** The send worker: claims, paces and sends from the send queue. */
 
+import { decodeSendTask } from '../adapters/sqs/send-jobs';
 import type { WhatsAppSender } from '../ports';
 import { MAX_SEND_ATTEMPTS, QUEUES } from '../resources';
 import type { Pacer } from '../services/pacer';
@@ -36,5 +37,6 @@ export function buildSendWorker(c: Context, options: SendWorkerOptions = {}) {
     claimLeaseMs: c.config.send.claimLeaseMs,
     metrics: sendMetrics(),
     launchQueue: launchQueue(c),
+    decode: decodeSendTask,
   });
 }

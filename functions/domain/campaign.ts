@@ -113,21 +113,39 @@ export interface RecipientRecord {
   readonly updatedAt: string;
 }
 
-/** A message on the send queue. Short keys keep SQS payloads small at 1,000 messages/s. */
-export type SendJob =
-  | { readonly t: 'c'; readonly c: string; readonly p: string; readonly b: number; readonly g: number }
-  | { readonly t: 'm'; readonly m: string }
-  /** Completion probe: checks whether every recipient has settled, and re-enqueues itself until so. */
+/**
+ * Work for the send worker, one per send-queue message: a campaign recipient's send, a single message's
+ * send, or a completion probe, which checks whether every recipient has settled and comes back until so.
+ * The queue adapter writes them with short keys (adapters/sqs/send-jobs.ts) to keep payloads small.
+ */
+export type SendTask =
+  | {
+      readonly kind: 'recipient';
+      readonly campaignId: string;
+      readonly bucket: number;
+      readonly phone: string;
+      /** The launch generation: a task of an earlier launch (before a pause and resume) is stale. */
+      readonly gen: number;
+    }
+  | { readonly kind: 'message'; readonly messageId: string }
   | CompletionProbe;
 
 export interface CompletionProbe {
-  readonly t: 'p';
-  readonly c: string;
-  readonly g: number;
-  /** How many probes in a row saw no progress, and the queued count they saw. */
-  readonly s: number;
-  readonly q: number;
+  readonly kind: 'probe';
+  readonly campaignId: string;
+  readonly gen: number;
+  /** How many probes in a row saw no progress, and the queued count the last one saw (-1: none yet). */
+  readonly stalled: number;
+  readonly lastQueued: number;
 }
+
+export const firstProbe = (campaignId: string, gen: number): CompletionProbe => ({
+  kind: 'probe',
+  campaignId,
+  gen,
+  stalled: 0,
+  lastQueued: -1,
+});
 
 /**
  * Work for the launcher: `launch` enqueues a generation's queued recipients, `cancel` settles them as

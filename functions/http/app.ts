@@ -31,6 +31,7 @@ import {
 } from '../services/campaign-service';
 import type { KnowledgeBase } from '../services/knowledge-base';
 import type { KnowledgeIndexer } from '../services/knowledge-indexer';
+import { type Outbox, OutboxRefusal } from '../services/outbox';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, bearerToken } from './auth';
 import { registerDocsRoutes } from './docs-ui';
@@ -59,6 +60,7 @@ export interface AppDeps {
   readonly knowledge: KnowledgeStore;
   readonly crawlQueue: CrawlQueue;
   readonly idempotency: IdempotencyStore;
+  readonly outbox: Outbox;
   readonly verifyApiKey: ApiKeyVerifier;
   readonly assistant: { readonly knowledgeBase: KnowledgeBase; readonly indexer: KnowledgeIndexer };
   readonly crawlerPolicy: AddressPolicy;
@@ -281,6 +283,7 @@ function mapError(error: Error, c: Context<AppEnv>) {
     return rejectedRows(c, 'invalid_recipients', error.message, error.rows, 422);
   }
   if (error instanceof NothingToRetryError) return sendError(c, 409, 'nothing_to_retry', error.message);
+  if (error instanceof OutboxRefusal) return sendError(c, error.status, error.code, error.message);
   if (error instanceof NotFoundError) return sendError(c, 404, 'not_found', error.message);
   if (error instanceof ConflictError) return sendError(c, 409, 'conflict', error.message);
   if (error instanceof InvalidCursorError) return sendError(c, 400, 'invalid_cursor', error.message);

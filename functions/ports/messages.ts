@@ -1,5 +1,5 @@
 /** Single messages, the send queue, and delivery statuses applied from webhooks. */
-import type { SendError, SendJob } from '../domain/campaign';
+import type { SendError, SendTask } from '../domain/campaign';
 import type { SingleMessage, SkipReason, WamidRef } from '../domain/message';
 import type { StatusChange, StatusUpdate } from '../domain/recipient-status';
 import type { RecipientKey } from './campaigns';
@@ -27,7 +27,7 @@ export interface MessageStore {
 
 export interface SendQueue {
   /** Enqueues jobs with SendMessageBatch, 10 per call, calls in parallel. */
-  enqueue(jobs: readonly SendJob[], options?: { delaySeconds?: number }): Promise<void>;
+  enqueue(tasks: readonly SendTask[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
 /** Delays the redelivery of a received SQS message (backoff for a retry). */

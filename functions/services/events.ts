@@ -17,9 +17,9 @@ import type {
   InboundQueue,
   MessageStore,
   RedeliveryControl,
-  SendQueue,
   StatusTarget,
 } from '../ports';
+import type { Outbox } from './outbox';
 
 export interface EventsDeps {
   readonly statuses: StatusTarget;
@@ -28,7 +28,7 @@ export interface EventsDeps {
   readonly conversations: ConversationStore;
   readonly contacts: ContactStore & ContactUpdates;
   readonly inboundQueue: InboundQueue;
-  readonly sendQueue: SendQueue;
+  readonly outbox: Outbox;
   readonly redelivery: RedeliveryControl;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -278,19 +278,12 @@ export function makeEventsProcessor(d: EventsDeps) {
 
   /** One confirmation, sent through the normal send path; it may reach a contact who just opted out. */
   async function confirm(contact: string, text: string): Promise<void> {
-    const now = d.clock.now();
-    const id = ulid(now.getTime());
-    await d.messages.create({
-      id,
+    await d.outbox.queue({
+      id: ulid(d.clock.now().getTime()),
       to: contact,
-      status: 'queued',
       text,
-      attempts: 0,
       source: 'system',
       ignoreOptOut: true,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
     });
-    await d.sendQueue.enqueue([{ t: 'm', m: id }]);
   }
 }

@@ -1,4 +1,10 @@
-import type { Campaign, LaunchCommand, RecipientRecord, SendJob } from '../domain/campaign';
+import {
+  type Campaign,
+  firstProbe,
+  type LaunchCommand,
+  type RecipientRecord,
+  type SendTask,
+} from '../domain/campaign';
 import { recipientOpening } from '../domain/send-window';
 import type { Logger } from '../logger';
 import type {
@@ -130,7 +136,7 @@ export async function runLaunchCommand(
   }
   await d.campaigns.saveCheckpoint(id, { ...checkpoint, done: true });
   if (checkpoint.nextRelease) await planRelease(d, id, checkpoint.nextRelease);
-  await d.sendQueue.enqueue([{ t: 'p', c: id, g: command.gen, s: 0, q: -1 }], {
+  await d.sendQueue.enqueue([firstProbe(id, command.gen)], {
     delaySeconds: FIRST_PROBE_DELAY_SECONDS,
   });
   d.logger.info('campaign launched', {
@@ -152,10 +158,10 @@ async function sortPage(
   campaign: Campaign,
   items: readonly RecipientRecord[],
   mode: 'launch' | 'release',
-): Promise<{ jobs: SendJob[]; nextRelease?: string }> {
+): Promise<{ jobs: SendTask[]; nextRelease?: string }> {
   const now = d.clock.now();
   const countryZone = await countryZoneFor(campaign.sendWindow);
-  const jobs: SendJob[] = [];
+  const jobs: SendTask[] = [];
   let nextRelease: string | undefined;
   let waitingDelta = 0;
   for (const r of items) {
@@ -178,7 +184,13 @@ async function sortPage(
         continue;
       }
     }
-    jobs.push({ t: 'c', c: campaign.id, p: r.phone, b: r.bucket, g: campaign.gen });
+    jobs.push({
+      kind: 'recipient',
+      campaignId: campaign.id,
+      phone: r.phone,
+      bucket: r.bucket,
+      gen: campaign.gen,
+    });
   }
   if (waitingDelta !== 0) await d.campaigns.addCounts(campaign.id, { waiting: waitingDelta });
   return { jobs, ...(nextRelease ? { nextRelease } : {}) };
@@ -211,7 +223,7 @@ async function releaseDeferred(
     }
   }
   if (nextRelease) await planRelease(d, campaign.id, nextRelease);
-  await d.sendQueue.enqueue([{ t: 'p', c: campaign.id, g: campaign.gen, s: 0, q: -1 }], {
+  await d.sendQueue.enqueue([firstProbe(campaign.id, campaign.gen)], {
     delaySeconds: FIRST_PROBE_DELAY_SECONDS,
   });
   d.logger.info('quiet hours over; recipients released', {

@@ -8,20 +8,19 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ConversationMessage, InboundJob } from '../domain/conversation';
 import { deterministicUlid } from '../domain/deterministic-id';
-import { ConflictError } from '../domain/errors';
 import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
 import { maskContact } from '../domain/redact';
 import { isWindowOpen } from '../domain/send-decision';
 import type { Logger } from '../logger';
-import type { Clock, ContactStore, ConversationStore, MessageStore, SendQueue } from '../ports';
+import type { Clock, ContactStore, ConversationStore } from '../ports';
 import { consumeJsonRecords } from './json-records';
 import type { KnowledgeBase } from './knowledge-base';
+import type { Outbox } from './outbox';
 
 export interface ResponderDeps {
   readonly conversations: ConversationStore;
   readonly contacts: ContactStore;
-  readonly messages: MessageStore;
-  readonly sendQueue: SendQueue;
+  readonly outbox: Outbox;
   readonly knowledge: KnowledgeBase;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -153,24 +152,9 @@ export function makeResponder(d: ResponderDeps) {
     kind: string,
     source: 'ai' | 'system' = 'ai',
   ): Promise<void> {
-    const now = d.clock.now();
-    const id = deterministicUlid(`ai:${kind}:${job.wamid}`, Date.parse(job.at) || now.getTime());
-    try {
-      await d.messages.create({
-        id,
-        to: job.contact,
-        status: 'queued',
-        text,
-        attempts: 0,
-        source,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      });
-    } catch (error) {
-      // Created by an earlier attempt of this job: enqueue again (the send worker sends once).
-      if (!(error instanceof ConflictError)) throw error;
-    }
-    await d.sendQueue.enqueue([{ t: 'm', m: id }]);
+    // Derived from the customer's message, so a retried job queues the same reply instead of a second one.
+    const id = deterministicUlid(`ai:${kind}:${job.wamid}`, Date.parse(job.at) || d.clock.now().getTime());
+    await d.outbox.queue({ id, to: job.contact, text, source });
   }
 
   function handle(event: SQSEvent): Promise<SQSBatchResponse> {

@@ -130,7 +130,7 @@ describe('the WhatsApp webhook through the local runtime', () => {
       json: { text: 'Hi' },
     });
     expect(closed.status).toBe(409);
-    expect(await closed.json()).toMatchObject({ error: { code: 'template_required' } });
+    expect(await closed.json()).toMatchObject({ error: { code: 'window_closed' } });
 
     const patched = await p.api('/api/conversations/+4915110009002', {
       method: 'PATCH',

@@ -295,11 +295,11 @@ describe('campaign stores against dynalite', () => {
     const sqs = sqsClient();
     const queue = await ensureQueue(sqs, `send-${uniqueSuffix()}`, QUEUES.send);
     const jobs = Array.from({ length: 25 }, (_, i) => ({
-      t: 'c' as const,
-      c: 'c1',
-      p: phoneNumber(i),
-      b: bucketOf(phoneNumber(i), 1),
-      g: 1,
+      kind: 'recipient' as const,
+      campaignId: 'c1',
+      phone: phoneNumber(i),
+      bucket: bucketOf(phoneNumber(i), 1),
+      gen: 1,
     }));
     await new SqsSendQueue(sqs, queue.url).enqueue(jobs);
     const bodies: string[] = [];
@@ -307,7 +307,7 @@ describe('campaign stores against dynalite', () => {
       const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10 }));
       bodies.push(...(out.Messages ?? []).map((m) => m.Body!));
     }
-    expect(bodies.map((b) => JSON.parse(b).p).sort()).toEqual(jobs.map((j) => j.p).sort());
+    expect(bodies.map((b) => JSON.parse(b).p).sort()).toEqual(jobs.map((j) => j.phone).sort());
     sqs.destroy();
   });
 });

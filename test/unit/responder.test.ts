@@ -10,6 +10,7 @@ import type {
   SendQueue,
 } from '../../functions/ports';
 import type { KnowledgeBase } from '../../functions/services/knowledge-base';
+import { Outbox } from '../../functions/services/outbox';
 import { makeResponder } from '../../functions/services/responder';
 
 const CONTACT = '+4915112345678';
@@ -65,11 +66,11 @@ function setup(options: {
         : { answer: `About: ${question}`, handoff: false, passages: [], answeredBy: 'excerpt' };
     },
   } as unknown as KnowledgeBase;
+  const outbox = new Outbox({ messages, sendQueue, contacts, clock: { now: () => NOW }, mode: 'DEV' });
   const responder = makeResponder({
     conversations,
     contacts,
-    messages,
-    sendQueue,
+    outbox,
     knowledge,
     clock: { now: () => NOW },
     logger: createLogger({ level: 'ERROR' }),

@@ -4,10 +4,11 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SendJob } from '../../domain/campaign';
+import type { SendTask } from '../../domain/campaign';
 import type { WebhookChange } from '../../domain/webhook';
 import type { EventsQueue, RedeliveryControl, SendQueue } from '../../ports';
 import { chunk, forEachLimit, sleep } from '../concurrency';
+import { encodeSendTask } from './send-jobs';
 
 /**
  * Escapes every non-ASCII character of a JSON text (\uXXXX): the same JSON value, but a body that any SQS
@@ -47,13 +48,8 @@ export class SqsSendQueue implements SendQueue {
     private readonly queueUrl: string,
   ) {}
 
-  enqueue(jobs: readonly SendJob[], options: { delaySeconds?: number } = {}): Promise<void> {
-    return sendBatched(
-      this.sqs,
-      this.queueUrl,
-      jobs.map((j) => JSON.stringify(j)),
-      options,
-    );
+  enqueue(tasks: readonly SendTask[], options: { delaySeconds?: number } = {}): Promise<void> {
+    return sendBatched(this.sqs, this.queueUrl, tasks.map(encodeSendTask), options);
   }
 }
 

@@ -2,16 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import { NotFoundError } from '../../domain/errors';
 import { isWindowOpen } from '../../domain/send-decision';
-import type {
-  Clock,
-  ContactStore,
-  ContactUpdates,
-  ConversationStore,
-  MessageStore,
-  SendQueue,
-} from '../../ports';
+import type { Clock, ContactStore, ContactUpdates, ConversationStore } from '../../ports';
+import type { Outbox } from '../../services/outbox';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
 import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema } from '../schemas';
 import { publicMessage } from './messages';
 
@@ -173,8 +166,7 @@ const routes = {
 export interface ConversationRouteDeps {
   readonly conversations: ConversationStore;
   readonly contacts: ContactStore & ContactUpdates;
-  readonly messages: MessageStore;
-  readonly sendQueue: SendQueue;
+  readonly outbox: Outbox;
   readonly clock: Clock;
 }
 
@@ -211,33 +203,15 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
   app.openapi(routes.reply, async (c) => {
     const contact = contactKey(c.req.valid('param').contact);
     const { text } = c.req.valid('json');
-    const now = d.clock.now();
-    const record = await d.contacts.getRecord(contact);
-    if (record?.optedOut)
-      throw new ApiError(409, 'opted_out', `${contact} has opted out of messages from this business`);
-    if (!isWindowOpen(record?.lastInboundAt, now)) {
-      throw new ApiError(
-        409,
-        'template_required',
-        "the customer's 24-hour service window is closed: only a template can be sent now (POST /api/messages with templateId)",
-      );
-    }
-    const id = ulid(now.getTime());
-    const message = {
-      id,
+    const message = await d.outbox.send({
+      id: ulid(d.clock.now().getTime()),
       to: contact,
-      status: 'queued' as const,
       text,
-      attempts: 0,
-      source: 'agent' as const,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    await d.messages.create(message);
+      source: 'agent',
+    });
     // A person now has the conversation: the assistant stays quiet (and drops a reply it was preparing)
     // until it is given back with PATCH {"needsHuman": false}.
     await d.conversations.requestHuman(contact);
-    await d.sendQueue.enqueue([{ t: 'm', m: id }]);
     return c.json(publicMessage(message), 202);
   });
 

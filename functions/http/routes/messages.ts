@@ -3,10 +3,9 @@ import { ulid } from 'ulid';
 import type { TemplateSnapshot } from '../../domain/campaign';
 import { NotFoundError } from '../../domain/errors';
 import type { SingleMessage } from '../../domain/message';
-import type { Mode } from '../../domain/mode';
 import { phones } from '../../domain/on-demand';
-import { decideContent, isWindowOpen } from '../../domain/send-decision';
-import type { Clock, ContactStore, MessageStore, SendQueue, TemplateStore } from '../../ports';
+import type { Clock, MessageStore, TemplateStore } from '../../ports';
+import type { Outbox } from '../../services/outbox';
 import type { AppEnv } from '../app-env';
 import { defaultCountryOf } from '../default-country';
 import { ApiError } from '../errors';
@@ -58,11 +57,9 @@ const getMessage = createRoute({
 
 export interface MessageRouteDeps {
   readonly templates: TemplateStore;
-  readonly contacts: ContactStore;
   readonly messages: MessageStore;
-  readonly sendQueue: SendQueue;
+  readonly outbox: Outbox;
   readonly clock: Clock;
-  readonly mode: Mode;
 }
 
 const TIMES = ['sentAt', 'deliveredAt', 'readAt', 'failedAt'] as const;
@@ -95,49 +92,20 @@ export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteD
         { field: 'to', message: phone.problem },
       ]);
     }
-    const now = d.clock.now();
-    const contact = await d.contacts.get(phone.e164);
-    if (contact?.optedOut) {
-      throw new ApiError(409, 'opted_out', `${phone.e164} has opted out of messages from this business`);
-    }
-    const windowOpen = isWindowOpen(contact?.lastInboundAt, now);
-
     let template: TemplateSnapshot | undefined;
-    if (input.text !== undefined) {
-      if (!windowOpen) {
-        throw new ApiError(
-          409,
-          'window_closed',
-          "the customer's 24-hour service window is closed: WhatsApp only delivers templates now; send one with templateId",
-        );
-      }
-    } else {
-      const found = await d.templates.get(input.templateId!);
+    if (input.templateId !== undefined) {
+      const found = await d.templates.get(input.templateId);
       if (!found) throw new NotFoundError(`template ${input.templateId} does not exist`);
-      if (found.category === 'marketing' && contact?.marketingOptOut) {
-        throw new ApiError(409, 'opted_out', `${phone.e164} has opted out of marketing messages`);
-      }
-      const decision = decideContent(found, input.variables, windowOpen, d.mode);
-      if (!decision.ok) {
-        const status = decision.code === 'template_required' ? 409 : 422;
-        throw new ApiError(status, decision.code, decision.message);
-      }
       const { createdAt: _c, updatedAt: _u, ...snapshot } = found;
       template = snapshot;
     }
-
-    const message: SingleMessage = {
-      id: ulid(now.getTime()),
+    const message = await d.outbox.send({
+      id: ulid(d.clock.now().getTime()),
       to: phone.e164,
-      status: 'queued',
-      attempts: 0,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      source: 'api',
       ...(input.text !== undefined ? { text: input.text } : {}),
       ...(template ? { template, variables: input.variables } : {}),
-    };
-    await d.messages.create(message);
-    await d.sendQueue.enqueue([{ t: 'm', m: message.id }]);
+    });
     c.var.logger.info('message queued', { messageId: message.id });
     return c.json(publicMessage(message), 202);
   });

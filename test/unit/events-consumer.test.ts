@@ -1,0 +1,129 @@
+/** The events consumer over in-memory ports, with real webhook payloads read by the domain parser. */
+import type { SQSEvent } from 'aws-lambda';
+import { inboundWebhook } from '../../bin/simulate';
+import type { Campaign } from '../../functions/domain/campaign';
+import { readNotification } from '../../functions/domain/webhook';
+import { createLogger } from '../../functions/logger';
+import { CONFIRMATIONS, makeEventsProcessor } from '../../functions/services/events';
+import { Outbox } from '../../functions/services/outbox';
+import { fixtureJson } from '../support/fixtures';
+import {
+  MemoryCampaigns,
+  MemoryClock,
+  MemoryContactRecords,
+  MemoryConversations,
+  MemoryInboundQueue,
+  MemoryMessages,
+  MemoryQueue,
+  MemoryRecipients,
+  MemoryRedelivery,
+  MemoryStatusTarget,
+} from '../support/memory-ports';
+
+function world() {
+  const recipients = new MemoryRecipients();
+  const messages = new MemoryMessages();
+  const campaigns = new MemoryCampaigns();
+  const contacts = new MemoryContactRecords();
+  const conversations = new MemoryConversations();
+  const inbound = new MemoryInboundQueue();
+  const queue = new MemoryQueue();
+  const clock = new MemoryClock(new Date('2026-12-01T10:00:05Z'));
+  const outbox = new Outbox({ messages, sendQueue: queue, contacts, clock, mode: 'DEV' });
+  const handle = makeEventsProcessor({
+    statuses: new MemoryStatusTarget(recipients, messages),
+    messages,
+    campaigns,
+    conversations: {
+      ...conversations,
+      append: (m: never) => conversations.append(m),
+      get: async (contact: string) =>
+        (await conversations.get(contact)) ?? {
+          contact,
+          aiEnabled: true,
+          needsHuman: false,
+          lastMessageAt: '',
+          lastMessagePreview: '',
+          lastDirection: 'in',
+        },
+    } as never,
+    contacts,
+    inboundQueue: inbound,
+    outbox,
+    redelivery: new MemoryRedelivery(),
+    clock,
+    logger: createLogger({ level: 'ERROR' }),
+    optOutKeywords: [],
+    assistantDelaySeconds: 3,
+  });
+  let n = 0;
+  const deliver = (payload: unknown) => {
+    const notification = readNotification(payload);
+    if (!notification.ok) throw new Error(notification.reason);
+    return handle({
+      Records: notification.changes.map((change) => ({
+        messageId: `e${++n}`,
+        receiptHandle: `r${n}`,
+        body: JSON.stringify(change),
+        attributes: { ApproximateReceiveCount: '1' },
+      })),
+    } as unknown as SQSEvent);
+  };
+  return { recipients, messages, campaigns, contacts, conversations, inbound, queue, deliver };
+}
+
+describe('the events consumer over in-memory ports', () => {
+  it('moves a campaign recipient forward once however often a status comes, and counts the move once', async () => {
+    const w = world();
+    w.campaigns.put({ id: 'c1', state: 'running', gen: 1, buckets: 1 } as Campaign, { total: 1, sent: 1 });
+    const key = w.recipients.add('c1', '+16315551181');
+    w.recipients.items.set(`c1|0|${key.phone}`, { ...(await w.recipients.get(key))!, status: 'sent' });
+    const delivered = fixtureJson<{
+      entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[];
+    }>('19-status-delivered-cbp.json');
+    const status = delivered.entry[0]!.changes[0]!.value.statuses[0]!;
+    status.biz_opaque_callback_data = `c:c1:0:${key.phone}`;
+    await w.deliver(delivered);
+    await w.deliver(delivered);
+    expect((await w.recipients.get(key))?.status).toBe('delivered');
+    expect(await w.campaigns.counts('c1')).toMatchObject({ sent: 0, delivered: 1 });
+  });
+
+  it('stores an inbound message once and hands it to the assistant once', async () => {
+    const w = world();
+    const payload = inboundWebhook({
+      from: '+4915110000020',
+      text: 'Do you repair e-bikes?',
+      at: new Date('2026-12-01T10:00:00Z'),
+    });
+    await w.deliver(payload);
+    await w.deliver(payload);
+    expect(w.conversations.appended.filter((m) => m.direction === 'in')).toHaveLength(1);
+    expect(w.inbound.jobs).toEqual([
+      expect.objectContaining({ contact: '+4915110000020', text: 'Do you repair e-bikes?' }),
+    ]);
+    expect((await w.contacts.get('+4915110000020'))?.lastInboundAt).toBe('2026-12-01T10:00:00.000Z');
+  });
+
+  it('opts a contact out on STOP and confirms once through the outbox, whatever the opt-out', async () => {
+    const w = world();
+    await w.deliver(
+      inboundWebhook({ from: '+4915110000021', text: 'STOP', at: new Date('2026-12-01T10:00:00Z') }),
+    );
+    await w.deliver(
+      inboundWebhook({ from: '+4915110000021', text: 'stop', at: new Date('2026-12-01T10:00:01Z') }),
+    );
+    expect((await w.contacts.get('+4915110000021'))?.optedOut).toBe(true);
+    const confirmations = [...w.messages.items.values()];
+    expect(confirmations).toEqual([
+      expect.objectContaining({
+        to: '+4915110000021',
+        text: CONFIRMATIONS.opt_out,
+        source: 'system',
+        ignoreOptOut: true,
+      }),
+    ]);
+    expect(w.queue.tasks).toEqual([{ kind: 'message', messageId: confirmations[0]!.id }]);
+    expect(w.inbound.jobs).toEqual([]);
+  });
+});

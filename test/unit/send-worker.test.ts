@@ -1,0 +1,306 @@
+/**
+ * The send worker's pieces over in-memory ports: a recipient's send and its ledger, a single message's
+ * send, the completion probe, and the decoding of queue bodies at the edge.
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { decodeSendTask, encodeSendTask } from '../../functions/adapters/sqs/send-jobs';
+import type { Campaign, SendTask } from '../../functions/domain/campaign';
+import type { SendFailure } from '../../functions/domain/whatsapp-errors';
+import { createLogger } from '../../functions/logger';
+import { Pacer } from '../../functions/services/pacer';
+import { makeSendWorker } from '../../functions/services/send-worker';
+import {
+  MemoryCampaigns,
+  MemoryClock,
+  MemoryContacts,
+  MemoryConversations,
+  MemoryMessages,
+  MemoryQueue,
+  MemoryRecipients,
+  MemoryRedelivery,
+  ScriptedWhatsApp,
+} from '../support/memory-ports';
+
+const campaign = (over: Partial<Campaign> = {}): Campaign =>
+  ({
+    id: 'c1',
+    name: 'spring',
+    state: 'running',
+    template: {
+      id: 't1',
+      version: 1,
+      name: 'welcome',
+      body: 'Hi {{customerName}}',
+      category: 'utility',
+      variables: ['customerName'],
+    },
+    total: 2,
+    buckets: 1,
+    gen: 1,
+    createdAt: '2026-12-01T09:00:00.000Z',
+    updatedAt: '2026-12-01T09:00:00.000Z',
+    ...over,
+  }) as Campaign;
+
+const failure = (over: Partial<SendFailure>): SendFailure => ({
+  code: 131000,
+  title: 'Something went wrong',
+  message: 'retry later',
+  action: 'retry',
+  ...over,
+});
+
+function world() {
+  const ports = {
+    campaigns: new MemoryCampaigns(),
+    recipients: new MemoryRecipients(),
+    contacts: new MemoryContacts(),
+    messages: new MemoryMessages(),
+    conversations: new MemoryConversations(),
+    queue: new MemoryQueue(),
+    redelivery: new MemoryRedelivery(),
+    whatsapp: new ScriptedWhatsApp(),
+    clock: new MemoryClock(),
+  };
+  const worker = makeSendWorker({
+    campaigns: ports.campaigns as never,
+    recipients: ports.recipients,
+    contacts: ports.contacts,
+    messages: ports.messages,
+    conversations: ports.conversations as never,
+    whatsapp: ports.whatsapp,
+    sendQueue: ports.queue,
+    launchQueue: ports.queue,
+    redelivery: ports.redelivery,
+    pacer: new Pacer(0),
+    clock: ports.clock,
+    logger: createLogger({ level: 'ERROR' }),
+    mode: 'DEV',
+    maxAttempts: 3,
+    maxReceiveCount: 10,
+    settleMs: 0,
+    decode: decodeSendTask,
+  });
+  let n = 0;
+  const run = (tasks: (SendTask | string)[], receiveCount = 1) =>
+    worker({
+      Records: tasks.map((t) => ({
+        messageId: `m${++n}`,
+        receiptHandle: `r${n}`,
+        body: typeof t === 'string' ? t : encodeSendTask(t),
+        attributes: { ApproximateReceiveCount: String(receiveCount) },
+      })),
+    } as unknown as SQSEvent);
+  return { ...ports, run };
+}
+
+const task = (phone: string, gen = 1): SendTask => ({
+  kind: 'recipient',
+  campaignId: 'c1',
+  bucket: 0,
+  phone,
+  gen,
+});
+
+describe('a campaign recipient through the send worker', () => {
+  it('is sent once however often its task is delivered, with counters, wamid lookup and conversation', async () => {
+    const w = world();
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000001', { customerName: 'Ann' });
+    // Two copies in one batch: the second finds the first holding the claim and comes back after it.
+    const out = await w.run([task(key.phone), task(key.phone)]);
+    expect(out.batchItemFailures).toHaveLength(1);
+    const again = await w.run([task(key.phone)], 2);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(w.whatsapp.sent).toHaveLength(1);
+    expect((await w.recipients.get(key))?.status).toBe('sent');
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, sent: 1 });
+    expect(w.messages.refs.get('wamid.T1')).toEqual({
+      kind: 'campaign',
+      campaignId: 'c1',
+      bucket: 0,
+      phone: key.phone,
+    });
+    expect(w.conversations.appended).toEqual([
+      expect.objectContaining({ contact: key.phone, direction: 'out', source: 'campaign', campaignId: 'c1' }),
+    ]);
+  });
+
+  it('skips an opted-out contact and counts it skipped, without a Graph call', async () => {
+    const w = world();
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000002', { customerName: 'Ben' });
+    w.contacts.items.set(key.phone, { phone: key.phone, optedOut: true });
+    await w.run([task(key.phone)]);
+    expect(w.whatsapp.sent).toHaveLength(0);
+    expect(await w.recipients.get(key)).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, skipped: 1 });
+  });
+
+  it('retries a transient failure after a delay, then records it failed (retryable) on the last attempt', async () => {
+    const w = world();
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000003', { customerName: 'Cleo' });
+    w.whatsapp.answer(failure({}), failure({}), failure({}));
+    const first = await w.run([task(key.phone)]);
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(w.redelivery.delays[0]).toBeGreaterThanOrEqual(1);
+    expect((await w.recipients.get(key))?.status).toBe('queued');
+    w.clock.advance(60_000);
+    await w.run([task(key.phone)], 2);
+    w.clock.advance(60_000);
+    await w.run([task(key.phone)], 3);
+    expect(await w.recipients.get(key)).toMatchObject({ status: 'failed', retryable: true, attempts: 3 });
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, failed: 1 });
+  });
+
+  it('pauses the campaign, with the reason, when the account cannot send', async () => {
+    const w = world();
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000004', { customerName: 'Dan' });
+    w.whatsapp.answer(failure({ code: 190, title: 'Access token expired', action: 'pause' }));
+    await w.run([task(key.phone)]);
+    expect(await w.campaigns.get('c1')).toMatchObject({
+      state: 'paused',
+      pauseReason: 'WhatsApp error 190: Access token expired',
+    });
+    expect((await w.recipients.get(key))?.status).toBe('queued');
+  });
+
+  it('does nothing for a paused campaign or a task of an earlier launch, and skips for a cancelled one', async () => {
+    const w = world();
+    w.campaigns.put(campaign({ gen: 2 }), { total: 2, queued: 2 });
+    const stale = w.recipients.add('c1', '+4915110000005', { customerName: 'Eve' });
+    await w.run([task(stale.phone, 1)]);
+    expect(w.whatsapp.sent).toHaveLength(0);
+    w.campaigns.put(campaign({ state: 'cancelled' }), { total: 2, queued: 2 });
+    await w.run([task(stale.phone, 1)]);
+    expect((await w.recipients.get(stale))?.status).toBe('skipped');
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 1, skipped: 1 });
+  });
+
+  it('drops a body that is not a send job, naming why, without failing the batch', async () => {
+    const w = world();
+    const out = await w.run(['{"t":"c","c":"x"}', 'not json']);
+    expect(out.batchItemFailures).toEqual([]);
+  });
+});
+
+describe('the completion probe', () => {
+  it('completes a campaign once every recipient has settled, and corrects drifted counters', async () => {
+    const w = world();
+    // The counters say all sent, but one recipient was in fact skipped: completion recounts.
+    w.campaigns.put(campaign(), { total: 2, queued: 0, sent: 2 });
+    const a = w.recipients.add('c1', '+4915110000006');
+    const b = w.recipients.add('c1', '+4915110000007');
+    w.recipients.items.set(`c1|0|${a.phone}`, { ...(await w.recipients.get(a))!, status: 'sent' });
+    w.recipients.items.set(`c1|0|${b.phone}`, { ...(await w.recipients.get(b))!, status: 'skipped' });
+    await w.run([{ kind: 'probe', campaignId: 'c1', gen: 1, stalled: 0, lastQueued: -1 }]);
+    expect((await w.campaigns.get('c1'))?.state).toBe('completed');
+    expect(await w.campaigns.counts('c1')).toMatchObject({ sent: 1, skipped: 1 });
+  });
+
+  it('comes back later while recipients are queued', async () => {
+    const w = world();
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    w.recipients.add('c1', '+4915110000008');
+    await w.run([{ kind: 'probe', campaignId: 'c1', gen: 1, stalled: 0, lastQueued: -1 }]);
+    expect((await w.campaigns.get('c1'))?.state).toBe('running');
+    expect(w.queue.tasks).toEqual([expect.objectContaining({ kind: 'probe', lastQueued: 1, stalled: 0 })]);
+  });
+});
+
+describe('a single message through the send worker', () => {
+  const now = '2026-12-01T10:00:00.000Z';
+  const inWindow = { lastInboundAt: '2026-12-01T09:00:00.000Z' };
+
+  it("drops the assistant's reply when a person took the conversation after it was prepared (the race)", async () => {
+    const w = world();
+    const to = '+4915110000010';
+    w.contacts.items.set(to, { phone: to, ...inWindow });
+    w.conversations.items.set(to, {
+      contact: to,
+      aiEnabled: true,
+      needsHuman: false,
+      lastMessageAt: now,
+      lastMessagePreview: '',
+      lastDirection: 'in',
+    });
+    await w.messages.create({
+      id: 'ai1',
+      to,
+      status: 'queued',
+      text: 'An answer',
+      attempts: 0,
+      source: 'ai',
+      createdAt: now,
+      updatedAt: now,
+    });
+    // An agent claims the conversation between the assistant's decision and its send.
+    await w.conversations.requestHuman(to);
+    await w.run([{ kind: 'message', messageId: 'ai1' }]);
+    expect(w.whatsapp.sent).toHaveLength(0);
+    expect(await w.messages.get('ai1')).toMatchObject({ status: 'skipped', skipReason: 'person_took_over' });
+
+    // The same reply while the assistant still has the conversation goes out.
+    w.conversations.items.set(to, { ...(await w.conversations.get(to))!, needsHuman: false });
+    await w.messages.create({
+      id: 'ai2',
+      to,
+      status: 'queued',
+      text: 'An answer',
+      attempts: 0,
+      source: 'ai',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await w.run([{ kind: 'message', messageId: 'ai2' }]);
+    expect(w.whatsapp.sent).toHaveLength(1);
+  });
+
+  it('fails free-form text outside the window with window_closed, and sends it inside', async () => {
+    const w = world();
+    const to = '+4915110000011';
+    await w.messages.create({
+      id: 'm1',
+      to,
+      status: 'queued',
+      text: 'Hi',
+      attempts: 0,
+      source: 'api',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await w.run([{ kind: 'message', messageId: 'm1' }]);
+    expect(await w.messages.get('m1')).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'window_closed' },
+    });
+    w.contacts.items.set(to, { phone: to, ...inWindow });
+    await w.messages.create({
+      id: 'm2',
+      to,
+      status: 'queued',
+      text: 'Hi',
+      attempts: 0,
+      source: 'api',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await w.run([{ kind: 'message', messageId: 'm2' }]);
+    expect((await w.messages.get('m2'))?.status).toBe('sent');
+  });
+});
+
+describe('the send queue format', () => {
+  it('round-trips every task and refuses anything else', () => {
+    const tasks: SendTask[] = [
+      task('+4915110000012'),
+      { kind: 'message', messageId: 'm1' },
+      { kind: 'probe', campaignId: 'c1', gen: 3, stalled: 2, lastQueued: 7 },
+    ];
+    for (const t of tasks) expect(decodeSendTask(encodeSendTask(t))).toEqual({ ok: true, task: t });
+    expect(decodeSendTask('{"t":"m"}')).toEqual({ ok: false, problem: 'not a send job' });
+    expect(decodeSendTask('{')).toEqual({ ok: false, problem: 'not JSON' });
+  });
+});
