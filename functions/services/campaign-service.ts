@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { CountryCode } from 'libphonenumber-js';
 import { ulid } from 'ulid';
 import {
   type Audience,
   bucketCount,
   type Campaign,
   isSeries,
-  runId,
   type TemplateSnapshot,
 } from '../domain/campaign';
 import { type CampaignAction, transition } from '../domain/campaign-state';
@@ -14,85 +11,40 @@ import { NotFoundError, StateConflictError } from '../domain/errors';
 // Recipient checks read phone-number metadata: loaded when a campaign is created or a list audience filled.
 import { recipientChecks } from '../domain/on-demand';
 import type { Page } from '../domain/page';
-import { type Counts, emptyCounts } from '../domain/recipient-status';
-import type { RecipientInput, RecipientRules, RowProblem } from '../domain/recipients';
-import { nextRun, parseScheduleExpression, type Recurrence } from '../domain/recurrence';
-import type { SendWindow } from '../domain/send-window';
+import { MAX_RECIPIENTS, rulesFor } from '../domain/recipient-rules';
 import type { Template } from '../domain/template';
-import type { Logger } from '../logger';
-import type {
-  AudienceEntry,
-  CampaignCounters,
-  CampaignScheduler,
-  CampaignStore,
-  Clock,
-  LaunchCheckpoints,
-  LaunchQueue,
-  ListStore,
-  RecipientStore,
-  TemplateStore,
-} from '../ports';
+import type { CampaignStore } from '../ports';
+import { CampaignAudience } from './campaign-audience';
+import {
+  type CampaignServiceDeps,
+  type CampaignView,
+  type NewCampaign,
+  NothingToRetryError,
+  RecipientsRejectedError,
+} from './campaign-types';
+import { CampaignViews } from './campaign-views';
 import { reconcileCounts } from './counters';
 import { recipientPages } from './recipient-pages';
 
-export const MAX_RECIPIENTS = 200_000;
-
-export class RecipientsRejectedError extends Error {
-  constructor(readonly rows: readonly RowProblem[]) {
-    super(`${rows.length} row${rows.length === 1 ? '' : 's'} cannot be used`);
-  }
-}
-
-export class NothingToRetryError extends Error {}
-
-export interface CampaignServiceDeps {
-  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints;
-  readonly recipients: RecipientStore;
-  readonly templates: TemplateStore;
-  readonly launchQueue: LaunchQueue;
-  readonly scheduler: CampaignScheduler;
-  readonly lists?: ListStore;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
-
-export interface NewCampaign {
-  readonly name: string;
-  readonly templateId: string;
-  readonly rows: readonly { row: number; input: RecipientInput }[];
-  /** Or: the members of these lists, their contact attributes overridden by `variables`. */
-  readonly lists?: readonly string[];
-  readonly variables?: Readonly<Record<string, string>>;
-  readonly defaultCountry?: CountryCode;
-  readonly sendAt?: Date;
-  readonly timezone?: string;
-  /** Makes the campaign a series: each firing sends to the audience as it is then. */
-  readonly recurrence?: Recurrence;
-  readonly sendWindow?: SendWindow;
-}
-
-export interface CampaignView extends Campaign {
-  /** For a series, its latest run's counts. */
-  readonly counts: Counts;
-  /** Queued recipients waiting for their quiet hours to end. */
-  readonly waiting: number;
-  /** A scheduled series' next firing. */
-  readonly nextRunAt?: string;
-}
-
-/** How long one launcher may spend writing an audience before another may take over. */
-const FILL_LEASE_MS = 10 * 60_000;
+export type { CampaignServiceDeps, CampaignView, NewCampaign };
+export { NothingToRetryError, RecipientsRejectedError };
 
 /** Creating campaigns and moving them through their lifecycle; the API and the launcher both use it. */
 export class CampaignService {
-  constructor(private readonly d: CampaignServiceDeps) {}
+  private readonly audience: CampaignAudience;
+  private readonly views: CampaignViews;
+
+  constructor(private readonly d: CampaignServiceDeps) {
+    this.audience = new CampaignAudience(d);
+    this.views = new CampaignViews(d);
+  }
 
   async create(input: NewCampaign): Promise<CampaignView> {
     const template = await this.d.templates.get(input.templateId);
     if (!template) throw new NotFoundError(`template ${input.templateId} does not exist`);
     const fromLists = Boolean(input.lists?.length);
     // List members are checked now, so problems show at once; the audience itself is taken at launch.
-    const rows = fromLists ? await this.audienceOf(input.lists!, input.variables ?? {}) : input.rows;
+    const rows = fromLists ? await this.audience.fromLists(input.lists!, input.variables ?? {}) : input.rows;
     if (rows.length === 0 && !fromLists)
       throw new RecipientsRejectedError([{ row: 0, phone: '', problems: ['no recipients'] }]);
     if (rows.length > MAX_RECIPIENTS) {
@@ -147,65 +99,27 @@ export class CampaignService {
     return this.view(campaign.id);
   }
 
-  /** The recipients of list-targeted campaigns: every member once, attributes then campaign values. */
-  private async audienceOf(listIds: readonly string[], overrides: Readonly<Record<string, string>>) {
-    const lists = this.d.lists;
-    if (!lists) throw new Error('lists are not configured in this process');
-    const merged = new Map<string, Record<string, string>>();
-    for (const id of listIds) {
-      if (!(await lists.get(id))) throw new NotFoundError(`list ${id} does not exist`);
-      for (const m of await lists.allMembers(id))
-        merged.set(m.phone, { ...merged.get(m.phone), ...m.attributes });
-    }
-    return [...merged].map(([phone, attributes], i) => ({
-      row: i + 1,
-      input: { phone, variables: { ...attributes, ...overrides } },
-    }));
+  view(id: string): Promise<CampaignView> {
+    return this.views.view(id);
   }
 
-  async view(id: string): Promise<CampaignView> {
-    const campaign = await this.d.campaigns.get(id);
-    if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
-    return this.decorate(campaign);
-  }
-
-  async list(options: { limit: number; cursor?: string }): Promise<Page<CampaignView>> {
-    return this.decoratePage(await this.d.campaigns.list(options));
+  list(options: { limit: number; cursor?: string }): Promise<Page<CampaignView>> {
+    return this.views.list(options);
   }
 
   /** A series' runs, newest first. */
-  async runs(id: string, options: { limit: number; cursor?: string }): Promise<Page<CampaignView>> {
-    const series = await this.d.campaigns.get(id);
-    if (!series) throw new NotFoundError(`campaign ${id} does not exist`);
-    return this.decoratePage(await this.d.campaigns.listRuns(id, options));
+  runs(id: string, options: { limit: number; cursor?: string }): Promise<Page<CampaignView>> {
+    return this.views.runs(id, options);
   }
 
-  private async decoratePage(page: Page<Campaign>): Promise<Page<CampaignView>> {
-    const items = await Promise.all(page.items.map((c) => this.decorate(c)));
-    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  /** A series' schedule fired for `at`: makes that firing's run once, and launches it. */
+  runSeries(id: string, at: Date): Promise<string | undefined> {
+    return this.audience.runSeries(id, at);
   }
 
-  private async decorate(campaign: Campaign): Promise<CampaignView> {
-    if (!isSeries(campaign)) return { ...campaign, ...(await this.d.campaigns.tally(campaign.id)) };
-    const latest = campaign.lastRunId ? await this.d.campaigns.tally(campaign.lastRunId) : undefined;
-    const next = campaign.state === 'scheduled' ? this.nextRunOf(campaign) : undefined;
-    return {
-      ...campaign,
-      counts: latest?.counts ?? { ...emptyCounts(), total: 0 },
-      waiting: latest?.waiting ?? 0,
-      ...(next ? { nextRunAt: next.toISOString() } : {}),
-    };
-  }
-
-  private nextRunOf(series: Campaign): Date | undefined {
-    const r = series.recurrence!;
-    const parsed = parseScheduleExpression(r.expression);
-    if (!parsed.ok) return undefined;
-    return nextRun(parsed.expression, this.d.clock.now(), {
-      zone: r.timezone,
-      anchor: new Date(r.startAt ?? series.createdAt),
-      ...(r.endAt ? { endAt: new Date(r.endAt) } : {}),
-    });
+  /** Writes a preparing campaign's audience (services/campaign-audience.ts). */
+  prepare(campaign: Campaign): Promise<Campaign | 'busy'> {
+    return this.audience.prepare(campaign);
   }
 
   async start(id: string): Promise<CampaignView> {
@@ -243,114 +157,6 @@ export class CampaignService {
       }
       throw error;
     }
-  }
-
-  /**
-   * A series' schedule fired for `at`: makes that firing's run (once, however often the firing is
-   * delivered) and launches it. A paused or cancelled series, or a firing after endAt, makes nothing.
-   */
-  async runSeries(id: string, at: Date): Promise<string | undefined> {
-    const series = await this.d.campaigns.get(id);
-    if (!series?.recurrence || series.state !== 'scheduled') {
-      this.d.logger.info('series fired but is not active; no run', { campaignId: id, state: series?.state });
-      return undefined;
-    }
-    const end = series.recurrence.endAt;
-    if (end && at.getTime() > Date.parse(end)) return undefined;
-    const now = this.nowIso();
-    const run: Campaign = {
-      id: runId(id, at),
-      name: `${series.name} · ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      state: 'running',
-      template: series.template,
-      total: 0,
-      buckets: 1,
-      gen: 1,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: now,
-      preparing: true,
-      seriesId: id,
-      runAt: at.toISOString(),
-      audience: series.audience ?? { copyOf: id },
-      ...(series.sendWindow ? { sendWindow: series.sendWindow } : {}),
-    };
-    if (await this.d.campaigns.createRun(run)) {
-      await this.d.campaigns.noteRun(id, run.id, run.runAt!);
-      this.d.logger.info('series run created', { campaignId: id, runId: run.id, runAt: run.runAt });
-    }
-    // Sent again for a firing delivered twice: harmless, a launch carries on from its checkpoint.
-    await this.launch(run);
-    return run.id;
-  }
-
-  /**
-   * Writes the audience of a campaign started with `preparing`: list members (or a series' stored
-   * recipients) as they are now. Members who cannot be sent (say, a missing variable) are recorded as
-   * failed with the reason rather than holding back everyone else. 'busy' when another launcher is at it.
-   */
-  async prepare(campaign: Campaign): Promise<Campaign | 'busy'> {
-    const token = randomUUID();
-    const now = this.d.clock.now();
-    if (!(await this.d.campaigns.claimFill(campaign.id, token, now.getTime(), FILL_LEASE_MS))) return 'busy';
-    const audience = campaign.audience!;
-    const rows =
-      'lists' in audience
-        ? await this.audienceOf(audience.lists, audience.variables ?? {})
-        : await this.storedRows(audience.copyOf);
-    const { partitionRecipients } = await recipientChecks();
-    const { recipients, rejected } = partitionRecipients(rows, rulesFor(campaign.template));
-    const entries: AudienceEntry[] = [
-      ...recipients,
-      ...rejected.flatMap((r) =>
-        r.e164
-          ? [
-              {
-                phone: r.e164,
-                variables: {},
-                failure: {
-                  code: 'invalid_recipient',
-                  title: 'Cannot be sent',
-                  message: r.problems.join('; '),
-                },
-              },
-            ]
-          : [],
-      ),
-    ];
-    if (entries.length > MAX_RECIPIENTS) {
-      const reason = `the audience has ${entries.length} recipients; at most ${MAX_RECIPIENTS} per campaign`;
-      this.d.logger.error('audience too large; campaign paused', { campaignId: campaign.id, reason });
-      return this.d.campaigns.changeState(campaign.id, ['running'], 'paused', {
-        pausedAt: now.toISOString(),
-        pauseReason: reason,
-      });
-    }
-    const filled = await this.d.campaigns.fillAudience(
-      campaign.id,
-      token,
-      bucketCount(entries.length),
-      entries,
-      now.toISOString(),
-    );
-    this.d.logger.info('audience taken at launch', {
-      campaignId: campaign.id,
-      recipients: recipients.length,
-      unsendable: entries.length - recipients.length,
-      unreadable: rejected.length - (entries.length - recipients.length),
-    });
-    return filled;
-  }
-
-  /** The recipients stored with a series, as rows for its run. */
-  private async storedRows(seriesId: string): Promise<{ row: number; input: RecipientInput }[]> {
-    const series = await this.get(seriesId);
-    const rows: { row: number; input: RecipientInput }[] = [];
-    for await (const page of recipientPages(this.d.recipients, seriesId, series.buckets, { limit: 1000 })) {
-      for (const r of page.items)
-        rows.push({ row: rows.length + 1, input: { phone: r.phone, variables: r.variables } });
-    }
-    return rows;
   }
 
   /** Sets or moves a draft or scheduled campaign's start; the schedule follows. */
@@ -488,14 +294,6 @@ export class CampaignService {
 
 /** Why a run is paused when its series was paused; resuming the series resumes only such runs. */
 const SERIES_PAUSED = 'the recurring campaign it belongs to was paused';
-
-function rulesFor(t: Pick<Template, 'variables' | 'defaults'>, defaultCountry?: CountryCode): RecipientRules {
-  return {
-    requiredVariables: t.variables,
-    ...(t.defaults ? { templateDefaults: t.defaults } : {}),
-    ...(defaultCountry ? { defaultCountry } : {}),
-  };
-}
 
 function snapshot(t: Template): TemplateSnapshot {
   return {

@@ -5,7 +5,7 @@ import { isWindowOpen } from '../../domain/send-decision';
 import type { Clock, ContactStore, ContactUpdates, ConversationStore } from '../../ports';
 import type { Outbox } from '../../services/outbox';
 import type { AppEnv } from '../app-env';
-import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema } from '../schemas';
+import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema, pageOf } from '../schemas';
 import { publicMessage } from './messages';
 
 const tags = ['Conversations'];
@@ -77,10 +77,7 @@ const routes = {
       query: ListQuery.extend({ needsHuman: z.enum(['true', 'false']).optional() }),
     },
     responses: {
-      200: jsonResponse(
-        z.object({ items: z.array(ConversationSchema), nextCursor: z.string().optional() }),
-        'A page',
-      ),
+      200: jsonResponse(pageOf(ConversationSchema), 'A page'),
       ...common,
     },
   }),
@@ -93,10 +90,7 @@ const routes = {
     summary: 'Every message with a customer, oldest first',
     request: { params: ContactParam, query: ListQuery },
     responses: {
-      200: jsonResponse(
-        z.object({ items: z.array(ConversationMessageSchema), nextCursor: z.string().optional() }),
-        'A page',
-      ),
+      200: jsonResponse(pageOf(ConversationMessageSchema), 'A page'),
       ...common,
     },
   }),
@@ -219,7 +213,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     const contact = contactKey(c.req.valid('param').contact);
     const conversation = await d.conversations.get(contact);
     if (!conversation) throw new NotFoundError(`no conversation with ${contact}`);
-    return c.json(conversation as z.infer<typeof ConversationSchema>, 200);
+    return c.json(conversation satisfies z.infer<typeof ConversationSchema>, 200);
   });
 
   app.openapi(routes.update, async (c) => {
@@ -231,7 +225,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
       aiEnabled: conversation.aiEnabled,
       needsHuman: conversation.needsHuman,
     });
-    return c.json(conversation as z.infer<typeof ConversationSchema>, 200);
+    return c.json(conversation satisfies z.infer<typeof ConversationSchema>, 200);
   });
 
   app.openapi(routes.contact, async (c) => {

@@ -16,6 +16,7 @@ import {
   jsonBody,
   jsonResponse,
   ListQuery,
+  pageOf,
   VariableName,
 } from '../schemas';
 import { contactKey } from './conversations';
@@ -65,10 +66,7 @@ const routes = {
     summary: 'Contact lists, newest first',
     request: { query: ListQuery },
     responses: {
-      200: jsonResponse(
-        z.object({ items: z.array(ListSchema), nextCursor: z.string().optional() }),
-        'A page',
-      ),
+      200: jsonResponse(pageOf(ListSchema), 'A page'),
       ...common,
     },
   }),
@@ -113,10 +111,7 @@ const routes = {
     summary: "A list's contacts with their attributes",
     request: { params: IdParam, query: ListQuery },
     responses: {
-      200: jsonResponse(
-        z.object({ items: z.array(MemberSchema), nextCursor: z.string().optional() }),
-        'A page',
-      ),
+      200: jsonResponse(pageOf(MemberSchema), 'A page'),
       ...common,
       404: errorResponse('No such list'),
     },

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../domain/errors';
 import { buildGraphPayload } from '../../domain/graph-payload';
 import {
@@ -19,6 +19,7 @@ import {
   ListQuery,
   PreviewInputSchema,
   PreviewSchema,
+  pageOf,
   TemplateInputSchema,
   TemplateSchema,
 } from '../schemas';
@@ -54,10 +55,7 @@ const listTemplates = createRoute({
   summary: 'List templates, newest first',
   request: { query: ListQuery },
   responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(TemplateSchema), nextCursor: z.string().optional() }),
-      'A page',
-    ),
+    200: jsonResponse(pageOf(TemplateSchema), 'A page'),
     ...common,
   },
 });

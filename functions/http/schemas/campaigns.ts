@@ -1,174 +1,8 @@
+/** Campaigns, their recipients and schedules, and single messages. */
 import { z } from '@hono/zod-openapi';
-import { LIMITS } from '../domain/limits';
-import { WEEKDAY_NAMES } from '../domain/send-window';
-import { RESERVED_VARIABLE_NAMES } from '../domain/template-text';
-
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'validation_failed' }),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
-  .openapi('Error');
-
-export const VariableName = z
-  .string()
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_]*$/,
-    'must be a variable name: letters, digits and _, not starting with a digit',
-  )
-  .refine((name) => !RESERVED_VARIABLE_NAMES.includes(name), { message: 'is a reserved name' });
-
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
-export const MediaSchema = z.strictObject({
-  type: z.enum(['image', 'document']),
-  url: HttpUrl,
-  caption: z
-    .string()
-    .max(LIMITS.caption)
-    .optional()
-    .openapi({ description: 'May use {{variables}}; defaults to the body' }),
-  filename: z.string().min(1).max(240).optional().openapi({ description: 'Shown for documents' }),
-});
-
-export const ButtonSchema = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(LIMITS.buttonId)
-    .optional()
-    .openapi({ description: 'Defaults to a slug of the title' }),
-  title: z.string().trim().min(1).max(LIMITS.buttonTitle),
-});
-
-const MetaParameter = z.union([
-  VariableName,
-  z.strictObject({ parameter: z.string().min(1).max(100), variable: VariableName }),
-]);
-
-export const MetaMappingSchema = z
-  .strictObject({
-    name: z
-      .string()
-      .regex(/^[a-z0-9_]{1,512}$/, 'must be the approved template name (lower-case letters, digits, _)'),
-    language: z
-      .string()
-      .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code such as en_US or de'),
-    parameterFormat: z.enum(['positional', 'named']).default('positional'),
-    body: z.array(MetaParameter).max(100).default([]).openapi({
-      description:
-        'Our variables that fill the body parameters: in order for positional ({{1}}, {{2}}...), by name for named',
-    }),
-    header: z
-      .union([
-        z.strictObject({ variable: VariableName, parameter: z.string().min(1).max(100).optional() }),
-        z.strictObject({ media: z.literal(true) }),
-      ])
-      .optional(),
-  })
-  .openapi('MetaTemplateMapping');
-
-export const TemplateInputSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100),
-    body: z.string().min(1).max(LIMITS.textBody),
-    category: z.enum(['marketing', 'utility', 'authentication']).default('utility'),
-    defaults: z.record(VariableName, z.string().max(1024)).optional(),
-    media: MediaSchema.optional(),
-    buttons: z.array(ButtonSchema).min(1).max(LIMITS.maxReplyButtons).optional(),
-    whatsapp: MetaMappingSchema.optional(),
-  })
-  .openapi('TemplateInput', {
-    example: { name: 'welcome', body: 'Hello {{customerName}}! Welcome to our service.' },
-  });
-
-// A flat object, not an extension of TemplateInput: the generator would emit an allOf of two closed
-// objects, each forbidding the other's fields, which no template could satisfy.
-export const TemplateSchema = z
-  .object({
-    ...TemplateInputSchema.shape,
-    id: z.string(),
-    version: z.number().int(),
-    variables: z.array(z.string()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Template');
-
-export const PreviewInputSchema = z
-  .strictObject({
-    variables: z.record(z.string(), z.string()).default({}),
-    to: z
-      .string()
-      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123')
-      .optional()
-      .openapi({ description: 'Recipient shown in the payload; a placeholder when omitted' }),
-  })
-  .openapi('PreviewInput');
-
-export const PreviewSchema = z
-  .object({
-    text: z.string(),
-    payload: z
-      .record(z.string(), z.unknown())
-      .openapi({ description: 'Graph API body inside the 24-hour window' }),
-    metaTemplatePayload: z.record(z.string(), z.unknown()).optional().openapi({
-      description: 'Graph API body using the mapped Meta template (outside the window, or marketing)',
-    }),
-  })
-  .openapi('Preview');
-
-export const IdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-
-export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(2048).optional(),
-});
-
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
-export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-
-export const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
-
-/**
- * Query parameters described without being validated by the route: the CSV variant of an upload reads
- * them itself (JSON bodies carry the same values inside), so they appear in the document only.
- */
-export function describedQuery(shape: z.ZodObject, note: string) {
-  return Object.entries(shape.shape).map(([name, field]) => {
-    const { $schema: _ignored, ...schema } = z.toJSONSchema(field as z.ZodType, { io: 'input' }) as Record<
-      string,
-      unknown
-    >;
-    // Never required by the document, since a JSON body needs none of them; the note says when.
-    const csvNeedsIt = !(field as z.ZodType).safeParse(undefined).success;
-    return {
-      name,
-      in: 'query' as const,
-      required: false,
-      description: csvNeedsIt ? `${note}; required with text/csv` : note,
-      schema,
-    };
-  });
-}
-
-// ---- Campaigns -------------------------------------------------------------------------------------
+import { RECIPIENT_STATUSES } from '../../domain/recipient-status';
+import { WEEKDAY_NAMES } from '../../domain/send-window';
+import { VariableName } from './common';
 
 export const CountryCodeSchema = z
   .string()
@@ -358,7 +192,7 @@ export const SendErrorSchema = z
 export const RecipientSchema = z
   .object({
     phone: z.string(),
-    status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'skipped']),
+    status: z.enum(RECIPIENT_STATUSES),
     variables: z.record(z.string(), z.string()),
     attempts: z.number().int(),
     wamid: z.string().optional(),
@@ -396,7 +230,7 @@ export const MessageSchema = z
   .object({
     id: z.string(),
     to: z.string(),
-    status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'skipped']),
+    status: z.enum(RECIPIENT_STATUSES),
     text: z.string().optional(),
     templateId: z.string().optional(),
     attempts: z.number().int(),
