@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
+import { correlationId } from './correlation';
 import { SERVICE_NAME as SERVICE } from './resources';
 
 // Powertools adds these to every entry; in a terminal they are noise.
@@ -17,6 +18,7 @@ class ReadableLogger extends Logger {
   }
 
   protected override printLog(logLevel: number, log: Parameters<Logger['printLog']>[1]): void {
+    withCorrelationKey(log);
     log.prepareForPrint();
     const a = log.getAttributes() as Record<string, unknown>;
     const level = String(a.level ?? '').padEnd(5);
@@ -43,9 +45,27 @@ function printable(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
 }
 
+/** Every line carries the correlation id of the work it is written for (functions/correlation.ts). */
+function withCorrelationKey(log: Parameters<Logger['printLog']>[1]): void {
+  const id = correlationId();
+  if (id && log.getAttributes().correlationId === undefined) log.addAttributes({ correlationId: id });
+}
+
+/** The Lambda functions' logger: Powertools' JSON lines, with the correlation id of the current work. */
+class CorrelatedLogger extends Logger {
+  protected override createLogger(options?: ConstructorParameters<typeof Logger>[0]): Logger {
+    return new CorrelatedLogger(options);
+  }
+
+  protected override printLog(logLevel: number, log: Parameters<Logger['printLog']>[1]): void {
+    withCorrelationKey(log);
+    super.printLog(logLevel, log);
+  }
+}
+
 export function createLogger(options: { level?: LogLevel; readable?: boolean } = {}): Logger {
   const settings = { serviceName: SERVICE, ...(options.level ? { logLevel: options.level } : {}) };
-  return options.readable ? new ReadableLogger(settings) : new Logger(settings);
+  return options.readable ? new ReadableLogger(settings) : new CorrelatedLogger(settings);
 }
 
 export type { Logger };

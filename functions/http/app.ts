@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { withCorrelation } from '../correlation';
 import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../domain/errors';
 import type { AddressPolicy } from '../domain/knowledge/address-policy';
 import type { Mode } from '../domain/mode';
@@ -145,7 +146,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set('correlationId', correlationId);
     c.set('logger', logger);
     const started = performance.now();
-    await next();
+    // Everything this request queues carries its id, so its work can be followed through the queues.
+    await withCorrelation(correlationId, next);
     c.header('x-correlation-id', correlationId);
     logger.info('request', {
       method: c.req.method,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { correlationId, withCorrelation } from '../correlation';
 import { sameSecret } from '../domain/api-key';
 import { readNotification } from '../domain/webhook';
 import { isValidSignature } from '../domain/webhook-signature';
@@ -34,9 +35,14 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
   const metrics = d.metrics ?? noWebhookMetrics;
   let warnedUnsigned = false;
   app.use('*', securityHeaders);
-  app.use(WEBHOOK_PATH, async (_c, next) => {
+  app.use(WEBHOOK_PATH, async (c, next) => {
+    // One id for this delivery from Meta, on every change it queues and every line its handling logs.
+    const lambdaRequestId = (c.env as { event?: { requestContext?: { requestId?: string } } } | undefined)
+      ?.event?.requestContext?.requestId;
+    const id = lambdaRequestId ?? randomUUID();
+    c.header('x-correlation-id', id);
     try {
-      await next();
+      await withCorrelation(id, next);
     } finally {
       metrics.flush();
     }
@@ -94,7 +100,7 @@ export function createWebhookApp(d: WebhookAppDeps): Hono {
       await d.events.enqueue(pieces);
       metrics.received(pieces.length);
 
-      return c.json({ received: pieces.length, id: randomUUID() }, 200);
+      return c.json({ received: pieces.length, id: correlationId() ?? randomUUID() }, 200);
     },
   );
 

@@ -1,8 +1,8 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { forEachLimit } from '../adapters/concurrency';
+import { forEachLimit } from '../concurrency';
+import { forRecord } from '../correlation';
 import { parseCallbackData } from '../domain/campaign';
-
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
@@ -63,59 +63,65 @@ export function makeEventsProcessor(d: EventsDeps) {
   return async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
-      const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-      let change: WebhookChange;
-      try {
-        change = JSON.parse(record.body) as WebhookChange;
-      } catch {
-        d.logger.error('event is not JSON; dropping it', { messageId: record.messageId });
-        continue;
-      }
-      let retry = false;
-      // Counter moves are summed per campaign and written once per change, not once per status.
-      const deltas = new Map<string, Partial<Record<RecipientStatus, number>>>();
-      const applyOne = async (update: WebhookUpdate) => {
-        try {
-          await apply(update, deltas, attempt);
-        } catch (error) {
-          retry = true;
-          if (error instanceof NotYetKnown) return;
-          d.logger.error('could not apply a webhook update; the change will be retried', {
-            kind: update.kind,
-            error: String(error),
-          });
-        }
-      };
-      // Statuses of different messages are independent and go in parallel; each message's own statuses,
-      // and everything else (inbound messages, opt-outs), keep Meta's order.
-      const updates = updatesOf(change);
-      const byMessage = new Map<string, WebhookUpdate[]>();
-      const ordered: WebhookUpdate[] = [];
-      for (const u of updates) {
-        if (u.kind === 'status') byMessage.set(u.wamid, [...(byMessage.get(u.wamid) ?? []), u]);
-        else ordered.push(u);
-      }
-      for (const u of ordered) await applyOne(u);
-      await forEachLimit([...byMessage.values()], 16, async (group) => {
-        for (const u of group) await applyOne(u);
-      });
-      for (const [campaignId, delta] of deltas) {
-        try {
-          await d.campaigns.addCounts(campaignId, delta);
-        } catch (error) {
-          // The statuses are recorded; a recount (automatic at completion) restores the counters.
-          d.logger.error('could not move campaign counters', { campaignId, error: String(error) });
-        }
-      }
-      if (retry) {
+      if (await forRecord(record, () => handleRecord(record)))
         failures.push({ itemIdentifier: record.messageId });
-        await d.redelivery
-          .retryAfter(record.receiptHandle, redeliveryDelaySeconds(attempt))
-          .catch(() => undefined);
-      }
     }
     return { batchItemFailures: failures };
   };
+
+  /** One change; true when it must come back (an update could not be applied yet). */
+  async function handleRecord(record: SQSRecord): Promise<boolean> {
+    const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+    let change: WebhookChange;
+    try {
+      change = JSON.parse(record.body) as WebhookChange;
+    } catch {
+      d.logger.error('event is not JSON; dropping it', { messageId: record.messageId });
+      return false;
+    }
+    let retry = false;
+    // Counter moves are summed per campaign and written once per change, not once per status.
+    const deltas = new Map<string, Partial<Record<RecipientStatus, number>>>();
+    const applyOne = async (update: WebhookUpdate) => {
+      try {
+        await apply(update, deltas, attempt);
+      } catch (error) {
+        retry = true;
+        if (error instanceof NotYetKnown) return;
+        d.logger.error('could not apply a webhook update; the change will be retried', {
+          kind: update.kind,
+          error: String(error),
+        });
+      }
+    };
+    // Statuses of different messages are independent and go in parallel; each message's own statuses,
+    // and everything else (inbound messages, opt-outs), keep Meta's order.
+    const updates = updatesOf(change);
+    const byMessage = new Map<string, WebhookUpdate[]>();
+    const ordered: WebhookUpdate[] = [];
+    for (const u of updates) {
+      if (u.kind === 'status') byMessage.set(u.wamid, [...(byMessage.get(u.wamid) ?? []), u]);
+      else ordered.push(u);
+    }
+    for (const u of ordered) await applyOne(u);
+    await forEachLimit([...byMessage.values()], 16, async (group) => {
+      for (const u of group) await applyOne(u);
+    });
+    for (const [campaignId, delta] of deltas) {
+      try {
+        await d.campaigns.addCounts(campaignId, delta);
+      } catch (error) {
+        // The statuses are recorded; a recount (automatic at completion) restores the counters.
+        d.logger.error('could not move campaign counters', { campaignId, error: String(error) });
+      }
+    }
+    if (retry) {
+      await d.redelivery
+        .retryAfter(record.receiptHandle, redeliveryDelaySeconds(attempt))
+        .catch(() => undefined);
+    }
+    return retry;
+  }
 
   async function apply(
     update: WebhookUpdate,

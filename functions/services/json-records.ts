@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { forRecord } from '../correlation';
 import type { Logger } from '../logger';
 
 /**
@@ -23,7 +24,8 @@ export async function consumeJsonRecords<T>(
       continue;
     }
     try {
-      if ((await handle(job, record)) === 'retry') failures.push({ itemIdentifier: record.messageId });
+      const outcome = await forRecord(record, () => handle(job, record));
+      if (outcome === 'retry') failures.push({ itemIdentifier: record.messageId });
     } catch (error) {
       logger.error(`${what} failed; it will be retried`, {
         messageId: record.messageId,

@@ -5,6 +5,7 @@
  * campaign's completion.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { forRecord } from '../correlation';
 import { retryDelaySeconds } from '../domain/backoff';
 import type { Campaign, SendError, SendTask } from '../domain/campaign';
 import type { Mode } from '../domain/mode';
@@ -88,7 +89,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
     const failures: { itemIdentifier: string }[] = [];
     await Promise.all(
       event.Records.map(async (record) => {
-        const outcome = await processRecord(record, campaignOf);
+        const outcome = await forRecord(record, () => processRecord(record, campaignOf));
         if (outcome.retryAfterSeconds === undefined) return;
         failures.push({ itemIdentifier: record.messageId });
         try {

@@ -112,6 +112,8 @@ describe('PlatformStack', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ].sort(),
     );
     const worker = new Set(roleActions(template, 'SendWorkerRole'));
@@ -280,6 +282,8 @@ describe('PlatformStack', () => {
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
     ]);
     const events = new Set(roleActions(template, 'EventsRole'));
     expect(events.has('dynamodb:DeleteItem')).toBe(false);
@@ -380,6 +384,13 @@ describe('PlatformStack', () => {
           });
         }
       }
+    }
+  });
+
+  it('traces every function with X-Ray', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      if (fn.Properties.Handler !== 'index.handler') continue;
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
   });
 

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunk, forEachLimit, sleep } from '../concurrency';
+import { chunk, forEachLimit, sleep } from '../../concurrency';
 
 /** Puts items 25 per BatchWriteItem call, several calls at once, retrying unprocessed items with backoff. */
 export function batchPut(

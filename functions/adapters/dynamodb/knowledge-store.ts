@@ -6,6 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { forEachLimit } from '../../concurrency';
 import { ConflictError } from '../../domain/errors';
 import type { Passage } from '../../domain/knowledge/retrieval';
 import type {
@@ -15,7 +16,6 @@ import type {
   StoredChunk,
 } from '../../domain/knowledge/source';
 import type { KnowledgeStore } from '../../ports';
-import { forEachLimit } from '../concurrency';
 import { batchDelete, batchPut } from './batch-write';
 import { conditionalUpdate, putNew, queryAll } from './client';
 

@@ -5,11 +5,11 @@ import {
   GetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { chunk, forEachLimit } from '../../concurrency';
 import type { ContactList, ListMember } from '../../domain/contact-list';
 import { ConflictError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
 import type { ListStore } from '../../ports';
-import { chunk, forEachLimit } from '../concurrency';
 import { batchPut } from './batch-write';
 import { newestFirst, putNew, queryPage } from './client';
 

@@ -4,10 +4,11 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunk, forEachLimit, sleep } from '../../concurrency';
+import { correlationAttributes } from '../../correlation';
 import type { SendTask } from '../../domain/campaign';
 import type { WebhookChange } from '../../domain/webhook';
 import type { EventsQueue, RedeliveryControl, SendQueue } from '../../ports';
-import { chunk, forEachLimit, sleep } from '../concurrency';
 import { encodeSendTask } from './send-jobs';
 
 /**
@@ -31,6 +32,7 @@ export async function sendBatched(
       Id: String(i),
       MessageBody: asciiSafe(body),
       ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+      ...correlationAttributes(),
     }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 5) throw new Error(`SQS refused ${pending.length} messages after retries`);
@@ -69,6 +71,7 @@ export class SqsJsonQueue<T> {
         QueueUrl: this.queueUrl,
         MessageBody: asciiSafe(JSON.stringify(body)),
         ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+        ...correlationAttributes(),
       }),
     );
   }
