@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
 import type { Mode } from './domain/mode';
-import { QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
+import { BUCKETS, type BucketKey, QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
 
 /** A comma-separated list, or the defaults when it is empty. */
 function listOr(text: string, fallback: readonly string[]): readonly string[] {
@@ -36,6 +36,7 @@ export interface Config {
   readonly tables: Readonly<Record<TableKey, string>>;
   /** Queue URLs; locally filled in by the runtime once the queues exist. */
   readonly queues: Readonly<Partial<Record<QueueKey, string>>>;
+  readonly buckets: Readonly<Record<BucketKey, string>>;
   readonly send: {
     /** Messages per second per sending number, across all workers (WhatsApp's default is 80). */
     readonly ratePerSecond: number;
@@ -223,6 +224,9 @@ function build(
       .map(([key, def]) => [key, env[def.envVar]])
       .filter(([, url]) => url),
   ) as Partial<Record<QueueKey, string>>;
+  const buckets = Object.fromEntries(
+    Object.entries(BUCKETS).map(([key, def]) => [key, env[def.envVar] || def.localName]),
+  ) as Record<BucketKey, string>;
 
   return {
     mode,
@@ -241,6 +245,7 @@ function build(
     logLevel: e.LOG_LEVEL,
     tables,
     queues,
+    buckets,
     dev: { simulateStatuses: e.DEV_SIMULATE_STATUSES === 'true', statusDelayMs: e.DEV_STATUS_DELAY_MS },
     optOutKeywords: listOr(e.OPT_OUT_KEYWORDS, []),
     openai: {

@@ -22,6 +22,23 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
+/** An S3 bucket (fauxqs's S3 locally, under the data directory). */
+export interface BucketDefinition {
+  readonly localName: string;
+  readonly envVar: string;
+  /** Objects are deleted this many days after they were written. */
+  readonly expireAfterDays: number;
+}
+
+export type BucketKey = 'parked';
+export type BucketAccess = 'put' | 'get' | 'delete';
+
+export const BUCKETS = {
+  // Webhook changes too large for one queue message (a 2.7 MB history sync, say): the events queue
+  // carries a pointer, the events consumer reads the change here and deletes it once applied.
+  parked: { localName: 'wa-parked-changes', envVar: 'PARKED_CHANGES_BUCKET', expireAfterDays: 14 },
+} as const satisfies Record<BucketKey, BucketDefinition>;
+
 /** Every Lambda function, by its handler file under functions/handlers/. */
 export type FunctionName = 'api' | 'webhook' | 'events' | 'send-worker' | 'launcher' | 'inbound' | 'crawler';
 export type QueueKey = 'send' | 'events' | 'inbound' | 'crawl' | 'launch';
@@ -251,6 +268,8 @@ export interface FunctionResources {
   /** Queues it sends to (their URLs are in its environment). */
   readonly sendsTo: readonly QueueKey[];
   readonly secrets: readonly SecretKey[];
+  /** Buckets with exactly the object actions the function calls. */
+  readonly buckets?: Partial<Record<BucketKey, readonly BucketAccess[]>>;
   /** Campaign schedules: `manage` creates, moves and deletes them; `create` only adds release schedules. */
   readonly schedules?: 'manage' | 'create';
 }
@@ -291,6 +310,7 @@ export const FUNCTIONS = {
     tables: {},
     sendsTo: ['events'],
     secrets: ['webhook'],
+    buckets: { parked: ['put'] },
   },
   events: {
     description: 'Applies delivery statuses, inbound messages and opt-outs from webhooks',
@@ -303,6 +323,7 @@ export const FUNCTIONS = {
     },
     sendsTo: ['send', 'inbound'],
     secrets: [],
+    buckets: { parked: ['get', 'delete'] },
   },
   'send-worker': {
     description: 'Sends WhatsApp messages from the send queue, paced to the rate limit',

@@ -1,7 +1,10 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import {
+  type BucketAccess,
+  type BucketKey,
   consumedQueue,
   FUNCTION_NAMES,
   FUNCTIONS,
@@ -186,6 +189,25 @@ export class PlatformStack extends Stack {
     if (consumed) queues.add(consumed);
     for (const key of queues) env[QUEUES[key].envVar] = this.queues[key].queue.queueUrl;
     for (const key of needs.sendsTo) this.queues[key].queue.grantSendMessages(fn.role);
+    const buckets = Object.entries(('buckets' in needs ? needs.buckets : undefined) ?? {}) as [
+      BucketKey,
+      readonly BucketAccess[],
+    ][];
+    Object.assign(env, this.storage.bucketEnvironmentFor(buckets.map(([key]) => key)));
+    for (const [key, uses] of buckets) {
+      const actions = { put: 's3:PutObject', get: 's3:GetObject', delete: 's3:DeleteObject' } as const;
+      fn.role.addToPolicy(
+        new PolicyStatement({
+          actions: uses.map((u) => actions[u]),
+          resources: [this.storage.buckets[key].arnForObjects('changes/*')],
+        }),
+      );
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.storage.buckets[key].node.defaultChild as CfnElement)}.Arn>/changes/*]`,
+        reason:
+          "Objects are named per change at run time; the wildcard is limited to the changes/ prefix of the platform's own bucket.",
+      });
+    }
     for (const key of needs.secrets as readonly SecretKey[]) {
       env[SECRETS[key].envVar] = this.secrets.secrets[key].secretArn;
       this.secrets.allowRead(fn.role, key);

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
@@ -35,6 +36,8 @@ import type {
 } from '../functions/ports';
 import { type Clock, systemClock, type WhatsAppSender } from '../functions/ports';
 import {
+  BUCKETS,
+  type BucketKey,
   type FunctionName,
   QUEUES,
   type QueueKey,
@@ -49,7 +52,7 @@ import { SimulatingWhatsAppSender } from './dev-status-simulator';
 import { ensureLocalApiKey } from './local-api-key';
 import { LocalCampaignScheduler } from './local-campaign-scheduler';
 import { LocalScheduler } from './local-scheduler';
-import { ensureQueue, ensureTable, type ProvisionedQueue } from './provision';
+import { ensureBucket, ensureQueue, ensureTable, type ProvisionedQueue } from './provision';
 import { type SqsHandler, SqsPoller } from './sqs-poller';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -130,6 +133,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   for (const [key, def] of Object.entries(TABLES)) {
     await ensureTable(dynamodb, options.config.tables[key as TableKey], def);
   }
+  const s3 = new S3Client({ ...aws, endpoint: endpoints.sqsEndpoint, forcePathStyle: true });
+  for (const key of Object.keys(BUCKETS) as BucketKey[]) await ensureBucket(s3, options.config.buckets[key]);
+  s3.destroy();
   const queues = {} as Record<QueueKey, ProvisionedQueue>;
   for (const [key, def] of Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]) {
     queues[key] = await ensureQueue(sqs, `${def.localName}${options.queueSuffix ?? ''}`, def);

@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type QueueDefinition, type TableDefinition, visibilityTimeoutSeconds } from '../functions/resources';
 
@@ -83,4 +84,13 @@ async function queueArn(client: SQSClient, url: string): Promise<string> {
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
   );
   return out.Attributes!.QueueArn!;
+}
+
+/** A bucket on fauxqs's S3 (the data directory keeps its objects), unless it exists. */
+export async function ensureBucket(client: S3Client, name: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: name }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: name }));
+  }
 }

@@ -6,7 +6,16 @@
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { type Clock, systemClock } from '../ports';
-import { consumedQueue, FUNCTIONS, type FunctionName, type QueueKey, type TableKey } from '../resources';
+import {
+  type BucketAccess,
+  type BucketKey,
+  consumedQueue,
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionResources,
+  type QueueKey,
+  type TableKey,
+} from '../resources';
 
 /** Where the AWS SDK clients point: unset in Lambda, the emulators' endpoints in the local runtime. */
 export interface AwsTarget {
@@ -86,6 +95,14 @@ export class Context {
       );
     }
     return url;
+  }
+
+  /** A bucket's name, refused when the function may not use it so. */
+  bucket(key: BucketKey, access: BucketAccess): string {
+    const granted =
+      this.fn === 'local' || (FUNCTIONS[this.fn] as FunctionResources).buckets?.[key]?.includes(access);
+    if (!granted) throw new Error(`the ${this.fn} function may not ${access} objects in the ${key} bucket`);
+    return this.config.buckets[key];
   }
 
   /** Closes the clients this context made (the local runtime and tests stop cleanly). */

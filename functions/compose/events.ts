@@ -1,5 +1,6 @@
 /** The events function: statuses, inbound messages and opt-outs from the events queue. */
 import { makeEventsProcessor } from '../services/events';
+import { changeParking } from './buckets';
 import type { Context } from './context';
 import { outbox } from './outbox';
 import { inboundQueue, redelivery } from './queues';
@@ -14,6 +15,7 @@ export function buildEvents(c: Context) {
     contacts: contactStore(c),
     inboundQueue: inboundQueue(c),
     outbox: outbox(c),
+    parking: changeParking(c, 'get', 'delete'),
     redelivery: redelivery(c, 'events'),
     clock: c.clock,
     logger: c.logger,

@@ -1,16 +1,9 @@
 /** One factory for each queue, checked against the function's grants like the stores (compose/stores.ts). */
-import { SqsEventsQueue, SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queues';
+import { SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queues';
 import type { LaunchCommand } from '../domain/campaign';
 import type { InboundJob } from '../domain/conversation';
 import type { CrawlJob } from '../domain/knowledge/source';
-import type {
-  CrawlQueue,
-  EventsQueue,
-  InboundQueue,
-  LaunchQueue,
-  RedeliveryControl,
-  SendQueue,
-} from '../ports';
+import type { CrawlQueue, InboundQueue, LaunchQueue, RedeliveryControl, SendQueue } from '../ports';
 import type { QueueKey } from '../resources';
 import { sqs } from './aws-sqs';
 import type { Context } from './context';
@@ -21,7 +14,6 @@ export const launchQueue = (c: Context): LaunchQueue =>
 export const inboundQueue = (c: Context): InboundQueue =>
   new SqsJsonQueue<InboundJob>(sqs(c), c.queue('inbound'));
 export const crawlQueue = (c: Context): CrawlQueue => new SqsJsonQueue<CrawlJob>(sqs(c), c.queue('crawl'));
-export const eventsQueue = (c: Context): EventsQueue => new SqsEventsQueue(sqs(c), c.queue('events'));
 /** Delays the redelivery of messages of a queue the function consumes. */
 export const redelivery = (c: Context, queue: QueueKey): RedeliveryControl => {
   return new SqsRedelivery(sqs(c), c.queue(queue, 'consume'));

@@ -2,7 +2,7 @@
 import { PowertoolsWebhookMetrics } from '../adapters/metrics/powertools-metrics';
 import { createWebhookApp } from '../http/webhook-app';
 import type { Context } from './context';
-import { eventsQueue } from './queues';
+import { eventsQueue } from './events-queue';
 
 export function buildWebhook(c: Context) {
   const w = c.config.whatsapp;

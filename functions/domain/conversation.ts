@@ -30,3 +30,15 @@ export interface InboundJob {
   readonly text?: string;
   readonly at: string;
 }
+
+/**
+ * The most of a message's text kept in the conversation: WhatsApp's own texts are at most 4,096 characters,
+ * but some message kinds carry more (forms, contact cards), and a store item holds 400 KB.
+ */
+export const MAX_STORED_TEXT = 16_384;
+
+export function storedText(text: string): string {
+  return text.length <= MAX_STORED_TEXT
+    ? text
+    : `${text.slice(0, MAX_STORED_TEXT)} … (${text.length - MAX_STORED_TEXT} more characters not kept)`;
+}

@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import { forEachLimit } from '../concurrency';
 import { forRecord } from '../correlation';
 import { parseCallbackData } from '../domain/campaign';
+import { storedText } from '../domain/conversation';
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
@@ -10,6 +11,7 @@ import { updatesOf, type WebhookChange, type WebhookUpdate } from '../domain/web
 import type { Logger } from '../logger';
 import type {
   CampaignCounters,
+  ChangeParking,
   Clock,
   ContactStore,
   ContactUpdates,
@@ -29,6 +31,7 @@ export interface EventsDeps {
   readonly contacts: ContactStore & ContactUpdates;
   readonly inboundQueue: InboundQueue;
   readonly outbox: Outbox;
+  readonly parking: Pick<ChangeParking, 'take' | 'discard'>;
   readonly redelivery: RedeliveryControl;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -73,9 +76,23 @@ export function makeEventsProcessor(d: EventsDeps) {
   async function handleRecord(record: SQSRecord): Promise<boolean> {
     const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
     let change: WebhookChange;
+    let parked: string | undefined;
     try {
-      change = JSON.parse(record.body) as WebhookChange;
-    } catch {
+      const body = JSON.parse(record.body) as WebhookChange | { parked: string };
+      if ('parked' in body) {
+        // Too large for a queue message: the webhook parked it and queued its key.
+        parked = body.parked;
+        const text = await d.parking.take(parked);
+        if (text === undefined) {
+          d.logger.error('a parked change is gone (expired, or applied already); nothing to apply', {
+            key: parked,
+          });
+          return false;
+        }
+        change = JSON.parse(text) as WebhookChange;
+      } else change = body;
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
       d.logger.error('event is not JSON; dropping it', { messageId: record.messageId });
       return false;
     }
@@ -119,6 +136,8 @@ export function makeEventsProcessor(d: EventsDeps) {
       await d.redelivery
         .retryAfter(record.receiptHandle, redeliveryDelaySeconds(attempt))
         .catch(() => undefined);
+    } else if (parked) {
+      await d.parking.discard(parked);
     }
     return retry;
   }
@@ -213,8 +232,8 @@ export function makeEventsProcessor(d: EventsDeps) {
         direction: 'in',
         at: m.at,
         type: m.type,
-        ...(m.text !== undefined ? { text: m.text } : {}),
-        summary: m.summary,
+        ...(m.text !== undefined ? { text: storedText(m.text) } : {}),
+        summary: storedText(m.summary),
         source: 'customer',
       },
       profile,

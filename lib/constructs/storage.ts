@@ -1,11 +1,20 @@
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLES, type TableDefinition, type TableKey } from '../../functions/resources';
+import {
+  BUCKETS,
+  type BucketKey,
+  TABLES,
+  type TableDefinition,
+  type TableKey,
+} from '../../functions/resources';
 import type { StageSettings } from '../stage';
 
 /** Every table the platform uses, built from the same definitions the local runtime creates in dynalite. */
 export class Storage extends Construct {
   readonly tables: Record<TableKey, TableV2>;
+  readonly buckets: Record<BucketKey, Bucket>;
 
   constructor(scope: Construct, id: string, props: { stage: StageSettings }) {
     super(scope, id);
@@ -29,6 +38,31 @@ export class Storage extends Construct {
       return [key, table] as const;
     });
     this.tables = Object.fromEntries(entries) as Record<TableKey, TableV2>;
+
+    // Private, encrypted, TLS only, objects expiring: what the platform parks there is transient.
+    this.buckets = Object.fromEntries(
+      (Object.keys(BUCKETS) as BucketKey[]).map((key) => {
+        const bucket = new Bucket(this, `${key}Bucket`, {
+          encryption: BucketEncryption.S3_MANAGED,
+          enforceSSL: true,
+          blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+          objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+          lifecycleRules: [{ expiration: Duration.days(BUCKETS[key].expireAfterDays) }],
+          removalPolicy: props.stage.removalPolicy,
+        });
+        Validations.of(bucket).acknowledge({
+          id: 'AwsSolutions-S1',
+          reason:
+            "Holds transient platform data (webhook changes too large for a queue message) for at most a fortnight; only the platform's own roles read or write it, and its data events can be logged by CloudTrail if required.",
+        });
+        return [key, bucket] as const;
+      }),
+    ) as Record<BucketKey, Bucket>;
+  }
+
+  /** Environment variables that tell a function the real bucket names. */
+  bucketEnvironmentFor(keys: readonly BucketKey[]): Record<string, string> {
+    return Object.fromEntries(keys.map((k) => [BUCKETS[k].envVar, this.buckets[k].bucketName]));
   }
 
   /** Environment variables that tell a function the real table names. */

@@ -277,6 +277,8 @@ describe('PlatformStack', () => {
     expect(webhook).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      // Only to park a change too large for a queue message.
+      's3:PutObject',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
       'sqs:GetQueueAttributes',
@@ -384,6 +386,25 @@ describe('PlatformStack', () => {
           });
         }
       }
+    }
+  });
+
+  it('parks oversized webhook changes in a private, encrypted bucket whose objects expire', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.objectLike({}),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 14, Status: 'Enabled' })] },
+    });
+    const events = roleActions(template, 'EventsRole');
+    expect(events).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
+    expect(events).not.toContain('s3:PutObject');
+    for (const role of ['CrawlerRole', 'ApiFunctionRole', 'SendWorkerRole']) {
+      expect(roleActions(template, role).filter((a) => a.startsWith('s3:'))).toEqual([]);
     }
   });
 

@@ -28,6 +28,7 @@ import type { SendFailure } from '../../functions/domain/whatsapp-errors';
 import type {
   CampaignCounters,
   CampaignStore,
+  ChangeParking,
   ClaimResult,
   Clock,
   ContactStore,
@@ -453,5 +454,20 @@ export class MemoryInboundQueue implements InboundQueue {
   readonly jobs: InboundJob[] = [];
   async send(job: InboundJob) {
     this.jobs.push(job);
+  }
+}
+
+export class MemoryParking implements ChangeParking {
+  readonly objects = new Map<string, string>();
+  async park(body: string) {
+    const key = `changes/${this.objects.size + 1}.json`;
+    this.objects.set(key, body);
+    return key;
+  }
+  async take(key: string) {
+    return this.objects.get(key);
+  }
+  async discard(key: string) {
+    this.objects.delete(key);
   }
 }

@@ -14,6 +14,7 @@ import {
   MemoryConversations,
   MemoryInboundQueue,
   MemoryMessages,
+  MemoryParking,
   MemoryQueue,
   MemoryRecipients,
   MemoryRedelivery,
@@ -29,6 +30,7 @@ function world() {
   const inbound = new MemoryInboundQueue();
   const queue = new MemoryQueue();
   const clock = new MemoryClock(new Date('2026-12-01T10:00:05Z'));
+  const parking = new MemoryParking();
   const outbox = new Outbox({ messages, sendQueue: queue, contacts, clock, mode: 'DEV' });
   const handle = makeEventsProcessor({
     statuses: new MemoryStatusTarget(recipients, messages),
@@ -50,6 +52,7 @@ function world() {
     contacts,
     inboundQueue: inbound,
     outbox,
+    parking,
     redelivery: new MemoryRedelivery(),
     clock,
     logger: createLogger({ level: 'ERROR' }),
@@ -57,6 +60,15 @@ function world() {
     assistantDelaySeconds: 3,
   });
   let n = 0;
+  const deliverBodies = (bodies: string[]) =>
+    handle({
+      Records: bodies.map((body) => ({
+        messageId: `e${++n}`,
+        receiptHandle: `r${n}`,
+        body,
+        attributes: { ApproximateReceiveCount: '1' },
+      })),
+    } as unknown as SQSEvent);
   const deliver = (payload: unknown) => {
     const notification = readNotification(payload);
     if (!notification.ok) throw new Error(notification.reason);
@@ -69,7 +81,18 @@ function world() {
       })),
     } as unknown as SQSEvent);
   };
-  return { recipients, messages, campaigns, contacts, conversations, inbound, queue, deliver };
+  return {
+    recipients,
+    messages,
+    campaigns,
+    contacts,
+    conversations,
+    inbound,
+    queue,
+    parking,
+    deliver,
+    deliverBodies,
+  };
 }
 
 describe('the events consumer over in-memory ports', () => {
@@ -125,5 +148,24 @@ describe('the events consumer over in-memory ports', () => {
     ]);
     expect(w.queue.tasks).toEqual([{ kind: 'message', messageId: confirmations[0]!.id }]);
     expect(w.inbound.jobs).toEqual([]);
+  });
+
+  it('applies a parked change (too large for a queue message) and then discards it', async () => {
+    const w = world();
+    const payload = inboundWebhook({
+      from: '+4915110000022',
+      text: 'Parked hello',
+      at: new Date('2026-12-01T10:00:00Z'),
+    });
+    const notification = readNotification(payload);
+    if (!notification.ok) throw new Error(notification.reason);
+    const key = await w.parking.park(JSON.stringify(notification.changes[0]));
+    const out = await w.deliverBodies([JSON.stringify({ parked: key })]);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(w.conversations.appended.map((m) => m.text)).toEqual(['Parked hello']);
+    expect(w.parking.objects.size).toBe(0);
+    // The same pointer again (SQS delivered it twice): the change is gone, nothing is applied twice.
+    expect((await w.deliverBodies([JSON.stringify({ parked: key })])).batchItemFailures).toEqual([]);
+    expect(w.conversations.appended).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import { chunk, forEachLimit, sleep } from '../../concurrency';
 import { correlationAttributes } from '../../correlation';
 import type { SendTask } from '../../domain/campaign';
 import type { WebhookChange } from '../../domain/webhook';
-import type { EventsQueue, RedeliveryControl, SendQueue } from '../../ports';
+import type { ChangeParking, EventsQueue, RedeliveryControl, SendQueue } from '../../ports';
 import { encodeSendTask } from './send-jobs';
 
 /**
@@ -117,18 +117,29 @@ export async function sendPacked(sqs: SQSClient, queueUrl: string, bodies: reado
   await Promise.all(groups.map((group) => sendBatched(sqs, queueUrl, group, { parallel: 1 })));
 }
 
-/** The events queue: one message per webhook change (the webhook has already split large ones). */
+/** A queue message's body stays under this (SQS takes 256 KB; attributes and headroom take the rest). */
+export const MAX_QUEUE_BODY_BYTES = 240 * 1024;
+
+/**
+ * The events queue: one message per webhook change (the webhook has already split large ones). A change
+ * that is still too large (one update bigger than a message, or a field with no updates to split, such
+ * as a history sync) is parked, and the message carries its key instead: nothing Meta sends is refused.
+ */
 export class SqsEventsQueue implements EventsQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
+    private readonly parking: Pick<ChangeParking, 'park'>,
   ) {}
 
-  enqueue(changes: readonly WebhookChange[]): Promise<void> {
-    return sendPacked(
-      this.sqs,
-      this.queueUrl,
-      changes.map((c) => JSON.stringify(c)),
+  async enqueue(changes: readonly WebhookChange[]): Promise<void> {
+    const bodies = await Promise.all(
+      changes.map(async (change) => {
+        const body = JSON.stringify(change);
+        if (Buffer.byteLength(asciiSafe(body)) <= MAX_QUEUE_BODY_BYTES) return body;
+        return JSON.stringify({ parked: await this.parking.park(body) });
+      }),
     );
+    await sendPacked(this.sqs, this.queueUrl, bodies);
   }
 }
