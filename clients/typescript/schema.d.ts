@@ -852,6 +852,7 @@ export interface components {
             defaultCountry?: string;
             templateId?: string;
             text?: string;
+            /** @description A phone number, or a business-scoped user id (US.1349...) */
             to: string;
             /** @default {} */
             variables?: {
@@ -1889,7 +1890,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description E.164 number (+ may be left out) or business-scoped user id */
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
                 contact: string;
             };
             cookie?: never;
@@ -1984,7 +1985,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description E.164 number (+ may be left out) or business-scoped user id */
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
                 contact: string;
             };
             cookie?: never;
@@ -2037,7 +2038,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description E.164 number (+ may be left out) or business-scoped user id */
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
                 contact: string;
             };
             cookie?: never;
@@ -2115,7 +2116,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description E.164 number (+ may be left out) or business-scoped user id */
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
                 contact: string;
             };
             cookie?: never;
@@ -2165,7 +2166,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @description E.164 number (+ may be left out) or business-scoped user id */
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
                 contact: string;
             };
             cookie?: never;

@@ -1,3 +1,4 @@
+import { graphRecipient } from './identity';
 import type { MediaRef, OutboundMessage } from './outbound-message';
 
 /** The JSON body of POST /{version}/{phone-number-id}/messages for one message. */
@@ -15,7 +16,8 @@ export function buildGraphPayload(message: OutboundMessage): GraphPayload {
   const base: GraphPayload = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
-    to: message.to,
+    // A user known only by their business-scoped user id is addressed by `recipient` (Meta's BSUID send).
+    ...graphRecipient(message.to),
     ...(message.callbackData ? { biz_opaque_callback_data: message.callbackData } : {}),
   };
   const c = message.content;

@@ -1,3 +1,5 @@
+import { isUserId } from './identity';
+
 /** Keeps enough of a phone number to tell numbers apart in logs without exposing it: +4915******78. */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/[^\d]/g, '');
@@ -5,12 +7,9 @@ export function maskPhone(phone: string): string {
   return `+${digits.slice(0, 4)}${'*'.repeat(Math.max(digits.length - 6, 1))}${digits.slice(-2)}`;
 }
 
-/** A WhatsApp business-scoped user id: a country code, a dot, and up to 128 letters and digits. */
-const USER_ID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
-
 /** A customer identifier as it may be logged: a phone number masked, a user id shortened. */
 export function maskContact(contact: string): string {
-  if (USER_ID.test(contact)) {
+  if (isUserId(contact)) {
     const [country, ...rest] = contact.split('.');
     const id = rest.join('.');
     return `${country}.${id.length > 6 ? `${'*'.repeat(Math.min(id.length - 4, 8))}${id.slice(-4)}` : '****'}`;
@@ -36,7 +35,7 @@ export function maskPath(path: string): string {
       if (/^\+?[\d\s().-]{6,20}$/.test(decoded) && /\d{6}/.test(decoded.replace(/\D/g, ''))) {
         return maskPhone(decoded);
       }
-      if (USER_ID.test(decoded)) return maskContact(decoded);
+      if (isUserId(decoded)) return maskContact(decoded);
       return segment;
     })
     .join('/');

@@ -32,6 +32,14 @@ export interface ContactUpdates {
   /** Sets opt-out flags; returns the values before, so a confirmation is sent only on a real change. */
   setOptOut(contact: string, change: OptOutChange, at: string, source: string): Promise<OptOutChange>;
   getRecord(contact: string): Promise<ContactRecord | undefined>;
+  /**
+   * Links a user id to the phone number it belongs to (both seen in one webhook): later messages with
+   * only the user id find the phone's contact. Opt-outs recorded under the user id carry over to the
+   * phone. True when the link is new.
+   */
+  linkUserId(userId: string, phone: string): Promise<boolean>;
+  /** The phone a user id was linked to, if any. */
+  phoneOf(userId: string): Promise<string | undefined>;
 }
 
 export interface ListStore {

@@ -24,6 +24,11 @@ export interface ConversationStore {
   claimAiReply(contact: string, wamid: string): Promise<AiReplyClaim>;
   /** Hands the conversation to a person; false if it already needed one. */
   requestHuman(contact: string): Promise<boolean>;
+  /**
+   * Moves a conversation kept under a user id to the customer's phone, once both are known: its messages
+   * join the phone's conversation (each once), and the old one leaves the list, pointing to the new.
+   */
+  mergeInto(fromContact: string, toContact: string): Promise<number>;
 }
 
 export interface InboundQueue {

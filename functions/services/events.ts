@@ -215,7 +215,7 @@ export function makeEventsProcessor(d: EventsDeps) {
   }
 
   async function applyInbound(m: Extract<WebhookUpdate, { kind: 'message' }>): Promise<void> {
-    const contact = m.from || m.fromUserId;
+    const contact = await contactOf(m);
     if (!contact || !m.wamid) {
       d.logger.warn('inbound message without a sender or id; logged only', { type: m.type });
       return;
@@ -264,6 +264,24 @@ export function makeEventsProcessor(d: EventsDeps) {
         { delaySeconds: d.assistantDelaySeconds },
       );
     }
+  }
+
+  /**
+   * The customer's key: the phone when the message carries it (linking the user id to it, and merging a
+   * conversation that began under the user id), else the phone the user id was linked to, else the id.
+   */
+  async function contactOf(m: Extract<WebhookUpdate, { kind: 'message' }>): Promise<string | undefined> {
+    if (m.from && m.fromUserId) {
+      if (await d.contacts.linkUserId(m.fromUserId, m.from)) {
+        const moved = await d.conversations.mergeInto(m.fromUserId, m.from);
+        if (moved > 0)
+          d.logger.info('conversation merged into the phone', { contact: maskContact(m.from), moved });
+      }
+      return m.from;
+    }
+    if (m.from) return m.from;
+    if (!m.fromUserId) return undefined;
+    return (await d.contacts.phoneOf(m.fromUserId)) ?? m.fromUserId;
   }
 
   async function applyKeyword(

@@ -6,6 +6,7 @@
  */
 import type { TemplateSnapshot } from '../domain/campaign';
 import { ConflictError } from '../domain/errors';
+import { isUserId } from '../domain/identity';
 import type { SingleMessage } from '../domain/message';
 import type { Mode } from '../domain/mode';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
@@ -72,6 +73,12 @@ export class Outbox {
     }
     const windowOpen = isWindowOpen(contact?.lastInboundAt, this.d.clock.now());
     if (message.text !== undefined && !windowOpen) throw new OutboxRefusal('window_closed', WINDOW_CLOSED);
+    if (message.template?.category === 'authentication' && isUserId(message.to)) {
+      throw new OutboxRefusal(
+        'phone_required',
+        'authentication templates cannot be sent to a business-scoped user id; WhatsApp needs the phone number',
+      );
+    }
     if (message.template) {
       const decision = decideContent(message.template, message.variables ?? {}, windowOpen, this.d.mode);
       if (!decision.ok) throw new OutboxRefusal(decision.code, decision.message);

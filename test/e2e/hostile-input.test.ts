@@ -357,23 +357,20 @@ describe('hostile input through the local runtime', () => {
       const { received } = (await res.json()) as { received: number };
       // About 3 MB in pieces of at most 200 KB: some 16, not the 128 copies the old splitter made.
       expect(received).toBeLessThanOrEqual(20);
+      type Page = { items: { direction: string }[]; nextCursor?: string };
+      const inbound = async () => {
+        let count = 0;
+        let cursor: string | undefined;
+        do {
+          const query = `limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+          const page = (await (await p.api(`/api/conversations/${from}/messages?${query}`)).json()) as Page;
+          count += page.items.filter((m) => m.direction === 'in').length;
+          cursor = page.nextCursor;
+        } while (cursor);
+        return count;
+      };
       const stored = await waitFor(
-        async () => {
-          const page = (await (await p.api(`/api/conversations/${from}/messages?limit=100`)).json()) as {
-            items: unknown[];
-            nextCursor?: string;
-          };
-          let count = page.items.length;
-          let cursor = page.nextCursor;
-          while (cursor) {
-            const next = (await (
-              await p.api(`/api/conversations/${from}/messages?limit=100&cursor=${cursor}`)
-            ).json()) as { items: unknown[]; nextCursor?: string };
-            count += next.items.length;
-            cursor = next.nextCursor;
-          }
-          return count === 678 ? count : undefined;
-        },
+        async () => ((await inbound()) === 678 ? 678 : undefined),
         // Generous: under a loaded CI machine the emulator is the bottleneck, not the pieces.
         180_000,
         'all 678 messages',

@@ -375,4 +375,55 @@ describe('the WhatsApp webhook through the local runtime', () => {
       return c.marketingOptOut === false ? true : undefined;
     });
   });
+
+  it('a customer known only by a user id of the longest form is stored, listed, answered and merged once the phone shows', async () => {
+    const userId = `US.ENT.${'7'.repeat(128)}`;
+    const usernameOnly = inboundWebhook({ from: '+4915110009010', text: 'Hello from a username' });
+    const v = usernameOnly.entry[0]!.changes[0]!.value as {
+      messages: Record<string, unknown>[];
+      contacts: Record<string, unknown>[];
+    };
+    v.messages[0]!.from = '';
+    v.messages[0]!.from_user_id = userId;
+    v.contacts[0] = { profile: { name: 'Uma', username: 'uma' }, wa_id: '', user_id: userId };
+    expect((await hook(usernameOnly)).status).toBe(200);
+    const history = await waitFor(async () => {
+      const res = await p.api(`/api/conversations/${userId}/messages`);
+      const page = (await res.json()) as { items: { text?: string }[] };
+      return res.status === 200 && page.items.length > 0 ? page.items : undefined;
+    });
+    expect(history[0]).toMatchObject({ text: 'Hello from a username', contact: userId });
+
+    // Inside the window an agent answers; the send goes to the user id (Graph's `recipient`).
+    const reply = await p.api(`/api/conversations/${userId}/messages`, {
+      method: 'POST',
+      json: { text: 'Hi Uma!' },
+    });
+    expect(reply.status).toBe(202);
+    await waitFor(async () =>
+      p.printed.includes(`[DEV] WhatsApp send to ${userId}: Hi Uma!`) ? true : undefined,
+    );
+
+    // Later the same user writes with their phone too: one conversation, under the phone, with all of it.
+    const withPhone = inboundWebhook({ from: '+4915110009010', text: 'Now with my number' });
+    const w = withPhone.entry[0]!.changes[0]!.value as {
+      messages: Record<string, unknown>[];
+      contacts: Record<string, unknown>[];
+    };
+    w.messages[0]!.from_user_id = userId;
+    w.contacts[0]!.user_id = userId;
+    expect((await hook(withPhone)).status).toBe(200);
+    const merged = await waitFor(async () => {
+      const page = (await (await p.api('/api/conversations/+4915110009010/messages')).json()) as {
+        items: { text?: string }[];
+      };
+      return page.items.length >= 3 ? page.items.map((m) => m.text) : undefined;
+    });
+    expect(merged).toEqual(
+      expect.arrayContaining(['Hello from a username', 'Hi Uma!', 'Now with my number']),
+    );
+    const listed = await conversationsNow();
+    expect(listed.map((c) => c.contact)).toContain('+4915110009010');
+    expect(listed.map((c) => c.contact)).not.toContain(userId);
+  });
 });

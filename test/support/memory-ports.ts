@@ -349,7 +349,9 @@ export class MemoryMessages implements MessageStore {
   }
 }
 
-export class MemoryConversations implements Pick<ConversationStore, 'get' | 'append' | 'requestHuman'> {
+export class MemoryConversations
+  implements Pick<ConversationStore, 'get' | 'append' | 'requestHuman' | 'mergeInto'>
+{
   readonly items = new Map<string, Conversation>();
   readonly appended: ConversationMessage[] = [];
   async get(contact: string) {
@@ -359,6 +361,16 @@ export class MemoryConversations implements Pick<ConversationStore, 'get' | 'app
     if (this.appended.some((a) => a.wamid === m.wamid)) return false;
     this.appended.push(m);
     return true;
+  }
+  async mergeInto(from: string, to: string) {
+    let moved = 0;
+    for (const m of this.appended) {
+      if (m.contact === from) {
+        (m as { contact: string }).contact = to;
+        moved += 1;
+      }
+    }
+    return moved;
   }
   async requestHuman(contact: string) {
     const c = this.items.get(contact);
@@ -447,6 +459,15 @@ export class MemoryContactRecords extends MemoryContacts implements ContactUpdat
   }
   async getRecord(contact: string): Promise<ContactRecord | undefined> {
     return this.items.get(contact);
+  }
+  readonly aliases = new Map<string, string>();
+  async linkUserId(userId: string, phone: string) {
+    if (this.aliases.get(userId) === phone) return false;
+    this.aliases.set(userId, phone);
+    return true;
+  }
+  async phoneOf(userId: string) {
+    return this.aliases.get(userId);
   }
 }
 

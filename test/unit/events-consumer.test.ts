@@ -39,6 +39,7 @@ function world() {
     conversations: {
       ...conversations,
       append: (m: never) => conversations.append(m),
+      mergeInto: (from: string, to: string) => conversations.mergeInto(from, to),
       get: async (contact: string) =>
         (await conversations.get(contact)) ?? {
           contact,
@@ -167,5 +168,30 @@ describe('the events consumer over in-memory ports', () => {
     // The same pointer again (SQS delivered it twice): the change is gone, nothing is applied twice.
     expect((await w.deliverBodies([JSON.stringify({ parked: key })])).batchItemFailures).toEqual([]);
     expect(w.conversations.appended).toHaveLength(1);
+  });
+});
+
+describe('customers known by a business-scoped user id', () => {
+  const fixture = (name: string) => fixtureJson<Record<string, unknown>>(name);
+
+  it('keeps a username user (no phone) under the user id, and moves the conversation to the phone once both are seen', async () => {
+    const w = world();
+    // 33: "from" is empty, only from_user_id identifies the customer.
+    await w.deliver(fixture('33-text-inbound-username-empty-from-meta-doc.json'));
+    expect(w.conversations.appended.map((m) => m.contact)).toEqual(['user.93737...']);
+    // The same user later writes with both identifiers (as in 03): linked, and merged into the phone.
+    const both = inboundWebhook({ from: '+16505550199', text: 'It is me again' });
+    const value = both.entry[0]!.changes[0]!.value as {
+      messages: Record<string, unknown>[];
+      contacts: Record<string, unknown>[];
+    };
+    value.messages[0]!.from_user_id = 'user.93737...';
+    value.contacts[0]!.user_id = 'user.93737...';
+    await w.deliver(both);
+    expect(await w.contacts.phoneOf('user.93737...')).toBe('+16505550199');
+    expect(w.conversations.appended.map((m) => m.contact)).toEqual(['+16505550199', '+16505550199']);
+    // A message with only the user id now finds the phone's conversation.
+    await w.deliver(fixture('33-text-inbound-username-empty-from-meta-doc.json'));
+    expect(w.conversations.appended.at(-1)?.contact).toBe('+16505550199');
   });
 });

@@ -13,6 +13,18 @@ describe('buildGraphPayload', () => {
     expect(withLink.text).toEqual({ preview_url: true, body: 'See https://x.io' });
   });
 
+  it('addresses a customer known only by a business-scoped user id in `recipient`, leaving out `to`', () => {
+    const payload = buildGraphPayload({
+      to: 'US.13491208655302741918',
+      content: { kind: 'text', body: 'Hi' },
+    });
+    expect(payload).toMatchObject({ recipient: 'US.13491208655302741918', type: 'text' });
+    expect(payload).not.toHaveProperty('to');
+    expect(
+      buildGraphPayload({ to: 'user.9373795779eb6441c8adb2ea', content: { kind: 'text', body: 'x' } }),
+    ).toHaveProperty('recipient');
+  });
+
   it('builds image and document messages by link', () => {
     expect(
       buildGraphPayload({

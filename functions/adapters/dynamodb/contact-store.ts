@@ -105,6 +105,46 @@ export class DynamoContactStore implements ContactStore, ContactUpdates {
     }
   }
 
+  async linkUserId(userId: string, phone: string): Promise<boolean> {
+    let before: Record<string, unknown> | undefined;
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: userId },
+          UpdateExpression: 'SET aliasOf = :phone',
+          ConditionExpression: 'attribute_not_exists(aliasOf) OR aliasOf <> :phone',
+          ExpressionAttributeValues: { ':phone': phone },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      before = out.Attributes;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    // An opt-out given while only the user id was known holds for the phone too.
+    const change = {
+      ...(before?.optedOut === true ? { optedOut: true } : {}),
+      ...(before?.marketingOptOut === true ? { marketingOptOut: true } : {}),
+    };
+    if (Object.keys(change).length > 0)
+      await this.setOptOut(phone, change, new Date().toISOString(), 'user_id_link');
+    return true;
+  }
+
+  async phoneOf(userId: string): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: userId },
+        ProjectionExpression: 'aliasOf',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof out.Item?.aliasOf === 'string' ? out.Item.aliasOf : undefined;
+  }
+
   async setOptOut(contact: string, change: OptOutChange, at: string, source: string): Promise<OptOutChange> {
     const sets = [
       'phone = :phone',

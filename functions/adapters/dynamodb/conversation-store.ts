@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationMessage } from '../../domain/conversation';
 import { NotFoundError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
@@ -158,6 +158,41 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
+  async mergeInto(fromContact: string, toContact: string): Promise<number> {
+    let moved = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+          ExpressionAttributeValues: { ':pk': `CONV#${fromContact}`, ':msg': 'MSG#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        // The same sort key under the phone: a merge repeated after a crash stores nothing twice.
+        if (await putNew(this.db, this.table, { ...item, pk: `CONV#${toContact}`, contact: toContact }))
+          moved += 1;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(fromContact),
+          UpdateExpression: 'SET mergedInto = :to REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':to': toContact },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return moved;
+  }
+
   async update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (entries.length === 0) {
@@ -185,7 +220,16 @@ export class DynamoConversationStore implements ConversationStore {
 }
 
 function toConversation(item: Record<string, unknown>): Conversation {
-  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, aiReplyFor: _a, aiReplyAfter: _b, ...rest } = item;
+  const {
+    pk: _p,
+    sk: _s,
+    gsi1pk: _g,
+    gsi1sk: _h,
+    aiReplyFor: _a,
+    aiReplyAfter: _b,
+    mergedInto: _m,
+    ...rest
+  } = item;
 
   return rest as unknown as Conversation;
 }

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import { NotFoundError } from '../../domain/errors';
+import { MAX_CONTACT_KEY } from '../../domain/identity';
 import { isWindowOpen } from '../../domain/send-decision';
 import type { Clock, ContactStore, ContactUpdates, ConversationStore } from '../../ports';
 import type { Outbox } from '../../services/outbox';
@@ -15,10 +16,10 @@ const ContactParam = z.object({
   contact: z
     .string()
     .min(3)
-    .max(64)
+    .max(MAX_CONTACT_KEY)
     .openapi({
       param: { name: 'contact', in: 'path' },
-      description: 'E.164 number (+ may be left out) or business-scoped user id',
+      description: 'E.164 number (+ may be left out) or business-scoped user id (US.1349...)',
     }),
 });
 

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import type { TemplateSnapshot } from '../../domain/campaign';
 import { NotFoundError } from '../../domain/errors';
+import { isUserId } from '../../domain/identity';
 import type { SingleMessage } from '../../domain/message';
 import { phones } from '../../domain/on-demand';
 import type { Clock, MessageStore, TemplateStore } from '../../ports';
@@ -86,7 +87,10 @@ export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteD
   app.openapi(sendMessage, async (c) => {
     const input = c.req.valid('json');
     const country = await defaultCountryOf(input.defaultCountry);
-    const phone = (await phones()).normalizePhone(input.to, country);
+    // A customer known only by their business-scoped user id is addressed by it; anything else is a phone.
+    const phone = isUserId(input.to.trim())
+      ? ({ ok: true, e164: input.to.trim() } as const)
+      : (await phones()).normalizePhone(input.to, country);
     if (!phone.ok) {
       throw new ApiError(400, 'validation_failed', `to: ${phone.problem}`, [
         { field: 'to', message: phone.problem },

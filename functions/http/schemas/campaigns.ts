@@ -214,7 +214,11 @@ export const RecipientSchema = z
 
 export const MessageInputSchema = z
   .strictObject({
-    to: z.string().min(1).max(40),
+    to: z
+      .string()
+      .min(1)
+      .max(160)
+      .openapi({ description: 'A phone number, or a business-scoped user id (US.1349...)' }),
     text: z.string().min(1).max(4096).optional(),
     templateId: z.string().min(1).max(64).optional(),
     variables: z.record(z.string(), z.string().max(1024)).default({}),

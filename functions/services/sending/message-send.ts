@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { PAIR_GAP_MS } from '../../domain/backoff';
 import { messageCallbackData } from '../../domain/campaign';
+import { isUserId } from '../../domain/identity';
 import type { Mode } from '../../domain/mode';
 import type { OutboundContent } from '../../domain/outbound-message';
 import { maskContact } from '../../domain/redact';
@@ -24,6 +25,9 @@ export interface MessageSendDeps {
   readonly maxReceiveCount: number;
   readonly leaseMs: number;
 }
+
+const AUTH_NEEDS_PHONE =
+  'authentication templates cannot be sent to a business-scoped user id; WhatsApp needs the phone number';
 
 export function makeMessageSend(d: MessageSendDeps) {
   return async function send(messageId: string, receiveCount: number): Promise<Outcome> {
@@ -74,6 +78,10 @@ export function makeMessageSend(d: MessageSendDeps) {
       if (!windowOpen) return fail('window_closed', 'Customer service window closed', WINDOW_CLOSED);
       content = { kind: 'text', body: message.text };
     } else {
+      if (message.template!.category === 'authentication' && isUserId(message.to)) {
+        // WhatsApp refuses these (131062): one-tap, zero-tap and copy-code templates need the phone.
+        return fail('phone_required', 'Phone number required', AUTH_NEEDS_PHONE);
+      }
       const decision = decideContent(message.template!, message.variables ?? {}, windowOpen, d.mode);
       if (!decision.ok) return fail(decision.code, 'Not sendable', decision.message);
       if (decision.warning) d.logger.warn(decision.warning, { messageId, to: maskContact(message.to) });
