@@ -225,6 +225,22 @@ export class MemoryCampaigns
   readonly counters = new Map<string, Counts & { waiting: number }>();
   recounts = 0;
 
+  /** Set to give created campaigns' recipients a home (the DynamoDB store writes both tables). */
+  recipientsStore?: MemoryRecipients;
+  async create(
+    campaign: Campaign,
+    recipients: readonly { phone: string; variables: Readonly<Record<string, string>> }[],
+  ) {
+    for (const r of recipients) this.recipientsStore?.add(campaign.id, r.phone, { ...r.variables });
+    this.put(campaign, { total: recipients.length, queued: recipients.length });
+  }
+  async list() {
+    return { items: [...this.items.values()].filter((c) => !c.seriesId).reverse() };
+  }
+  async listRuns(seriesId: string) {
+    return { items: [...this.items.values()].filter((c) => c.seriesId === seriesId) };
+  }
+
   put(campaign: Campaign, counts: Partial<Counts> = {}): void {
     this.items.set(campaign.id, campaign);
     this.counters.set(campaign.id, { ...emptyCounts(), waiting: 0, ...counts });
@@ -237,11 +253,12 @@ export class MemoryCampaigns
     from: readonly CampaignState[],
     to: CampaignState,
     patch: Partial<Campaign> = {},
+    options: { bumpGen?: boolean } = {},
   ) {
     const c = this.items.get(id);
     if (!c || !from.includes(c.state))
       throw new StateConflictError(`campaign ${id} is ${c?.state}`, c?.state);
-    const next = { ...c, ...patch, state: to } as Campaign;
+    const next = { ...c, ...patch, state: to, ...(options.bumpGen ? { gen: c.gen + 1 } : {}) } as Campaign;
     this.items.set(id, next);
     return next;
   }
