@@ -32,6 +32,8 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   readonly devApiKey?: string;
+  /** The first console admin's e-mail address (created when no user exists yet). */
+  readonly adminEmail: string;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly tables: Readonly<Record<TableKey, string>>;
   /** Queue URLs; locally filled in by the runtime once the queues exist. */
@@ -134,6 +136,10 @@ const EnvSchema = z.object({
   PORT: withDefault(wholeNumberIn('must be a port number from 0 to 65535', 0, 65535), '3000'),
   DATA_DIR: withDefault(z.string().check(z.minLength(1, 'must be a directory path')), '.data'),
   DEV_API_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters long'))),
+  ADMIN_EMAIL: withDefault(
+    z.string().check(z.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address')),
+    'admin@platform.local',
+  ),
   SEND_RATE_PER_SECOND: withDefault(wholeNumber(1, 1000), '80'),
   SEND_MAX_ATTEMPTS: withDefault(wholeNumber(1, 9), '6'),
   SEND_CLAIM_LEASE_SECONDS: withDefault(
@@ -242,6 +248,7 @@ function build(
     port: e.PORT,
     dataDir: e.DATA_DIR,
     devApiKey: e.DEV_API_KEY,
+    adminEmail: e.ADMIN_EMAIL.toLowerCase(),
     logLevel: e.LOG_LEVEL,
     tables,
     queues,

@@ -143,6 +143,18 @@ export const TABLES = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  users: {
+    localName: 'wa-users',
+    envVar: 'USERS_TABLE',
+    // USER#<id> / META a console user, USER#<id> / SESSION#<hash> their sessions (to end them all),
+    // SESSION#<hash> / META a session, LOGIN#<email> / META the e-mail's owner, THROTTLE#<address> / <window>
+    // failed sign-ins per address. Sessions and throttle windows expire (expiresAt).
+    partitionKey: pk,
+    sortKey: sk,
+    // gsi1 lists users (gsi1pk = "USERS", gsi1sk = created time and id).
+    indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    ttlAttribute: 'expiresAt',
+  },
   knowledge: {
     localName: 'wa-knowledge',
     envVar: 'KNOWLEDGE_TABLE',
@@ -284,7 +296,12 @@ export const FUNCTIONS = {
     description: 'HTTP API: templates, campaigns, messages, conversations, lists, knowledge',
     tables: {
       templates: { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'], indexes: ['gsi1'] },
-      apiKeys: { actions: ['GetItem'] },
+      // Keys are issued and revoked from the console too.
+      apiKeys: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Scan'] },
+      users: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+        indexes: ['gsi1'],
+      },
       idempotency: { actions: ['GetItem', 'PutItem', 'DeleteItem'] },
       campaigns: {
         actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
-import { buildApi } from '../functions/compose/api';
+import { accounts, buildApi } from '../functions/compose/api';
 import { buildAssistant } from '../functions/compose/assistant';
 import { dynamo } from '../functions/compose/aws-dynamodb';
 import { campaignService } from '../functions/compose/campaigns';
@@ -49,6 +49,7 @@ import type { CampaignService } from '../functions/services/campaign-service';
 import { Pacer } from '../functions/services/pacer';
 import { SimulatingWhatsAppSender } from './dev-status-simulator';
 
+import { ensureLocalAdmin, type LocalAdmin } from './local-admin';
 import { ensureLocalApiKey } from './local-api-key';
 import { LocalCampaignScheduler } from './local-campaign-scheduler';
 import { LocalScheduler } from './local-scheduler';
@@ -111,6 +112,7 @@ export interface Platform {
   readonly port: number;
   readonly apiKey: string;
   readonly apiKeySource: string;
+  readonly admin: LocalAdmin;
   /** What tests and benchmarks reach into: the settings, the tables, and a few parts. */
   readonly deps: LocalDeps;
   readonly queues: Readonly<Record<QueueKey, ProvisionedQueue>>;
@@ -200,6 +202,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ...(dataDir ? { dataDir } : {}),
   });
 
+  const localAdmin = await ensureLocalAdmin({
+    accounts: accounts(context),
+    email: config.adminEmail,
+    ...(dataDir ? { dataDir } : {}),
+  });
+
   // One assistant (one passage index) for the api, the assistant and the crawler, as one process.
   const assistant = buildAssistant(context);
   // The guarded fetcher holds a connection pool; one built here is closed at stop.
@@ -267,6 +275,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     port,
     apiKey: localKey.key,
     apiKeySource: localKey.source,
+    admin: localAdmin,
     deps,
     queues,
     scheduler,

@@ -3,6 +3,7 @@
 import { createApp } from '../http/app';
 import { makeApiKeyVerifier } from '../http/auth';
 import type { CampaignScheduler } from '../ports';
+import { Accounts } from '../services/accounts';
 import { type Assistant, buildAssistant } from './assistant';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
@@ -17,7 +18,10 @@ import {
   listStore,
   messageStore,
   recipientStore,
+  sessionStore,
+  signInThrottle,
   templateStore,
+  userStore,
 } from './stores';
 
 export interface ApiOptions {
@@ -29,7 +33,18 @@ export interface ApiOptions {
   readonly scheduler?: CampaignScheduler;
 }
 
+/** Console accounts: users, sessions and sign-in throttling, all in the users table. */
+export const accounts = (c: Context) =>
+  new Accounts({
+    users: userStore(c),
+    sessions: sessionStore(c),
+    throttle: signInThrottle(c),
+    clock: c.clock,
+    logger: c.logger,
+  });
+
 export function buildApi(c: Context, options: ApiOptions = {}) {
+  const keys = apiKeyStore(c);
   return createApp({
     templates: templateStore(c),
     campaignService: campaignService(c, options.scheduler ?? eventBridgeScheduler(c)),
@@ -44,7 +59,18 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     crawlQueue: crawlQueue(c),
     idempotency: idempotencyStore(c),
     outbox: outbox(c),
-    verifyApiKey: makeApiKeyVerifier(apiKeyStore(c), options.devApiKey),
+    verifyApiKey: makeApiKeyVerifier(keys, options.devApiKey),
+    accounts: accounts(c),
+    apiKeys: keys,
+    settings: {
+      mode: c.config.mode,
+      ...(c.config.whatsapp.phoneNumberId ? { phoneNumberId: c.config.whatsapp.phoneNumberId } : {}),
+      sendRatePerSecond: c.config.send.ratePerSecond,
+      // In AWS the webhook's secrets are the webhook function's alone: the api cannot tell.
+      verifyTokenConfigured: c.fn === 'local' ? Boolean(c.config.whatsapp.webhookVerifyToken) : 'unknown',
+      appSecretConfigured: c.fn === 'local' ? Boolean(c.config.whatsapp.appSecret) : 'unknown',
+      openAiConfigured: Boolean(c.config.openai.apiKey),
+    },
     logger: c.logger,
     mode: c.config.mode,
     assistant: options.assistant ?? buildAssistant(c),

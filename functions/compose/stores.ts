@@ -15,6 +15,7 @@ import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../adapters/dynamodb/recipient-store';
 import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
+import { DynamoSessionStore, DynamoSignInThrottle, DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { dynamo } from './aws-dynamodb';
 import type { Context } from './context';
 
@@ -33,4 +34,7 @@ export const statusTarget = (c: Context) =>
   new DynamoStatusTarget(dynamo(c), c.table('recipients'), c.table('messages'));
 export const listStore = (c: Context) =>
   new DynamoListStore(dynamo(c), c.table('lists'), c.table('contacts'));
+export const userStore = (c: Context) => new DynamoUserStore(dynamo(c), c.table('users'));
+export const sessionStore = (c: Context) => new DynamoSessionStore(dynamo(c), c.table('users'));
+export const signInThrottle = (c: Context) => new DynamoSignInThrottle(dynamo(c), c.table('users'));
 export const knowledgeStore = (c: Context) => new DynamoKnowledgeStore(dynamo(c), c.table('knowledge'));

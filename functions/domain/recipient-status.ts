@@ -59,3 +59,13 @@ export const MOVES_FROM: Readonly<Record<StatusUpdate['status'], readonly Recipi
 export function canMove(from: RecipientStatus, to: StatusUpdate['status']): boolean {
   return MOVES_FROM[to].includes(from);
 }
+
+/** The statuses the per-minute timeline counts arrivals in. */
+export const TIMELINE_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+
+/** One minute of a campaign: how many recipients arrived in each status (UTC, `YYYY-MM-DDTHH:MM`). */
+export type TimelinePoint = { minute: string } & Record<(typeof TIMELINE_STATUSES)[number], number>;
+
+export function minuteOf(at: Date): string {
+  return at.toISOString().slice(0, 16);
+}

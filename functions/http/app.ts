@@ -12,6 +12,7 @@ import type { Mode } from '../domain/mode';
 import type { RowProblem } from '../domain/recipients';
 import { maskPath } from '../domain/redact';
 import type {
+  ApiKeyStore,
   Clock,
   ContactStore,
   ContactUpdates,
@@ -25,6 +26,7 @@ import type {
   SendQueue,
   TemplateStore,
 } from '../ports';
+import { AccountRefusal, type Accounts } from '../services/accounts';
 import {
   type CampaignService,
   NothingToRetryError,
@@ -34,16 +36,19 @@ import type { KnowledgeBase } from '../services/knowledge-base';
 import type { KnowledgeIndexer } from '../services/knowledge-indexer';
 import { type Outbox, OutboxRefusal } from '../services/outbox';
 import type { AppEnv } from './app-env';
-import { type ApiKeyVerifier, bearerToken } from './auth';
+import { type ApiKeyVerifier, authenticate, SESSION_COOKIE } from './auth';
 import { registerDocsRoutes } from './docs-ui';
 import { ApiError, errorBody, listedProblems, sendError } from './errors';
 import { idempotencyMiddleware } from './idempotency';
 import { API_INFO, completeDocument, registerSharedDocs } from './openapi';
+import { registerAccountRoutes } from './routes/accounts';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerConversationRoutes } from './routes/conversations';
+import { registerKeyRoutes } from './routes/keys';
 import { registerKnowledgeRoutes } from './routes/knowledge';
 import { registerListRoutes } from './routes/lists';
 import { registerMessageRoutes } from './routes/messages';
+import { type PlatformSettings, registerSettingsRoutes } from './routes/settings';
 import { registerSystemRoutes } from './routes/system';
 import { registerTemplateRoutes } from './routes/templates';
 import { securityHeaders } from './security-headers';
@@ -63,6 +68,9 @@ export interface AppDeps {
   readonly idempotency: IdempotencyStore;
   readonly outbox: Outbox;
   readonly verifyApiKey: ApiKeyVerifier;
+  readonly accounts: Accounts;
+  readonly apiKeys: ApiKeyStore;
+  readonly settings: PlatformSettings;
   readonly assistant: { readonly knowledgeBase: KnowledgeBase; readonly indexer: KnowledgeIndexer };
   readonly crawlerPolicy: AddressPolicy;
   readonly logger: Logger;
@@ -108,6 +116,7 @@ const PUBLIC = [
   /^\/api\/openapi\.json$/,
   /^\/api\/docs(\/[\w.-]+)?$/,
   /^\/api\/whatsapp\/webhook$/,
+  /^\/api\/auth\/sign-in$/,
 ];
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -168,17 +177,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     })(c, next);
   });
 
-  app.use('/api/*', async (c, next) => {
-    if (PUBLIC.some((p) => p.test(c.req.path))) return next();
-    const token = bearerToken(c.req.header('authorization'));
-    if (!token) {
-      return sendError(c, 401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
-    }
-    const caller = await deps.verifyApiKey(token);
-    if (!caller) return sendError(c, 401, 'unauthorized', 'the API key is not valid or has been revoked');
-    c.set('caller', caller);
-    return next();
-  });
+  app.use(
+    '/api/*',
+    authenticate(deps, (path) => PUBLIC.some((p) => p.test(path))),
+  );
 
   // JSON bodies must say so: a form post or text body is a client mistake, not an empty object.
   // Only checked for routes that exist with this method, so a wrong method still answers 405.
@@ -205,6 +207,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.use('/api/*', idempotencyMiddleware(deps.idempotency, deps.clock));
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description:
+      'A console session from POST /api/auth/sign-in (HttpOnly, Secure, SameSite=Strict); changes also need X-CSRF-Token',
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -212,6 +221,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   registerSystemRoutes(app, deps.mode);
+  registerAccountRoutes(app, deps.accounts);
+  registerKeyRoutes(app, deps);
+  registerSettingsRoutes(app, deps.settings);
   registerTemplateRoutes(app, deps.templates);
   registerCampaignRoutes(app, {
     service: deps.campaignService,
@@ -286,6 +298,8 @@ function mapError(error: Error, c: Context<AppEnv>) {
   }
   if (error instanceof NothingToRetryError) return sendError(c, 409, 'nothing_to_retry', error.message);
   if (error instanceof OutboxRefusal) return sendError(c, error.status, error.code, error.message);
+  if (error instanceof AccountRefusal)
+    return sendError(c, error.status, error.code, error.message, error.details);
   if (error instanceof NotFoundError) return sendError(c, 404, 'not_found', error.message);
   if (error instanceof ConflictError) return sendError(c, 409, 'conflict', error.message);
   if (error instanceof InvalidCursorError) return sendError(c, 400, 'invalid_cursor', error.message);

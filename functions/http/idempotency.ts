@@ -54,7 +54,7 @@ export function idempotencyMiddleware(store: IdempotencyStore, clock: Clock): Mi
       .update(JSON.stringify([c.req.method, c.req.path, query, c.req.header('content-type') ?? '']))
       .update(Buffer.from(await c.req.arrayBuffer()))
       .digest('base64url');
-    const id = `${c.var.caller.keyId}#${c.req.method} ${c.req.path}#${key}`;
+    const id = `${c.var.caller.kind}:${c.var.caller.id}#${c.req.method} ${c.req.path}#${key}`;
 
     const claim = await store.claim(id, fingerprint, clock.now());
     if (claim.kind === 'different_request') {

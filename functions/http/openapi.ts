@@ -26,6 +26,7 @@ export const API_TAGS = [
   { name: 'Contacts', description: "A contact's opt-out state and its history" },
   { name: 'Lists', description: 'Contact lists and their members' },
   { name: 'Knowledge', description: "The assistant's website and document knowledge" },
+  { name: 'Accounts', description: 'Console sign-in and sessions, users and API keys' },
   { name: 'WhatsApp webhook', description: "Meta's verification and notifications" },
 ];
 
@@ -183,7 +184,14 @@ export function completeDocument(doc: Document): Document {
         op.responses[status] ??= shared(description);
       };
       const secured = op.security === undefined || op.security.length > 0;
-      if (secured) add('401', 'Missing or invalid API key');
+      // Every route that takes an API key also takes a console session (the HttpOnly cookie).
+      const requirements = (op.security ?? []) as Record<string, string[]>[];
+      if (requirements.some((r) => 'bearerAuth' in r) && !requirements.some((r) => 'sessionCookie' in r)) {
+        op.security = [...requirements, { sessionCookie: [] }];
+      }
+      if (secured) add('401', 'No valid API key or console session');
+      if (secured && method !== 'get')
+        add('403', "A console session's change without its X-CSRF-Token header");
       if ((op.parameters?.length ?? 0) > 0 || op.requestBody) add('400', 'Invalid request');
       if (op.requestBody && secured) {
         add('413', 'The body is over its size limit');

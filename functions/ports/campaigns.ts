@@ -3,7 +3,7 @@
 import type { Campaign, LaunchCommand, RecipientRecord, SendError } from '../domain/campaign';
 import type { CampaignState } from '../domain/campaign-state';
 import type { Page } from '../domain/page';
-import type { Counts, RecipientStatus } from '../domain/recipient-status';
+import type { Counts, RecipientStatus, TimelinePoint } from '../domain/recipient-status';
 import type { Recurrence } from '../domain/recurrence';
 
 export interface LaunchCheckpoint {
@@ -79,6 +79,8 @@ export interface CampaignCounters {
   addCounts(id: string, delta: Partial<Counts> & { waiting?: number }): Promise<void>;
   /** Records that completion found the counters wrong and corrected them (kept for operators and tests). */
   noteRecount(id: string): Promise<void>;
+  /** Arrivals in sent, delivered, read and failed per minute, oldest first (the console's chart). */
+  timeline(id: string): Promise<TimelinePoint[]>;
 }
 
 /** How far a launch has gone (so a launcher that stops resumes), and the lease on writing a list audience. */

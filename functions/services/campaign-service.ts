@@ -12,6 +12,7 @@ import { NotFoundError, StateConflictError } from '../domain/errors';
 import { recipientChecks } from '../domain/on-demand';
 import type { Page } from '../domain/page';
 import { MAX_RECIPIENTS, rulesFor } from '../domain/recipient-rules';
+import type { TimelinePoint } from '../domain/recipient-status';
 import type { Template } from '../domain/template';
 import type { CampaignStore } from '../ports';
 import { CampaignAudience } from './campaign-audience';
@@ -105,6 +106,13 @@ export class CampaignService {
 
   list(options: { limit: number; cursor?: string }): Promise<Page<CampaignView>> {
     return this.views.list(options);
+  }
+
+  /** Arrivals in sent, delivered, read and failed per minute (for a series, its latest run's). */
+  async timeline(id: string): Promise<TimelinePoint[]> {
+    const campaign = await this.get(id);
+    const target = campaign.recurrence ? campaign.lastRunId : id;
+    return target ? this.d.campaigns.timeline(target) : [];
   }
 
   /** A series' runs, newest first. */

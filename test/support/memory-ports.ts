@@ -279,6 +279,9 @@ export class MemoryCampaigns
   async noteRecount() {
     this.recounts += 1;
   }
+  async timeline() {
+    return [];
+  }
   readonly checkpoints = new Map<string, LaunchCheckpoint>();
   async checkpoint(id: string) {
     return this.checkpoints.get(id);

@@ -18,7 +18,7 @@ describe('API keys', () => {
     const issued = issueApiKey();
     await store.put({ id: issued.id, name: 'ci', hash: issued.hash, createdAt: '2026-01-01T00:00:00Z' });
     const verify = makeApiKeyVerifier(store);
-    expect(await verify(issued.key)).toEqual({ keyId: issued.id, name: 'ci' });
+    expect(await verify(issued.key)).toEqual({ kind: 'key', id: issued.id, name: 'ci' });
     expect(await verify(`${issued.key.slice(0, -1)}x`)).toBeUndefined();
     expect(await verify(issueApiKey().key)).toBeUndefined();
     expect(await verify('not-a-key')).toBeUndefined();
@@ -29,7 +29,8 @@ describe('API keys', () => {
   it('accepts DEV_API_KEY only when one is configured', async () => {
     const store = new MemoryApiKeyStore();
     expect(await makeApiKeyVerifier(store, 'local-dev-key-123456')('local-dev-key-123456')).toMatchObject({
-      keyId: 'dev',
+      kind: 'key',
+      id: 'dev',
     });
     expect(await makeApiKeyVerifier(store)('local-dev-key-123456')).toBeUndefined();
   });

@@ -71,6 +71,7 @@ describe('the OpenAPI document', () => {
       'GET /api/health',
       'GET /api/openapi.json',
       'GET /api/whatsapp/webhook',
+      'POST /api/auth/sign-in',
       'POST /api/whatsapp/webhook',
     ]);
     for (const { where, op } of operations()) {

@@ -3,13 +3,21 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../../domain/campaign';
 import type { CampaignState } from '../../domain/campaign-state';
 import { NotFoundError, StateConflictError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
-import { type Counts, emptyCounts, RECIPIENT_STATUSES } from '../../domain/recipient-status';
+import {
+  type Counts,
+  emptyCounts,
+  minuteOf,
+  RECIPIENT_STATUSES,
+  TIMELINE_STATUSES,
+  type TimelinePoint,
+} from '../../domain/recipient-status';
 import type {
   AudienceEntry,
   CampaignCounters,
@@ -26,6 +34,10 @@ export const COUNTER_SHARDS = 16;
 
 const metaKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'META' });
 const shardKey = (id: string, n: number) => ({ pk: `CAMPAIGN#${id}#COUNTER#${n}`, sk: 'COUNTER' });
+const timelineKey = (id: string, shard: number, minute: string) => ({
+  pk: `CAMPAIGN#${id}#TIMELINE#${shard}`,
+  sk: `MIN#${minute}`,
+});
 const checkpointKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'LAUNCH' });
 const runsOf = (seriesId: string) => `RUNS#${seriesId}`;
 
@@ -232,15 +244,53 @@ export class DynamoCampaignStore implements CampaignStore, CampaignCounters, Lau
     const entries = Object.entries(delta).filter(([k, v]) => k !== 'total' && v);
     if (entries.length === 0) return;
     const shard = Math.floor(this.random() * COUNTER_SHARDS);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: shardKey(id, shard),
-        UpdateExpression: `ADD ${entries.map(([k]) => `#${k} :${k}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
+    const add = (key: Record<string, string>, parts: [string, number | undefined][]) =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: `ADD ${parts.map(([k]) => `#${k} :${k}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(parts.map(([k]) => [`#${k}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(parts.map(([k, v]) => [`:${k}`, v])),
+        }),
+      );
+    // Arrivals in sent, delivered, read and failed also go into this minute's bucket of the timeline,
+    // in the same write as the counters' (a transition is counted once, so it is bucketed once).
+    const arrivals = entries.filter(([k, v]) => TIMELINE_STATUSES.includes(k as never) && (v ?? 0) > 0);
+    await Promise.all([
+      add(shardKey(id, shard), entries),
+      ...(arrivals.length > 0 ? [add(timelineKey(id, shard, minuteOf(new Date())), arrivals)] : []),
+    ]);
+  }
+
+  async timeline(id: string): Promise<TimelinePoint[]> {
+    const shards = await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, async (_, n) => {
+        const items: Record<string, unknown>[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.db.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': `CAMPAIGN#${id}#TIMELINE#${n}` },
+              ExclusiveStartKey: start,
+            }),
+          );
+          items.push(...(out.Items ?? []));
+          start = out.LastEvaluatedKey;
+        } while (start);
+        return items;
       }),
     );
+    const minutes = new Map<string, TimelinePoint>();
+    for (const item of shards.flat()) {
+      const minute = String(item.sk).slice(4);
+      const point = minutes.get(minute) ?? { minute, sent: 0, delivered: 0, read: 0, failed: 0 };
+      for (const s of TIMELINE_STATUSES) point[s] += Number(item[s] ?? 0);
+      minutes.set(minute, point);
+    }
+    return [...minutes.values()].sort((a, b) => a.minute.localeCompare(b.minute));
   }
 
   async noteRecount(id: string): Promise<void> {

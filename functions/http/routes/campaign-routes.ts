@@ -180,3 +180,28 @@ export const SUMMARIES: Record<Action, string> = {
   retry: 'Re-send to recipients whose failure was retryable, and to any never attempted',
   recount: 'Recompute the counts from the recipients',
 };
+
+const TimelinePointSchema = z
+  .object({
+    minute: z.string().openapi({ description: 'UTC, YYYY-MM-DDTHH:MM' }),
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    read: z.number().int(),
+    failed: z.number().int(),
+  })
+  .openapi('TimelinePoint');
+
+export const campaignTimeline = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}/timeline',
+  operationId: 'getCampaignTimeline',
+  tags,
+  security,
+  summary: 'Recipients arriving in sent, delivered, read and failed, per minute (a series: its latest run)',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(TimelinePointSchema) }), 'Oldest minute first'),
+    ...common,
+    404: errorResponse('No such campaign'),
+  },
+});

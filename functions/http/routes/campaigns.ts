@@ -12,6 +12,7 @@ import {
   ACTIONS,
   actionRoute,
   CsvQuery,
+  campaignTimeline,
   createCampaign,
   getCampaign,
   listCampaigns,
@@ -201,6 +202,10 @@ export function registerCampaignRoutes(
     c.var.logger.info('campaign scheduled', { campaignId: id, sendAt: view.sendAt });
     return c.json(publicCampaign(view), 200);
   });
+
+  app.openapi(campaignTimeline, async (c) =>
+    c.json({ items: await service.timeline(c.req.valid('param').id) }, 200),
+  );
 
   for (const action of ACTIONS) {
     app.openapi(actionRoute(action, SUMMARIES[action]), async (c) => {
