@@ -34,6 +34,8 @@ export interface Config {
   readonly devApiKey?: string;
   /** The first console admin's e-mail address (created when no user exists yet). */
   readonly adminEmail: string;
+  /** In AWS, the first admin's one-time password from the stack's generated secret. */
+  readonly adminPassword: string | undefined;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly tables: Readonly<Record<TableKey, string>>;
   /** Queue URLs; locally filled in by the runtime once the queues exist. */
@@ -136,6 +138,7 @@ const EnvSchema = z.object({
   PORT: withDefault(wholeNumberIn('must be a port number from 0 to 65535', 0, 65535), '3000'),
   DATA_DIR: withDefault(z.string().check(z.minLength(1, 'must be a directory path')), '.data'),
   DEV_API_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters long'))),
+  ADMIN_PASSWORD: optionalText('must be a non-empty string'),
   ADMIN_EMAIL: withDefault(
     z.string().check(z.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address')),
     'admin@platform.local',
@@ -249,6 +252,7 @@ function build(
     dataDir: e.DATA_DIR,
     devApiKey: e.DEV_API_KEY,
     adminEmail: e.ADMIN_EMAIL.toLowerCase(),
+    adminPassword: e.ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL,
     tables,
     queues,

@@ -36,6 +36,8 @@ export interface PlatformStackProps extends StackProps {
   /** Where alarm e-mails go. */
   readonly alarmEmail?: string;
   readonly secretsVersion?: string;
+  /** The first console admin's e-mail address (admin@platform.local by default); the password is generated. */
+  readonly adminEmail?: string;
   /** WhatsApp messages per second for the sending number (80 by default; up to 1,000). */
   readonly sendRatePerSecond?: number;
 }
@@ -86,6 +88,7 @@ export class PlatformStack extends Stack {
       WHATSAPP_MODE: props.whatsappPhoneNumberId ? 'LIVE' : 'DEV',
       // Changing it (-c secretsVersion=2) replaces every function's containers, so they read the secrets again.
       SECRETS_VERSION: props.secretsVersion ?? '1',
+      ...(props.adminEmail ? { ADMIN_EMAIL: props.adminEmail } : {}),
       ...(props.whatsappPhoneNumberId ? { WHATSAPP_PHONE_NUMBER_ID: props.whatsappPhoneNumberId } : {}),
     };
 
@@ -154,6 +157,10 @@ export class PlatformStack extends Stack {
       value: `aws secretsmanager get-secret-value --secret-id ${this.secrets.secrets.webhook.secretArn} --query SecretString --output text`,
       description:
         "The webhook verify token for Meta's dashboard is WHATSAPP_WEBHOOK_VERIFY_TOKEN in this secret",
+    });
+    new CfnOutput(this, 'AdminPasswordLocation', {
+      value: `aws secretsmanager get-secret-value --secret-id ${this.secrets.secrets.admin.secretArn} --query SecretString --output text`,
+      description: `The first console admin (${props.adminEmail ?? 'admin@platform.local'}) signs in with ADMIN_PASSWORD from this secret, once`,
     });
     new PlatformDashboard(this, 'Operations', { queues: this.queues });
     this.alarms.above(

@@ -65,13 +65,13 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  * (413) must not leave a half-read body on a kept-alive socket, so the connection is closed.
  */
 function gatewayFetch(
-  apiFetch: (request: Request) => Response | Promise<Response>,
-  webhookFetch: (request: Request) => Response | Promise<Response>,
+  apiFetch: (request: Request, env?: unknown) => Response | Promise<Response>,
+  webhookFetch: (request: Request, env?: unknown) => Response | Promise<Response>,
 ) {
   return async (request: Request, env?: HttpBindings | Http2Bindings): Promise<Response> => {
     // The routes API Gateway has: the webhook goes to its own function, the rest of /api/* to the api.
     const path = new URL(request.url).pathname;
-    const response = await (path === WEBHOOK_PATH ? webhookFetch(request) : apiFetch(request));
+    const response = await (path === WEBHOOK_PATH ? webhookFetch(request, env) : apiFetch(request, env));
     if (response.status === 413) env?.outgoing?.setHeader('connection', 'close');
     return response;
   };

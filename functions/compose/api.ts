@@ -43,6 +43,16 @@ export const accounts = (c: Context) =>
     logger: c.logger,
   });
 
+/**
+ * In AWS, the first admin is created at the api's first cold start on an empty platform, with the
+ * one-time password the stack generated in the admin secret (the console asks for a new one at once).
+ */
+export async function ensureStackAdmin(c: Context): Promise<void> {
+  if (!c.config.adminPassword) return;
+  const created = await accounts(c).ensureFirstAdmin(c.config.adminEmail, c.config.adminPassword);
+  if (created) c.logger.info('first admin created', { userId: created.id });
+}
+
 export function buildApi(c: Context, options: ApiOptions = {}) {
   const keys = apiKeyStore(c);
   return createApp({

@@ -79,6 +79,15 @@ export function authenticate(
       return sendError(c, 403, 'csrf_failed', `a signed-in change needs the session's ${CSRF_HEADER} header`);
     }
     const { user } = signedIn;
+    // A one-time password (the first admin's, or one an admin reset) opens only the password change.
+    if (user.mustChangePassword && !c.req.path.startsWith('/api/auth/')) {
+      return sendError(
+        c,
+        403,
+        'password_change_required',
+        'choose a new password first (POST /api/auth/password); the one you signed in with was for one use',
+      );
+    }
     if (user.role !== 'admin' && ADMIN_ONLY.some((p) => p.test(c.req.path))) {
       return sendError(c, 403, 'forbidden', 'only admins manage users, API keys and settings');
     }

@@ -10,6 +10,8 @@ const DESCRIPTIONS: Record<SecretKey, string> = {
   webhook:
     'Meta app secret (webhook signatures) and the webhook verify token (generated); read only by the webhook',
   openai: 'OpenAI API key; read only by the functions that embed or answer',
+  admin:
+    "The first console admin's one-time password (generated); read only by the api, which creates that admin",
 };
 
 /**
@@ -26,9 +28,8 @@ export class PlatformSecrets extends Construct {
     super(scope, id);
     const entries = (Object.keys(SECRETS) as SecretKey[]).map((key) => {
       const keys = SECRETS[key].keys as readonly string[];
-      const generated = keys.includes('WHATSAPP_WEBHOOK_VERIFY_TOKEN')
-        ? 'WHATSAPP_WEBHOOK_VERIFY_TOKEN'
-        : undefined;
+      const spec: { readonly keys: readonly string[]; readonly generated?: string } = SECRETS[key];
+      const generated = spec.generated;
       const empty = Object.fromEntries(keys.filter((k) => k !== generated).map((k) => [k, '']));
       const secret = new Secret(this, key, {
         description: DESCRIPTIONS[key],
@@ -48,7 +49,9 @@ export class PlatformSecrets extends Construct {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          "The WhatsApp token and app secret are issued and rotated in Meta's dashboard, and the OpenAI key in OpenAI's; Secrets Manager cannot rotate them.",
+          key === 'admin'
+            ? 'A one-time password: the admin must choose a new one at the first sign-in, after which this value opens nothing.'
+            : "The WhatsApp token and app secret are issued and rotated in Meta's dashboard, and the OpenAI key in OpenAI's; Secrets Manager cannot rotate them.",
       });
       return [key, secret] as const;
     });

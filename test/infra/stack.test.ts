@@ -99,6 +99,8 @@ describe('PlatformStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        // Listing API keys for the console: the keys table holds a handful of items.
+        'dynamodb:Scan',
         'dynamodb:UpdateItem',
         'iam:PassRole',
         'logs:CreateLogStream',

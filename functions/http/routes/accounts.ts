@@ -185,16 +185,29 @@ function startSession(c: Context<AppEnv>, token: string, expiresAt: string) {
   });
 }
 
+/**
+ * The address a sign-in is throttled by. Not X-Forwarded-For, which a client writes itself: in AWS the
+ * viewer address CloudFront adds (its origin request policy forwards it) or API Gateway's source IP; locally
+ * the socket's peer.
+ */
+function clientAddress(c: Context<AppEnv>): string {
+  const env = c.env as
+    | {
+        event?: { requestContext?: { http?: { sourceIp?: string } } };
+        incoming?: { socket?: { remoteAddress?: string } };
+      }
+    | undefined;
+  const viewer = c.req.header('cloudfront-viewer-address');
+  if (viewer) return viewer.replace(/:\d+$/, '');
+  return env?.event?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
 const view = (user: User) => ({ ...user, ...(user.lockedUntil ? { lockedUntil: user.lockedUntil } : {}) });
 
 export function registerAccountRoutes(app: OpenAPIHono<AppEnv>, accounts: Accounts): void {
   app.openapi(routes.signIn, async (c) => {
     const { email, password } = c.req.valid('json');
-    const address =
-      c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ??
-      (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event
-        ?.requestContext?.http?.sourceIp ??
-      'local';
+    const address = clientAddress(c);
     const signedIn = await accounts.signIn(email, password, address);
     startSession(c, signedIn.token, signedIn.session.expiresAt);
     return c.json(
