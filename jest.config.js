@@ -26,5 +26,23 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/contract.setup.ts'],
     },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      // The console's components in a DOM without a browser (happy-dom); the browser tier drives Chromium.
+      displayName: 'web',
+      testEnvironment: '@happy-dom/jest-environment',
+      testEnvironmentOptions: { url: 'http://localhost:3000/', customExportConditions: ['node', 'require'] },
+      transform: {
+        '^.+\\.tsx?$': [
+          'ts-jest',
+          {
+            diagnostics: false,
+            tsconfig: { jsx: 'react-jsx', jsxImportSource: 'preact', module: 'commonjs', esModuleInterop: true },
+          },
+        ],
+      },
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'json'],
+      moduleNameMapper: { '\\.css$': '<rootDir>/test/web/no-styles.js' },
+      testMatch: ['<rootDir>/test/web/**/*.test.ts?(x)'],
+    },
   ],
 };

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       ...(dataDir ? { dataDir } : {}),
       apiKey: platform.apiKey,
       apiKeySource: platform.apiKeySource,
+      admin: platform.admin,
     }),
   );
 

@@ -408,3 +408,24 @@ export function queueConcurrency(queue: QueueKey, ratePerSecond: number): number
   const c = QUEUES[queue].concurrency;
   return c === 'send-rate' ? sendConcurrency(ratePerSecond) : c;
 }
+
+/**
+ * The web console: static files built by Vite into `distDir`, served at / by the local runtime and, in
+ * AWS, from a private bucket behind CloudFront, with the same headers both ways. Its scripts and styles
+ * are its own files only; images may come from https (template media previews show the business's URLs).
+ */
+export const CONSOLE = {
+  distDir: 'web/dist',
+  contentSecurityPolicy: [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: https:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+} as const;

@@ -6,6 +6,7 @@ export interface BannerInfo {
   readonly dataDir?: string;
   readonly apiKey: string;
   readonly apiKeySource: string;
+  readonly admin?: { readonly email: string; readonly password?: string; readonly source: string };
 }
 
 export function banner(info: BannerInfo): string {
@@ -18,10 +19,17 @@ export function banner(info: BannerInfo): string {
     info.apiKeySource === 'DEV_API_KEY'
       ? `${info.apiKey}  (from DEV_API_KEY)`
       : `${info.apiKey}  (${info.apiKeySource === 'created' ? 'new' : 'stored'}; use as "Authorization: Bearer <key>")`;
+  const admin = info.admin
+    ? info.admin.password
+      ? `${info.admin.email}  password ${info.admin.password}  (one-time: the console asks for a new one)`
+      : `${info.admin.email}  (${info.admin.source === 'changed' ? 'password changed by its owner' : 'an existing account'})`
+    : undefined;
   return [
     '',
     '  WhatsApp Business Platform is running',
     '',
+    `  Console    ${info.url}/`,
+    ...(admin ? [`  Sign in    ${admin}`] : []),
     `  API        ${info.url}/api        docs: ${info.url}/api/docs`,
     `  Mode       ${mode}`,
     `  Data       ${data}`,

@@ -7,7 +7,8 @@ export interface LocalAdmin {
   readonly email: string;
   /** The password the banner shows: the first admin's, unless it was changed since. */
   readonly password?: string;
-  readonly source: 'created' | 'kept' | 'existing';
+  /** `changed`: the admin chose their own password since, so the saved one opens nothing. */
+  readonly source: 'created' | 'kept' | 'changed' | 'existing';
 }
 
 /**
@@ -31,10 +32,12 @@ export async function ensureLocalAdmin(options: {
     }
     return { email: options.email, password, source: 'created' };
   }
-  const [email, saved] = (file ? readSaved(file) : '').split('\n');
-  return saved
-    ? { email: email ?? options.email, password: saved, source: 'kept' }
-    : { email: options.email, source: 'existing' };
+  const [email = options.email, saved] = (file ? readSaved(file) : '').split('\n');
+  if (!saved) return { email: options.email, source: 'existing' };
+  const admin = (await options.accounts.list()).find((u) => u.email === email);
+  return admin?.mustChangePassword
+    ? { email, password: saved, source: 'kept' }
+    : { email, source: 'changed' };
 }
 
 function readSaved(file: string): string {

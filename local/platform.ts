@@ -47,8 +47,8 @@ import {
 } from '../functions/resources';
 import type { CampaignService } from '../functions/services/campaign-service';
 import { Pacer } from '../functions/services/pacer';
+import { consoleFiles } from './console-files';
 import { SimulatingWhatsAppSender } from './dev-status-simulator';
-
 import { ensureLocalAdmin, type LocalAdmin } from './local-admin';
 import { ensureLocalApiKey } from './local-api-key';
 import { LocalCampaignScheduler } from './local-campaign-scheduler';
@@ -67,10 +67,13 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 function gatewayFetch(
   apiFetch: (request: Request, env?: unknown) => Response | Promise<Response>,
   webhookFetch: (request: Request, env?: unknown) => Response | Promise<Response>,
+  consoleFetch: (request: Request) => Response | Promise<Response>,
 ) {
   return async (request: Request, env?: HttpBindings | Http2Bindings): Promise<Response> => {
-    // The routes API Gateway has: the webhook goes to its own function, the rest of /api/* to the api.
+    // The routes API Gateway has: the webhook goes to its own function, the rest of /api/* to the api;
+    // everything else is the console's files (CloudFront's default behaviour in AWS).
     const path = new URL(request.url).pathname;
+    if (path !== '/api' && !path.startsWith('/api/')) return consoleFetch(request);
     const response = await (path === WEBHOOK_PATH ? webhookFetch(request, env) : apiFetch(request, env));
     if (response.status === 413) env?.outgoing?.setHeader('connection', 'close');
     return response;
@@ -258,7 +261,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
     const s = serve(
-      { fetch: gatewayFetch(app.fetch, webhook.fetch), port: config.port, hostname: host },
+      {
+        fetch: gatewayFetch(app.fetch, webhook.fetch, consoleFiles().fetch),
+        port: config.port,
+        hostname: host,
+      },
       () => resolveServer(s as Server),
     );
     (s as Server).once('error', reject);

@@ -1,13 +1,12 @@
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../domain/errors';
-import { buildGraphPayload } from '../../domain/graph-payload';
 import {
   checkTemplateDefinition,
-  renderTemplate,
   type Template,
   type TemplateDefinition,
   templateVariables,
 } from '../../domain/template';
+import { previewTemplate as preview } from '../../domain/template-preview';
 import type { TemplateStore } from '../../ports';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
@@ -170,34 +169,9 @@ export function registerTemplateRoutes(app: OpenAPIHono<AppEnv>, store: Template
   app.openapi(previewTemplate, async (c) => {
     const template = await mustGet(store, c.req.valid('param').id);
     const { variables, to } = c.req.valid('json');
-    const outcome = renderTemplate(template, variables);
-    if (!outcome.ok) {
-      switch (outcome.code) {
-        case 'missing_variables':
-          throw new ApiError(422, 'missing_variables', `missing variables: ${outcome.missing.join(', ')}`, {
-            missing: outcome.missing,
-          });
-        case 'message_too_long':
-          throw new ApiError(
-            422,
-            'message_too_long',
-            `${outcome.field} is ${outcome.length} characters once rendered; WhatsApp allows ${outcome.limit}`,
-            { field: outcome.field, length: outcome.length, limit: outcome.limit },
-          );
-        case 'invalid_parameter':
-          throw new ApiError(422, 'invalid_parameter', outcome.message, { variable: outcome.variable });
-      }
-    }
-    const recipient = to ?? '+15550000000';
-    return c.json(
-      {
-        text: outcome.text,
-        payload: buildGraphPayload({ to: recipient, content: outcome.session }),
-        ...(outcome.metaTemplate
-          ? { metaTemplatePayload: buildGraphPayload({ to: recipient, content: outcome.metaTemplate }) }
-          : {}),
-      },
-      200,
-    );
+    const shown = preview(template, variables, to);
+    if (!shown.ok) throw new ApiError(422, shown.code, shown.message, shown.details);
+    const { ok: _ok, ...answer } = shown;
+    return c.json(answer, 200);
   });
 }
