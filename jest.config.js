@@ -36,7 +36,12 @@ module.exports = {
           'ts-jest',
           {
             diagnostics: false,
-            tsconfig: { jsx: 'react-jsx', jsxImportSource: 'preact', module: 'commonjs', esModuleInterop: true },
+            tsconfig: {
+              jsx: 'react-jsx',
+              jsxImportSource: 'preact',
+              module: 'commonjs',
+              esModuleInterop: true,
+            },
           },
         ],
       },

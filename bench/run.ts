@@ -6,12 +6,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAssistantBenchmark } from './assistant';
 import { runBundlesBenchmark } from './bundles';
+import { runConsoleBenchmark } from './console';
 import { runSendBenchmark } from './send';
 import { runWebhookBenchmark } from './webhook';
 
 const BENCHMARKS: Record<string, (o: { quick?: boolean }) => Promise<Record<string, unknown>>> = {
   send: runSendBenchmark,
   bundles: runBundlesBenchmark,
+  console: runConsoleBenchmark,
 
   webhook: runWebhookBenchmark,
   assistant: runAssistantBenchmark,

@@ -19,6 +19,7 @@ import {
   type TableKey,
 } from '../functions/resources';
 import { PlatformAlarms } from './constructs/alarms';
+import { ConsoleSite } from './constructs/console-site';
 import { PlatformDashboard } from './constructs/dashboard';
 import { allowTable } from './constructs/grants';
 import { PlatformHttpApi } from './constructs/http-api';
@@ -68,6 +69,7 @@ export class PlatformStack extends Stack {
   readonly httpApi: PlatformHttpApi;
   readonly secrets: PlatformSecrets;
   readonly alarms: PlatformAlarms;
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -135,6 +137,12 @@ export class PlatformStack extends Stack {
       reason:
         "Routes are authorised inside the api Lambda by API key (hashed keys in DynamoDB), the same check the local runtime runs; the WhatsApp webhook is authenticated by Meta's HMAC signature.",
     });
+    // The web console and the API on one CloudFront domain (https://<domain>/ and https://<domain>/api/...).
+    this.console = new ConsoleSite(this, 'Console', { api: this.httpApi.api, stage: this.stage });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${this.console.distribution.distributionDomainName}/`,
+      description: 'The web console (its API is /api on the same domain); sign in as the first admin below',
+    });
     new CfnOutput(this, 'ScheduleGroup', { value: this.scheduling.groupName });
     new CfnOutput(this, 'ApiKeysTable', {
       value: this.storage.tables.apiKeys.tableName,
@@ -160,7 +168,7 @@ export class PlatformStack extends Stack {
     });
     new CfnOutput(this, 'AdminPasswordLocation', {
       value: `aws secretsmanager get-secret-value --secret-id ${this.secrets.secrets.admin.secretArn} --query SecretString --output text`,
-      description: `The first console admin (${props.adminEmail ?? 'admin@platform.local'}) signs in with ADMIN_PASSWORD from this secret, once`,
+      description: `The first console admin (${props.adminEmail ?? 'admin@platform.local'}) signs in at ConsoleUrl with ADMIN_PASSWORD from this secret, once, and then chooses a new password`,
     });
     new PlatformDashboard(this, 'Operations', { queues: this.queues });
     this.alarms.above(

@@ -1349,7 +1349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1505,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1551,6 +1551,15 @@ export interface operations {
             };
             /** @description Missing or invalid API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1617,7 +1626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1711,6 +1720,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such campaign */
             404: {
                 headers: {
@@ -1767,7 +1785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1864,7 +1882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1943,7 +1961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2026,6 +2044,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such campaign */
             404: {
                 headers: {
@@ -2078,7 +2105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2157,7 +2184,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2236,7 +2263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2318,6 +2345,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such campaign */
             404: {
                 headers: {
@@ -2370,7 +2406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,6 +2484,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such campaign */
             404: {
                 headers: {
@@ -2491,6 +2536,15 @@ export interface operations {
             };
             /** @description Missing or invalid API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2552,6 +2606,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getConversation: {
@@ -2586,6 +2649,15 @@ export interface operations {
             };
             /** @description Missing or invalid API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2653,7 +2725,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2736,6 +2808,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     replyInConversation: {
@@ -2789,7 +2870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3094,7 +3175,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3166,7 +3247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3242,6 +3323,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createKnowledgeSource: {
@@ -3287,7 +3377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3363,6 +3453,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such source */
             404: {
                 headers: {
@@ -3410,7 +3509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3468,7 +3567,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3539,6 +3638,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createList: {
@@ -3586,7 +3694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3659,6 +3767,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such list */
             404: {
                 headers: {
@@ -3721,7 +3838,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3805,7 +3922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3871,7 +3988,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3958,6 +4075,15 @@ export interface operations {
             };
             /** @description Missing or invalid API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4078,6 +4204,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createTemplate: {
@@ -4123,7 +4258,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4199,6 +4334,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such template */
             404: {
                 headers: {
@@ -4255,7 +4399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4338,7 +4482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4403,7 +4547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A console session's change without its X-CSRF-Token header */
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4641,6 +4785,15 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An admin may not disable their own account */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -42,6 +42,8 @@ const ADVICE: Readonly<Record<string, string>> = {
   '130472': 'The number is part of a Meta experiment and cannot get this message.',
   '131052': 'The media could not be fetched; check that its URL is public and its type is allowed.',
   '131053': 'The media could not be uploaded; check that its URL is public and its type is allowed.',
+  template_required:
+    'More than 24 hours since they last wrote and the template is not mapped to a Meta template: map it to an approved one, then retry.',
   '131062': 'Authentication templates need a phone number; this customer is known only by a user id.',
 };
 

@@ -29,8 +29,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await derive(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  // Parameters scrypt refuses (not a number, N not a power of two, over the memory limit) are a hash
+  // that matches nothing, not an error.
+  const key = await derive(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p)).catch(
+    () => undefined,
+  );
+  return key !== undefined && key.length === expected.length && timingSafeEqual(key, expected);
 }
 
 /** A password for a new or reset account, shown once: 20 characters from an unambiguous alphabet. */

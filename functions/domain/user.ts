@@ -37,13 +37,15 @@ export function isLocked(user: Pick<User, 'lockedUntil'>, now: Date): boolean {
   return user.lockedUntil !== undefined && Date.parse(user.lockedUntil) > now.getTime();
 }
 
-/** What a wrong password does to the account: counted, and locked at the limit. */
-export function afterFailedSignIn(
-  user: Pick<User, 'failedSignIns'>,
+/**
+ * The lock the n-th wrong password in a row puts on the account (the count, this one included, as the store
+ * counted it), or undefined below the limit. A lock starts the count again.
+ */
+export function lockAfterFailedSignIns(
+  failedSignIns: number,
   now: Date,
-): Pick<User, 'failedSignIns' | 'lockedUntil'> {
-  const failedSignIns = user.failedSignIns + 1;
-  if (failedSignIns < LOCKOUT.attempts) return { failedSignIns };
+): Pick<User, 'failedSignIns' | 'lockedUntil'> | undefined {
+  if (failedSignIns < LOCKOUT.attempts) return undefined;
   return { failedSignIns: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.minutes * 60_000).toISOString() };
 }
 

@@ -164,9 +164,10 @@ const shared = (description: string) => ({
 });
 
 /**
- * Adds the answers the middleware in app.ts gives before a route runs: 401 without a valid key, 400 for
- * an invalid parameter or body, 413 for a body over its limit, 415 for a body that is not what the route
- * reads. A route's own, more specific description of the same status wins.
+ * Adds the answers the middleware in app.ts gives before a route runs: 401 without a valid key, 403 for a
+ * console session refused (a change without its CSRF token, a one-time password not yet changed), 400
+ * for an invalid parameter or body, 413 for a body over its limit, 415 for a body that is not what the
+ * route reads. A route's own, more specific description of the same status wins.
  */
 export function completeDocument(doc: Document): Document {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -190,8 +191,18 @@ export function completeDocument(doc: Document): Document {
         op.security = [...requirements, { sessionCookie: [] }];
       }
       if (secured) add('401', 'No valid API key or console session');
-      if (secured && method !== 'get')
-        add('403', "A console session's change without its X-CSRF-Token header");
+      // The session checks in auth.ts: a change needs the CSRF token, a one-time password opens only
+      // /api/auth/*, and only admins reach the admin routes (which describe their own 403).
+      const refusals = [
+        ...(method !== 'get'
+          ? ["a console session's change without its X-CSRF-Token header (csrf_failed)"]
+          : []),
+        ...(path.startsWith('/api/auth/')
+          ? []
+          : ['a console session whose one-time password must be changed first (password_change_required)']),
+      ];
+      const refused = refusals.join(', or ');
+      if (secured && refused) add('403', `${refused[0]!.toUpperCase()}${refused.slice(1)}`);
       if ((op.parameters?.length ?? 0) > 0 || op.requestBody) add('400', 'Invalid request');
       if (op.requestBody && secured) {
         add('413', 'The body is over its size limit');

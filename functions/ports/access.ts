@@ -49,6 +49,11 @@ export interface UserStore {
     >,
     at: string,
   ): Promise<StoredUser>;
+  /**
+   * Counts a wrong password in one atomic step, so that sign-ins at the same moment each count; returns
+   * the count, this one included. Throws NotFoundError for an unknown user.
+   */
+  countFailedSignIn(id: string, at: string): Promise<number>;
 }
 
 export interface Session {

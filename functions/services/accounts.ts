@@ -7,9 +7,9 @@ import { ulid } from 'ulid';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../domain/password';
 import {
   ADDRESS_LIMIT,
-  afterFailedSignIn,
   isLocked,
   LOCKOUT,
+  lockAfterFailedSignIns,
   normalizeEmail,
   publicUser,
   type Role,
@@ -54,49 +54,44 @@ export class Accounts {
     address: string,
   ): Promise<{ token: string; session: Session; user: User }> {
     const now = this.d.clock.now();
-    if (
-      (await this.d.throttle.failures(address, now, ADDRESS_LIMIT.windowMinutes)) >= ADDRESS_LIMIT.failures
-    ) {
-      throw new AccountRefusal(
-        429,
-        'too_many_attempts',
-        `too many failed sign-ins from this address; try again in ${ADDRESS_LIMIT.windowMinutes} minutes`,
-      );
-    }
+    await this.refuseThrottled(address, now);
     const user = await this.d.users.byEmail(email);
-    if (user && isLocked(user, now)) {
-      throw new AccountRefusal(
-        423,
-        'account_locked',
-        `this account is locked after ${LOCKOUT.attempts} wrong passwords until ${user.lockedUntil}; try again then, or ask an admin to reset it`,
-        { lockedUntil: user.lockedUntil },
-      );
-    }
+    if (user) this.refuseLocked(user, now);
     const good = user
       ? await verifyPassword(password, user.passwordHash)
       : (await hashPassword(password), false);
     if (!user || !good) {
       await this.d.throttle.fail(address, now, ADDRESS_LIMIT.windowMinutes);
       if (user) {
-        const next = afterFailedSignIn(user, now);
-        await this.d.users.update(user.id, next, now.toISOString());
-        if (next.lockedUntil) {
+        // Counted by the store in one step: wrong passwords sent at once each count.
+        const lock = lockAfterFailedSignIns(
+          await this.d.users.countFailedSignIn(user.id, now.toISOString()),
+          now,
+        );
+        if (lock) {
+          await this.d.users.update(user.id, lock, now.toISOString());
           this.d.logger.warn('account locked after wrong passwords', { userId: user.id });
           throw new AccountRefusal(
             423,
             'account_locked',
-            `too many wrong passwords: this account is locked until ${next.lockedUntil}`,
-            { lockedUntil: next.lockedUntil },
+            `too many wrong passwords: this account is locked until ${lock.lockedUntil}`,
+            { lockedUntil: lock.lockedUntil },
           );
         }
       }
       throw INVALID();
     }
-    if (user.disabled)
+    // Again now that the password is known to be right: wrong ones sent at the same moment may have
+    // locked the account, or reached the address's limit, while this one was being checked.
+    await this.refuseThrottled(address, now);
+    const current = (await this.d.users.get(user.id)) ?? user;
+    this.refuseLocked(current, now);
+    if (current.disabled)
       throw new AccountRefusal(403, 'account_disabled', 'this account is disabled; ask an admin');
-    if (user.failedSignIns > 0 || user.lockedUntil) {
-      await this.d.users.update(user.id, { failedSignIns: 0, lockedUntil: undefined }, now.toISOString());
-    }
+    const signedIn =
+      current.failedSignIns > 0 || current.lockedUntil
+        ? await this.d.users.update(user.id, { failedSignIns: 0, lockedUntil: undefined }, now.toISOString())
+        : current;
     const token = randomBytes(32).toString('base64url');
     const session: Session = {
       userId: user.id,
@@ -106,7 +101,30 @@ export class Accounts {
     };
     await this.d.sessions.create(hashToken(token), session);
     this.d.logger.info('signed in', { userId: user.id });
-    return { token, session, user: publicUser(user) };
+    return { token, session, user: publicUser(signedIn) };
+  }
+
+  private async refuseThrottled(address: string, now: Date): Promise<void> {
+    if (
+      (await this.d.throttle.failures(address, now, ADDRESS_LIMIT.windowMinutes)) >= ADDRESS_LIMIT.failures
+    ) {
+      throw new AccountRefusal(
+        429,
+        'too_many_attempts',
+        `too many failed sign-ins from this address; try again in ${ADDRESS_LIMIT.windowMinutes} minutes`,
+      );
+    }
+  }
+
+  private refuseLocked(user: StoredUser, now: Date): void {
+    if (isLocked(user, now)) {
+      throw new AccountRefusal(
+        423,
+        'account_locked',
+        `this account is locked after ${LOCKOUT.attempts} wrong passwords until ${user.lockedUntil}; try again then, or ask an admin to reset it`,
+        { lockedUntil: user.lockedUntil },
+      );
+    }
   }
 
   /** The signed-in user of a session token, while the session lasts and the user is enabled. */

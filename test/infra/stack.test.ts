@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { QUEUES, sendConcurrency, TABLES } from '../../functions/resources';
+import { CONSOLE, QUEUES, sendConcurrency, TABLES } from '../../functions/resources';
 import { SECRET_KEYS } from '../../functions/secrets';
 import { PlatformStack } from '../../lib/platform-stack';
 
@@ -25,6 +25,11 @@ function synthWith(extra: Record<string, string>) {
 }
 
 type Statement = { Action: string | string[]; Resource: unknown };
+
+/** The platform's own functions (Node), not the Python one BucketDeployment brings to upload the console. */
+function platformFunctions(template: Template) {
+  return template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
+}
 
 function roleActions(template: Template, roleLogicalIdPrefix: string): string[] {
   const policies = template.findResources('AWS::IAM::Policy');
@@ -80,9 +85,10 @@ describe('PlatformStack', () => {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'whatsapp-platform' }) },
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
+    const functions = Object.keys(platformFunctions(template)).length;
     expect(functions).toBe(7);
-    expect(groups.length).toBe(functions + 1); // one per function, plus API access logs
+    // One per function, plus the API's access logs and the console upload's.
+    expect(groups.length).toBe(functions + 2);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7);
   });
 
@@ -363,7 +369,15 @@ describe('PlatformStack', () => {
   it('prints the URLs, the secret and the dashboard link', () => {
     const outputs = Object.keys(template.findOutputs('*'));
 
-    for (const name of ['ApiUrl', 'WebhookUrl', 'SecretArn', 'VerifyTokenLocation', 'DashboardUrl']) {
+    for (const name of [
+      'ApiUrl',
+      'WebhookUrl',
+      'SecretArn',
+      'VerifyTokenLocation',
+      'DashboardUrl',
+      'ConsoleUrl',
+      'AdminPasswordLocation',
+    ]) {
       expect(outputs.some((o) => o.includes(name))).toBe(true);
     }
   });
@@ -411,14 +425,13 @@ describe('PlatformStack', () => {
   });
 
   it('traces every function with X-Ray', () => {
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-      if (fn.Properties.Handler !== 'index.handler') continue;
+    for (const fn of Object.values(platformFunctions(template))) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
   });
 
   it('puts no secret in any environment variable', () => {
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    for (const fn of Object.values(platformFunctions(template))) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
       for (const key of SECRET_KEYS) expect(names).not.toContain(key);
       const suspicious = names.filter((n) => /TOKEN|SECRET|PASSWORD|API_KEY$/.test(n));
@@ -435,6 +448,184 @@ describe('PlatformStack', () => {
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  describe('the web console', () => {
+    const distributions = template.findResources('AWS::CloudFront::Distribution');
+    const config = Object.values(distributions)[0]!.Properties.DistributionConfig;
+    type Origin = {
+      Id: string;
+      DomainName: unknown;
+      OriginAccessControlId?: unknown;
+      CustomOriginConfig?: object;
+    };
+    const origins = config.Origins as Origin[];
+    const s3Origin = origins.find((o) => o.OriginAccessControlId)!;
+    const siteBucketId = (s3Origin.DomainName as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const api = (config.CacheBehaviors as Record<string, unknown>[]).find((b) => b.PathPattern === '/api/*')!;
+
+    it('keeps the built app in a private, encrypted bucket that only the distribution reads (OAC)', () => {
+      expect(Object.keys(distributions)).toHaveLength(1);
+      const bucket = template.findResources('AWS::S3::Bucket')[siteBucketId]!;
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+      expect(bucket.DeletionPolicy).toBe('Delete');
+      template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+        OriginAccessControlConfig: Match.objectLike({
+          OriginAccessControlOriginType: 's3',
+          SigningBehavior: 'always',
+          SigningProtocol: 'sigv4',
+        }),
+      });
+      expect(config.Origins.filter((o: Origin) => o.OriginAccessControlId)).toHaveLength(1);
+      // The bucket policy: TLS only, and reads by CloudFront for this distribution alone.
+      const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+        (p) => p.Properties.Bucket.Ref === siteBucketId,
+      )!;
+      const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+      const allows = statements.filter((st) => st.Effect === 'Allow');
+      expect(allows).toEqual([
+        expect.objectContaining({
+          Action: 's3:GetObject',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+        }),
+      ]);
+      expect(JSON.stringify(allows)).toContain(Object.keys(distributions)[0]);
+    });
+
+    it('serves index.html at / over HTTPS with the strict CSP, HSTS, nosniff, DENY and no referrer', () => {
+      expect(config.DefaultRootObject).toBe('index.html');
+      expect(config.CustomErrorResponses).toBeUndefined(); // hash routes: nothing to rewrite
+      const site = config.DefaultCacheBehavior;
+      expect(site.TargetOriginId).toBe(s3Origin.Id);
+      expect(site.ViewerProtocolPolicy).toBe('redirect-to-https');
+      const policyId = site.ResponseHeadersPolicyId.Ref as string;
+      const headers = template.findResources('AWS::CloudFront::ResponseHeadersPolicy')[policyId]!.Properties
+        .ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+      expect(headers.ContentSecurityPolicy).toEqual({
+        ContentSecurityPolicy: CONSOLE.contentSecurityPolicy,
+        Override: true,
+      });
+      expect(headers.StrictTransportSecurity).toEqual(
+        expect.objectContaining({ AccessControlMaxAgeSec: 31_536_000, Override: true }),
+      );
+      expect(headers.ContentTypeOptions).toEqual({ Override: true });
+      expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+      expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
+    });
+
+    it('routes /api/* to the HTTP API uncached, with every viewer header but Host and the viewer address', () => {
+      const origin = origins.find((o) => o.Id === api.TargetOriginId)!;
+      expect(JSON.stringify(origin.DomainName)).toMatch(/"HttpApi[0-9A-F]{8}","ApiEndpoint"/);
+      expect(origin.CustomOriginConfig).toEqual({
+        OriginProtocolPolicy: 'https-only',
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
+      expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+      // Managed-AllViewerExceptHostHeader: all viewer headers but Host, all query strings and cookies.
+      expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+      expect([...(api.AllowedMethods as string[])].sort()).toEqual(
+        ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].sort(),
+      );
+      expect(api.ViewerProtocolPolicy).toBe('https-only');
+      expect(api.ResponseHeadersPolicyId).toBeUndefined(); // the API sets its own headers
+
+      // That policy forwards no CloudFront header, so a viewer-request function writes the address the
+      // sign-in throttle reads, over whatever the client sent.
+      const [association] = api.FunctionAssociations as { EventType: string; FunctionARN: unknown }[];
+      expect(association!.EventType).toBe('viewer-request');
+      const fnId = (association!.FunctionARN as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const fn = template.findResources('AWS::CloudFront::Function')[fnId]!.Properties;
+      expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+      const handler = new Function(`${fn.FunctionCode}; return handler;`)() as (event: unknown) => {
+        headers: Record<string, { value: string }>;
+      };
+      for (const ip of ['203.0.113.9', '2001:db8::7']) {
+        const request = handler({
+          viewer: { ip },
+          request: { headers: { 'cloudfront-viewer-address': { value: '198.51.100.1:443' } } },
+        });
+        // CloudFront's own format is ip:port; the API drops the port (`:0` here).
+        expect(request.headers['cloudfront-viewer-address']).toEqual({ value: `${ip}:0` });
+        expect(request.headers['cloudfront-viewer-address']!.value.replace(/:\d+$/, '')).toBe(ip);
+      }
+    });
+
+    it('uploads the build with hashed assets immutable and index.html revalidated on every load', () => {
+      const uploads = template.findResources('Custom::CDKBucketDeployment');
+      const entries = Object.entries(uploads);
+      expect(entries).toHaveLength(2);
+      const [assetsId, assets] = entries.find(([, u]) => u.Properties.Include)!;
+      const [, pages] = entries.find(([, u]) => !u.Properties.Include)!;
+      expect(assets.Properties).toEqual(
+        expect.objectContaining({
+          DestinationBucketName: { Ref: siteBucketId },
+          Exclude: ['*'],
+          Include: ['assets/*'],
+          Prune: false, // an open tab may still load the chunks of the build before
+          SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+        }),
+      );
+      expect(pages.Properties).toEqual(
+        expect.objectContaining({
+          DestinationBucketName: { Ref: siteBucketId },
+          Exclude: ['assets/*'],
+          Prune: true,
+          SystemMetadata: { 'cache-control': 'no-cache' },
+        }),
+      );
+      expect(pages.DependsOn).toContain(assetsId);
+      // The upload function's role: its log group and the two buckets, no managed policy.
+      const uploader = Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (f) => f.Properties.Runtime !== 'nodejs24.x',
+      )!;
+      const roleId = uploader.Properties.Role['Fn::GetAtt'][0] as string;
+      expect(template.findResources('AWS::IAM::Role')[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(roleActions(template, roleId).filter((a) => !a.startsWith('s3:'))).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
+    });
+
+    it('logs viewer requests, without cookies, to a private bucket whose logs expire', () => {
+      expect(config.Logging.IncludeCookies).toBe(false);
+      const logBucketId = config.Logging.Bucket['Fn::GetAtt'][0] as string;
+      const logs = template.findResources('AWS::S3::Bucket')[logBucketId]!;
+      expect(logs.Properties.PublicAccessBlockConfiguration.BlockPublicAcls).toBe(true);
+      expect(logs.Properties.BucketEncryption).toBeDefined();
+      expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' }),
+      ]);
+      expect(logs.DeletionPolicy).toBe('Retain');
+    });
+
+    it('prints the console URL on the distribution domain', () => {
+      expect(template.findOutputs('ConsoleUrl').ConsoleUrl!.Value).toEqual({
+        'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Object.keys(distributions)[0], 'DomainName'] }, '/']],
+      });
+    });
+
+    it('keeps a prod console bucket and its files when the stack goes', () => {
+      const prod = synth('prod').template;
+      for (const u of Object.values(prod.findResources('Custom::CDKBucketDeployment'))) {
+        expect(u.Properties.RetainOnDelete).toBe(true);
+      }
+      // A dev stack empties its bucket on the way out, so the bucket can go too.
+      for (const u of Object.values(template.findResources('Custom::CDKBucketDeployment'))) {
+        expect(u.Properties.RetainOnDelete).toBe(false);
+      }
+      expect(prod.findResources('AWS::S3::Bucket')[siteBucketId]!.DeletionPolicy).toBe('Retain');
     });
   });
 
@@ -498,11 +689,19 @@ describe('npx cdk synth', () => {
     const template = JSON.parse(readFileSync(join(dir, 'WhatsAppPlatform-dev.template.json'), 'utf8')) as {
       Resources: Record<
         string,
-        { Type: string; Properties: { Handler?: string; Code?: { S3Key?: string } } }
+        {
+          Type: string;
+          Properties: {
+            Handler?: string;
+            Runtime?: string;
+            Code?: { S3Key?: string };
+            SourceObjectKeys?: string[];
+          };
+        }
       >;
     };
     const assets = Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler')
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x')
       .map(([id, r]) => {
         const asset = join(dir, `asset.${r.Properties.Code!.S3Key!.replace('.zip', '')}`);
         return { id, files: readdirSync(asset), entry: readFileSync(join(asset, 'index.mjs'), 'utf8') };
@@ -515,5 +714,17 @@ describe('npx cdk synth', () => {
     expect(filesOf('Api').some((f) => f.startsWith('openai-'))).toBe(true);
     // The API reference page's Swagger UI ships inside the api bundle, read from there on first request.
     expect(filesOf('Api')).toContain('docs-ui');
+
+    // The console is built by Vite into its own asset (not web/dist): index.html and hashed assets, with
+    // no inline script, which the console's Content-Security-Policy would block.
+    const uploads = Object.values(template.Resources).filter((r) => r.Type === 'Custom::CDKBucketDeployment');
+    expect(uploads).toHaveLength(2);
+    const keys = new Set(uploads.map((r) => r.Properties.SourceObjectKeys![0]!));
+    expect(keys.size).toBe(1);
+    const site = join(dir, `asset.${[...keys][0]!.replace('.zip', '')}`);
+    const html = readFileSync(join(site, 'index.html'), 'utf8');
+    expect(html).toMatch(/<script[^>]+src="\/assets\/[^"]+\.js"/);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(readdirSync(join(site, 'assets')).some((f) => f.endsWith('.js'))).toBe(true);
   }, 120_000);
 });

@@ -13,7 +13,7 @@ import type {
 import type { CampaignState } from '../../functions/domain/campaign-state';
 import type { Contact, ContactRecord, OptOutChange } from '../../functions/domain/contact';
 import type { Conversation, ConversationMessage, InboundJob } from '../../functions/domain/conversation';
-import { StateConflictError } from '../../functions/domain/errors';
+import { ConflictError, NotFoundError, StateConflictError } from '../../functions/domain/errors';
 import type { SingleMessage, SkipReason, WamidRef } from '../../functions/domain/message';
 import type { OutboundMessage } from '../../functions/domain/outbound-message';
 import {
@@ -24,6 +24,7 @@ import {
   type StatusChange,
   type StatusUpdate,
 } from '../../functions/domain/recipient-status';
+import { normalizeEmail, type StoredUser } from '../../functions/domain/user';
 import type { SendFailure } from '../../functions/domain/whatsapp-errors';
 import type {
   CampaignCounters,
@@ -43,8 +44,12 @@ import type {
   RedeliveryControl,
   SendQueue,
   SendResult,
+  Session,
+  SessionStore,
+  SignInThrottle,
   SlotResult,
   StatusTarget,
+  UserStore,
   WhatsAppSender,
 } from '../../functions/ports';
 
@@ -510,5 +515,78 @@ export class MemoryParking implements ChangeParking {
   }
   async discard(key: string) {
     this.objects.delete(key);
+  }
+}
+
+/** Users as the DynamoDB store keeps them: one per e-mail address (normalized); undefined in a patch removes. */
+export class MemoryUsers implements UserStore {
+  readonly items = new Map<string, StoredUser>();
+  async create(user: StoredUser) {
+    const email = normalizeEmail(user.email);
+    if ([...this.items.values()].some((u) => normalizeEmail(u.email) === email))
+      throw new ConflictError(`a user with the e-mail ${user.email} exists`);
+    this.items.set(user.id, user);
+  }
+  async get(id: string) {
+    return this.items.get(id);
+  }
+  async byEmail(email: string) {
+    return [...this.items.values()].find((u) => normalizeEmail(u.email) === normalizeEmail(email));
+  }
+  async list() {
+    return [...this.items.values()];
+  }
+  async any() {
+    return this.items.size > 0;
+  }
+  async update(id: string, patch: Parameters<UserStore['update']>[1], at: string) {
+    const u = this.items.get(id);
+    if (!u) throw new NotFoundError(`user ${id} does not exist`);
+    const next = { ...u, ...patch, updatedAt: at } as StoredUser;
+    for (const [k, v] of Object.entries(next))
+      if (v === undefined) delete (next as unknown as Record<string, unknown>)[k];
+    this.items.set(id, next);
+    return next;
+  }
+  async countFailedSignIn(id: string, at: string) {
+    const u = this.items.get(id);
+    if (!u) throw new NotFoundError(`user ${id} does not exist`);
+    this.items.set(id, { ...u, failedSignIns: u.failedSignIns + 1, updatedAt: at });
+    return u.failedSignIns + 1;
+  }
+}
+
+/** Sessions by token hash; expired ones stay until deleted (DynamoDB's TTL is late too). */
+export class MemorySessions implements SessionStore {
+  readonly items = new Map<string, Session>();
+  async create(tokenHash: string, session: Session) {
+    this.items.set(tokenHash, session);
+  }
+  async get(tokenHash: string) {
+    return this.items.get(tokenHash);
+  }
+  async delete(tokenHash: string) {
+    this.items.delete(tokenHash);
+  }
+  async deleteForUser(userId: string) {
+    for (const [hash, s] of this.items) if (s.userId === userId) this.items.delete(hash);
+  }
+}
+
+/** Failed sign-ins counted in fixed windows aligned to the epoch, as the DynamoDB throttle counts them. */
+export class MemorySignInThrottle implements SignInThrottle {
+  readonly counts = new Map<string, number>();
+  private key(address: string, now: Date, windowMinutes: number) {
+    const windowMs = windowMinutes * 60_000;
+    return `${address}|${Math.floor(now.getTime() / windowMs) * windowMs}`;
+  }
+  async fail(address: string, now: Date, windowMinutes: number) {
+    const key = this.key(address, now, windowMinutes);
+    const failures = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, failures);
+    return failures;
+  }
+  async failures(address: string, now: Date, windowMinutes: number) {
+    return this.counts.get(this.key(address, now, windowMinutes)) ?? 0;
   }
 }

@@ -50,7 +50,7 @@ const failure = (over: Partial<SendFailure>): SendFailure => ({
   ...over,
 });
 
-function world() {
+function world(pacer: Pick<Pacer, 'acquire' | 'pause'> = new Pacer(0)) {
   const ports = {
     campaigns: new MemoryCampaigns(),
     recipients: new MemoryRecipients(),
@@ -72,7 +72,7 @@ function world() {
     sendQueue: ports.queue,
     launchQueue: ports.queue,
     redelivery: ports.redelivery,
-    pacer: new Pacer(0),
+    pacer: pacer as Pacer,
     clock: ports.clock,
     logger: createLogger({ level: 'ERROR' }),
     mode: 'DEV',
@@ -124,6 +124,26 @@ describe('a campaign recipient through the send worker', () => {
     expect(w.conversations.appended).toEqual([
       expect.objectContaining({ contact: key.phone, direction: 'out', source: 'campaign', campaignId: 'c1' }),
     ]);
+  });
+
+  it('sends nothing for a job that was waiting at the pacer when the campaign was paused', async () => {
+    let letGo: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const w = world({ acquire: () => waiting, pause: () => {} });
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000009', { customerName: 'Ida' });
+    const running = w.run([task(key.phone)]);
+    // The gate's last look at the campaign is older than its freshness by the time the pacer lets go.
+    await new Promise((r) => setTimeout(r, 300));
+    await w.campaigns.changeState('c1', ['running'], 'paused');
+    letGo();
+    expect((await running).batchItemFailures).toEqual([]);
+    expect(w.whatsapp.sent).toHaveLength(0);
+    // Still queued and not held by a claim, so a resume sends it at once.
+    expect(await w.recipients.get(key)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await w.recipients.claim(key, 'next', Date.now(), 1000)).toMatchObject({ claimed: true });
   });
 
   it('skips an opted-out contact and counts it skipped, without a Graph call', async () => {

@@ -126,6 +126,25 @@ export class DynamoUserStore implements UserStore {
       throw error;
     }
   }
+
+  async countFailedSignIn(id: string, at: string): Promise<number> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: userKey(id),
+          UpdateExpression: 'ADD failedSignIns :one SET updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.failedSignIns ?? 1);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`user ${id} does not exist`);
+      throw error;
+    }
+  }
 }
 
 /** Sessions by token hash, each also listed under its user so that all of them can be ended at once. */

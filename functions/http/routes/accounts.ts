@@ -156,6 +156,7 @@ const routes = {
       200: jsonResponse(UserSchema, 'Updated'),
       403: errorResponse('Not an admin'),
       404: errorResponse('No such user'),
+      409: errorResponse('An admin may not disable their own account'),
     },
   }),
   resetPassword: createRoute({

@@ -13,6 +13,7 @@ import { decideContent, isWindowOpen } from '../../domain/send-decision';
 import { recipientOpening } from '../../domain/send-window';
 import type { Logger } from '../../logger';
 import type {
+  CampaignStore,
   Clock,
   ContactStore,
   LaunchQueue,
@@ -22,12 +23,15 @@ import type {
 } from '../../ports';
 import type { CampaignCompletion } from '../campaign-completion';
 import { countryZoneFor } from '../country-zone';
+import { CampaignGate } from './campaign-gate';
 import { type Delivery, epochSeconds, toSendError, WAMID_REF_TTL_SECONDS } from './delivery';
 import { DONE, type Outcome, retryAfter } from './outcome';
 import type { RecipientLedger } from './recipient-ledger';
 
 export interface CampaignSendDeps {
   readonly recipients: RecipientStore;
+  /** Read again right before each Graph call (CampaignGate), so a pause stops jobs waiting at the pacer. */
+  readonly campaigns: Pick<CampaignStore, 'get'>;
   readonly ledger: RecipientLedger;
   readonly contacts: ContactStore;
   readonly messages: Pick<MessageStore, 'putWamidRef'>;
@@ -47,6 +51,7 @@ type RecipientTask = Extract<SendTask, { kind: 'recipient' }>;
 export function makeCampaignSend(d: CampaignSendDeps) {
   // Releases this process has already planned: one schedule per campaign and opening is enough.
   const plannedReleases = new Set<string>();
+  const gate = new CampaignGate(d.campaigns);
 
   async function send(
     task: RecipientTask,
@@ -121,7 +126,18 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       d.logger.warn(decision.warning, { campaignId: campaign.id, to: maskPhone(task.phone) });
 
     const callback = campaignCallbackData(campaign.id, task.bucket, task.phone);
-    const result = await d.delivery.send(task.phone, decision.content, callback);
+    const result = await d.delivery.sendIf(
+      () => gate.stillSending(campaign.id, task.gen),
+      task.phone,
+      decision.content,
+      callback,
+    );
+    if (!result) {
+      // Paused or cancelled while this job waited for its turn: the recipient stays queued for a resume.
+      await d.contacts.releaseSendSlot(task.phone, now.getTime());
+      await d.recipients.release(key, token, { countAttempt: false });
+      return DONE;
+    }
     const at = d.clock.now().toISOString();
     if (result.ok) {
       if (!(await d.ledger.sent(key, token, result.wamid, at))) {

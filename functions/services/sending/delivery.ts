@@ -21,6 +21,25 @@ export class Delivery {
 
   async send(to: string, content: OutboundContent, callbackData: string): Promise<SendResult> {
     await this.d.pacer.acquire();
+    return this.call(to, content, callbackData);
+  }
+
+  /**
+   * Waits for the pacer, then sends unless `stillWanted` (asked after the wait, right before the call)
+   * says no: then nothing is sent and the answer is undefined.
+   */
+  async sendIf(
+    stillWanted: () => Promise<boolean>,
+    to: string,
+    content: OutboundContent,
+    callbackData: string,
+  ): Promise<SendResult | undefined> {
+    await this.d.pacer.acquire();
+    if (!(await stillWanted())) return undefined;
+    return this.call(to, content, callbackData);
+  }
+
+  private async call(to: string, content: OutboundContent, callbackData: string): Promise<SendResult> {
     const result = await this.d.whatsapp.send({ to, content, callbackData });
     if (result.ok) this.d.metrics.sent();
     else this.d.metrics.failed(String(result.failure.code ?? result.failure.httpStatus ?? 'network'));

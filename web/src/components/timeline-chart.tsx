@@ -89,7 +89,12 @@ export function TimelineChart({ points }: { points: readonly Point[] }) {
             fill="none"
             stroke={COLORS[l.series]}
             stroke-width="2.5"
-            points={l.totals.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}
+            points={
+              // One minute so far: a line from nothing to its total, so a first minute is visible too.
+              minutes.length === 1
+                ? `${PAD},${y(0)} ${W - PAD},${y(l.totals[0] ?? 0).toFixed(1)}`
+                : l.totals.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')
+            }
           />
         ))}
       </svg>

@@ -115,9 +115,26 @@ export function NewCampaign() {
             }),
           )
         : await call(api.POST('/api/campaigns', { body: campaignBody(form) }));
+    if (!out.ok) {
+      setBusy(false);
+      return setProblem(out.problem);
+    }
+    // A campaign is created as a draft (or scheduled); "now" starts it straight away.
+    if (form.when === 'now') {
+      const started = await call(
+        api.POST('/api/campaigns/{id}/start', { params: { path: { id: out.data.id } } }),
+      );
+      if (!started.ok) {
+        setBusy(false);
+        setProblem({
+          ...started.problem,
+          message: `The campaign was created but did not start: ${started.problem.message}`,
+        });
+        return;
+      }
+    }
     setBusy(false);
-    if (out.ok) navigate('campaigns', out.data.id);
-    else setProblem(out.problem);
+    navigate('campaigns', out.data.id);
   };
 
   const selected = templates.find((t) => t.id === form.templateId);

@@ -38,6 +38,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => v
           value={password}
           onInput={setPassword}
           problem={problem}
+          input={{ autocomplete: 'current-password' }}
           required
         />
         <ErrorNote problem={problem} />
@@ -77,6 +78,7 @@ export function ChangePassword({ forced, onDone }: { forced: boolean; onDone: ()
           type="password"
           value={currentPassword}
           onInput={setCurrent}
+          input={{ autocomplete: 'current-password' }}
           problem={typeof problem === 'string' ? undefined : problem}
           required
         />
@@ -87,6 +89,7 @@ export function ChangePassword({ forced, onDone }: { forced: boolean; onDone: ()
           hint="At least 12 characters."
           value={newPassword}
           onInput={setNext}
+          input={{ autocomplete: 'new-password' }}
           problem={typeof problem === 'string' ? undefined : problem}
           required
         />

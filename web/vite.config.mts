@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
  * stack uploads to the console bucket behind CloudFront. Preact's JSX runtime stands in for React's.
  */
 export default defineConfig({
-  root: __dirname,
+  // `vite build web` names the root; the paths below are relative to it.
   base: '/',
   build: {
     outDir: 'dist',
