@@ -15,6 +15,8 @@ export interface OptOutChange {
 export interface ContactRecord extends Contact {
   readonly profileName?: string;
   readonly userId?: string;
+  /** Values from list imports, shared by every list the contact is in. */
+  readonly attributes?: Readonly<Record<string, string>>;
   readonly optedOutAt?: string;
   readonly optOutSource?: string;
   readonly history?: readonly { at: string; change: string; source: string }[];

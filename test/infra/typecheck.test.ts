@@ -20,4 +20,17 @@ describe('the project type-checks', () => {
     expect(run.out).toBe('');
     expect(run.code).toBe(0);
   }, 120_000);
+
+  it('the web console compiles against the generated client (tsc -p web)', async () => {
+    const root = join(__dirname, '..', '..');
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const run = await promisify(execFile)(process.execPath, [tsc, '--noEmit', '-p', join(root, 'web')], {
+      cwd: root,
+    }).then(
+      (r) => ({ code: 0, out: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+    );
+    expect(run.out).toBe('');
+    expect(run.code).toBe(0);
+  }, 120_000);
 });

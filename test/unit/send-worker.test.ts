@@ -135,15 +135,35 @@ describe('a campaign recipient through the send worker', () => {
     w.campaigns.put(campaign(), { total: 1, queued: 1 });
     const key = w.recipients.add('c1', '+4915110000009', { customerName: 'Ida' });
     const running = w.run([task(key.phone)]);
-    // The gate's last look at the campaign is older than its freshness by the time the pacer lets go.
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 50));
     await w.campaigns.changeState('c1', ['running'], 'paused');
+    // The gate reads the campaign again every quarter second while the job waits.
+    await new Promise((r) => setTimeout(r, 400));
     letGo();
     expect((await running).batchItemFailures).toEqual([]);
     expect(w.whatsapp.sent).toHaveLength(0);
     // Still queued and not held by a claim, so a resume sends it at once.
     expect(await w.recipients.get(key)).toMatchObject({ status: 'queued', attempts: 0 });
     expect(await w.recipients.claim(key, 'next', Date.now(), 1000)).toMatchObject({ claimed: true });
+  });
+
+  it('skips, as cancelled, a job that was waiting at the pacer when the campaign was cancelled', async () => {
+    let letGo: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const w = world({ acquire: () => waiting, pause: () => {} });
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000010', { customerName: 'Jo' });
+    const running = w.run([task(key.phone)]);
+    await new Promise((r) => setTimeout(r, 50));
+    await w.campaigns.changeState('c1', ['running'], 'cancelled');
+    await new Promise((r) => setTimeout(r, 400));
+    letGo();
+    await running;
+    expect(w.whatsapp.sent).toHaveLength(0);
+    expect(await w.recipients.get(key)).toMatchObject({ status: 'skipped', skipReason: 'cancelled' });
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, skipped: 1 });
   });
 
   it('skips an opted-out contact and counts it skipped, without a Graph call', async () => {

@@ -55,6 +55,9 @@ const ContactSchema = z
     phone: z.string(),
     profileName: z.string().optional(),
     userId: z.string().optional(),
+    attributes: z.record(z.string(), z.string()).optional().openapi({
+      description: 'Values from list imports (the latest import wins), used as template variables',
+    }),
     optedOut: z.boolean(),
     marketingOptOut: z.boolean(),
     optedOutAt: z.string().optional(),
@@ -238,6 +241,9 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
         phone: record.phone,
         ...(record.profileName ? { profileName: record.profileName } : {}),
         ...(record.userId ? { userId: record.userId } : {}),
+        ...(record.attributes && Object.keys(record.attributes).length > 0
+          ? { attributes: { ...record.attributes } }
+          : {}),
         optedOut: record.optedOut === true,
         marketingOptOut: record.marketingOptOut === true,
         ...(record.optedOutAt ? { optedOutAt: record.optedOutAt } : {}),

@@ -70,6 +70,16 @@ const routes = {
       ...common,
     },
   }),
+  get: createRoute({
+    method: 'get',
+    path: '/api/lists/{id}',
+    operationId: 'getList',
+    tags,
+    security,
+    summary: 'A contact list',
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(ListSchema, 'The list'), ...common, 404: errorResponse('No such list') },
+  }),
   import: createRoute({
     method: 'post',
     path: '/api/lists/{id}/contacts',
@@ -158,6 +168,13 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
       { items: [...page.items], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
       200,
     );
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const id = c.req.valid('param').id;
+    const list = await d.lists.get(id);
+    if (!list) throw new NotFoundError(`list ${id} does not exist`);
+    return c.json(list, 200);
   });
 
   /** Validates every row before storing any: a single bad row rejects the import, listing them all. */

@@ -1,31 +1,68 @@
 import type { Campaign } from '../../domain/campaign';
 import type { CampaignStore } from '../../ports';
 
-/** How stale a worker's view of a campaign's state may be when it is about to call Graph. */
-export const GATE_FRESH_MS = 250;
+/** How often a worker reads a campaign again while any of its jobs waits to send. */
+export const GATE_REFRESH_MS = 250;
+
+export type GateVerdict = 'send' | 'cancelled' | 'stop';
 
 /**
- * Whether a campaign still wants its sends, asked right before each Graph call: a job can wait at the
- * pacer for seconds at a low rate, and a pause or cancel acknowledged meanwhile must stop it there. One
- * read per campaign per quarter second and worker, however many jobs ask, so it costs the table little.
+ * Whether a campaign still wants its sends, asked right before each Graph call: at a low rate a job can
+ * wait at the pacer for seconds, and a pause or cancel acknowledged meanwhile must stop it there. While
+ * jobs of a campaign wait, the gate reads the campaign in the background every quarter second, so the
+ * answer costs no wait on the send path (a read on that path would hold claims past their lease when the
+ * table is slow) and the table one read per campaign, worker and quarter second.
  */
 export class CampaignGate {
-  private readonly seen = new Map<string, { at: number; campaign: Promise<Campaign | undefined> }>();
+  private readonly watched = new Map<
+    string,
+    { waiters: number; campaign: Campaign | undefined; timer: ReturnType<typeof setInterval> }
+  >();
 
   constructor(
     private readonly campaigns: Pick<CampaignStore, 'get'>,
-    private readonly now: () => number = Date.now,
+    private readonly refreshMs = GATE_REFRESH_MS,
   ) {}
 
-  async stillSending(campaignId: string, gen: number | undefined): Promise<boolean> {
-    const t = this.now();
-    let entry = this.seen.get(campaignId);
-    if (!entry || t - entry.at > GATE_FRESH_MS) {
-      entry = { at: t, campaign: this.campaigns.get(campaignId) };
-      this.seen.set(campaignId, entry);
-      entry.campaign.catch(() => this.seen.delete(campaignId));
+  /** Starts watching `campaign` (as its job just read it) until the returned function is called. */
+  watch(campaign: Campaign): () => void {
+    let entry = this.watched.get(campaign.id);
+    if (!entry) {
+      const created = {
+        waiters: 0,
+        campaign: campaign as Campaign | undefined,
+        timer: setInterval(() => {
+          this.campaigns.get(campaign.id).then(
+            (latest) => {
+              created.campaign = latest;
+            },
+            // A failed read keeps the last answer; the next tick tries again.
+            () => {},
+          );
+        }, this.refreshMs),
+      };
+      created.timer.unref?.();
+      entry = created;
+      this.watched.set(campaign.id, entry);
     }
-    const campaign = await entry.campaign;
-    return campaign?.state === 'running' && campaign.gen === gen;
+    const watching = entry;
+    watching.waiters += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      watching.waiters -= 1;
+      if (watching.waiters === 0) {
+        clearInterval(watching.timer);
+        this.watched.delete(campaign.id);
+      }
+    };
+  }
+
+  /** `send` while the campaign runs under this launch; otherwise what it has become. */
+  verdict(campaignId: string, gen: number): GateVerdict {
+    const campaign = this.watched.get(campaignId)?.campaign;
+    if (campaign?.state === 'running' && campaign.gen === gen) return 'send';
+    return campaign?.state === 'cancelled' ? 'cancelled' : 'stop';
   }
 }

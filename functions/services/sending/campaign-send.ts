@@ -23,7 +23,7 @@ import type {
 } from '../../ports';
 import type { CampaignCompletion } from '../campaign-completion';
 import { countryZoneFor } from '../country-zone';
-import { CampaignGate } from './campaign-gate';
+import { CampaignGate, type GateVerdict } from './campaign-gate';
 import { type Delivery, epochSeconds, toSendError, WAMID_REF_TTL_SECONDS } from './delivery';
 import { DONE, type Outcome, retryAfter } from './outcome';
 import type { RecipientLedger } from './recipient-ledger';
@@ -126,16 +126,31 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       d.logger.warn(decision.warning, { campaignId: campaign.id, to: maskPhone(task.phone) });
 
     const callback = campaignCallbackData(campaign.id, task.bucket, task.phone);
-    const result = await d.delivery.sendIf(
-      () => gate.stillSending(campaign.id, task.gen),
-      task.phone,
-      decision.content,
-      callback,
-    );
+    let verdict = 'send' as GateVerdict;
+    const unwatch = gate.watch(campaign);
+    let result: Awaited<ReturnType<Delivery['sendIf']>>;
+    try {
+      result = await d.delivery.sendIf(
+        async () => {
+          verdict = gate.verdict(campaign.id, task.gen);
+          return verdict === 'send';
+        },
+        task.phone,
+        decision.content,
+        callback,
+      );
+    } finally {
+      unwatch();
+    }
     if (!result) {
-      // Paused or cancelled while this job waited for its turn: the recipient stays queued for a resume.
+      // Paused or cancelled while this job waited for its turn at the pacer: nothing was sent.
       await d.contacts.releaseSendSlot(task.phone, now.getTime());
-      await d.recipients.release(key, token, { countAttempt: false });
+      if (verdict === 'cancelled') {
+        await d.ledger.skipped(key, 'cancelled', d.clock.now().toISOString(), token);
+      } else {
+        // Still queued, and not held by the claim, so a resume sends it at once.
+        await d.recipients.release(key, token, { countAttempt: false });
+      }
       return DONE;
     }
     const at = d.clock.now().toISOString();

@@ -187,7 +187,8 @@ export function CampaignPage({ id }: { id: string }) {
       <TimelineChart points={points} />
 
       {c.counts.failed > 0 ? <Failures id={id} failed={c.counts.failed} /> : null}
-      <Recipients id={id} version={c.counts.total - c.counts.queued} />
+      {/* The first page follows the campaign every other tick while it runs (like the chart). */}
+      <Recipients id={id} refresh={live ? Math.floor(tick.current / 2) : c.counts.total - c.counts.queued} />
     </section>
   );
 }
@@ -265,7 +266,7 @@ function Failures({ id, failed }: { id: string; failed: number }) {
   );
 }
 
-function Recipients({ id, version }: { id: string; version: number }) {
+function Recipients({ id, refresh }: { id: string; refresh: number }) {
   const [status, setStatus] = useState<(typeof STATUSES)[number] | ''>('');
   const [pages, setPages] = useState<string[]>([]);
   const [page, setPage] = useState<{ items: Recipient[]; nextCursor?: string }>();
@@ -280,7 +281,7 @@ function Recipients({ id, version }: { id: string; version: number }) {
       } else setProblem(out.problem);
     })();
     // A first page refreshes as recipients move; later pages stay put while being read.
-  }, [id, status, cursor, pages.length === 0 ? Math.floor(version / 10) : 0]);
+  }, [id, status, cursor, pages.length === 0 ? refresh : 0]);
   return (
     <>
       <h2>Recipients</h2>

@@ -92,8 +92,7 @@ export function ContactPage({ contact }: { contact: string }) {
 }
 
 function ContactDetails({ contact }: { contact: Contact }) {
-  // Imports store attributes on the contact, but GET /api/contacts/{contact} does not return them (yet).
-  const attributes = (contact as Contact & { attributes?: Record<string, string> }).attributes;
+  const attributes = contact.attributes;
   return (
     <div class="grid2">
       <section class="card" aria-labelledby="contact-about">

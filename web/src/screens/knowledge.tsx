@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
 import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Select } from '../components/ui';
+import { useAction } from '../components/use-action';
 import type { Problem } from '../problems';
 import { href, navigate } from '../router';
 
@@ -302,22 +303,18 @@ function AddWebsite({ onAdded }: { onAdded: () => void }) {
   const [url, setUrl] = useState('');
   const [maxPages, setMaxPages] = useState('');
   const [maxDepth, setMaxDepth] = useState('');
-  const [problem, setProblem] = useState<Problem>();
+  const { busy, problem, run } = useAction();
   const [added, setAdded] = useState<string>();
-  const [busy, setBusy] = useState(false);
   return (
     <form
       class="card"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
         setAdded(undefined);
         const body = { url: url.trim(), maxPages: optionalInt(maxPages), maxDepth: optionalInt(maxDepth) };
-        const out = await call(api.POST('/api/knowledge/sources', { body }));
-        setBusy(false);
-        if (!out.ok) return setProblem(out.problem);
-        setProblem(undefined);
-        setAdded(`${sourceName(out.data)} is queued for crawling.`);
+        const source = await run(() => call(api.POST('/api/knowledge/sources', { body })));
+        if (!source) return;
+        setAdded(`${sourceName(source)} is queued for crawling.`);
         setUrl('');
         onAdded();
       }}
@@ -380,22 +377,18 @@ function AddDocument({ onAdded }: { onAdded: () => void }) {
   const [content, setContent] = useState('');
   const [url, setUrl] = useState('');
   const [format, setFormat] = useState<Format>('text');
-  const [problem, setProblem] = useState<Problem>();
+  const { busy, problem, run } = useAction();
   const [added, setAdded] = useState<string>();
-  const [busy, setBusy] = useState(false);
   return (
     <form
       class="card"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
         setAdded(undefined);
         const body = { title, content, format, url: url.trim() || undefined };
-        const out = await call(api.POST('/api/knowledge/documents', { body }));
-        setBusy(false);
-        if (!out.ok) return setProblem(out.problem);
-        setProblem(undefined);
-        setAdded(`“${sourceName(out.data)}” was added (${out.data.chunks} chunks).`);
+        const doc = await run(() => call(api.POST('/api/knowledge/documents', { body })));
+        if (!doc) return;
+        setAdded(`“${sourceName(doc)}” was added (${doc.chunks} chunks).`);
         setTitle('');
         setContent('');
         setUrl('');
@@ -447,21 +440,16 @@ function AddDocument({ onAdded }: { onAdded: () => void }) {
 /** Asks what a customer would, to see what the assistant would answer and from which passages. */
 function Ask() {
   const [question, setQuestion] = useState('');
-  const [problem, setProblem] = useState<Problem>();
+  const { busy, problem, run } = useAction();
   const [result, setResult] = useState<AskResult>();
-  const [busy, setBusy] = useState(false);
   return (
     <section class="card" aria-labelledby="ask-heading">
       <h2 id="ask-heading">Ask</h2>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          const out = await call(api.POST('/api/knowledge/ask', { body: { question } }));
-          setBusy(false);
-          if (!out.ok) return setProblem(out.problem);
-          setProblem(undefined);
-          setResult(out.data);
+          const answer = await run(() => call(api.POST('/api/knowledge/ask', { body: { question } })));
+          if (answer) setResult(answer);
         }}
       >
         <Field

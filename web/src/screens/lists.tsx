@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
 import { ConfirmButton, ErrorNote, Field, formatTime, Loading } from '../components/ui';
+import { useAction } from '../components/use-action';
 import { describeRow, type Problem } from '../problems';
 import { href, navigate } from '../router';
 
@@ -129,20 +130,16 @@ function AllLists() {
 
 function NewList({ onCreated }: { onCreated: (list: ContactList) => void }) {
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
   return (
     <form
       class="card"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        const out = await call(api.POST('/api/lists', { body: { name } }));
-        setBusy(false);
-        if (!out.ok) return setProblem(out.problem);
-        setProblem(undefined);
+        const list = await run(() => call(api.POST('/api/lists', { body: { name } })));
+        if (!list) return;
         setName('');
-        onCreated(out.data);
+        onCreated(list);
       }}
     >
       <h2>New list</h2>
@@ -197,13 +194,25 @@ function ListPage({ id }: { id: string }) {
     members.setItems((prev) => prev?.filter((x) => x.phone !== m.phone));
   };
 
+  const [list, setList] = useState<ContactList>();
+  const [listProblem, setListProblem] = useState<Problem>();
+  useEffect(() => {
+    void call(api.GET('/api/lists/{id}', { params: { path: { id } } })).then((out) =>
+      out.ok ? setList(out.data) : setListProblem(out.problem),
+    );
+  }, [id]);
+
   return (
     <>
       <p>
         <a href={href('lists')}>← All lists</a>
       </p>
-      <h1>List members</h1>
-      <p class="muted">List {id}</p>
+      <h1>{list ? `List ${list.name}` : 'List members'}</h1>
+      {listProblem ? (
+        <ErrorNote problem={listProblem} />
+      ) : (
+        <p class="muted">Created {formatTime(list?.createdAt)}</p>
+      )}
       <CsvImport id={id} onImported={() => void members.reload()} />
       <h2>Members</h2>
       <ErrorNote problem={members.problem} />

@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
 import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Select } from '../components/ui';
+import { useAction } from '../components/use-action';
 import type { Problem } from '../problems';
 import { useSession } from '../session';
 
@@ -266,28 +267,21 @@ function NewUserForm({ onCreated }: { onCreated: (user: User, password: string) 
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
   return (
     <form
       class="card"
       aria-labelledby="settings-new-user"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        const out = await call(
-          api.POST('/api/users', { body: { email: email.trim(), name: name.trim(), role } }),
+        const created = await run(() =>
+          call(api.POST('/api/users', { body: { email: email.trim(), name: name.trim(), role } })),
         );
-        setBusy(false);
-        if (!out.ok) {
-          setProblem(out.problem);
-          return;
-        }
-        setProblem(undefined);
+        if (!created) return;
         setEmail('');
         setName('');
         setRole('agent');
-        onCreated(out.data.user, out.data.password);
+        onCreated(created.user, created.password);
       }}
     >
       <h3 id="settings-new-user">Add a user</h3>
@@ -364,20 +358,15 @@ function UserRow(props: {
 }) {
   const me = useSession().user.id === props.user.id;
   const [user, setUser] = useState(props.user);
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   useEffect(() => setUser(props.user), [props.user]);
 
   const update = async (patch: { role?: Role; disabled?: boolean }) => {
-    setBusy(true);
-    const out = await call(api.PATCH('/api/users/{id}', { params: { path: { id: user.id } }, body: patch }));
-    setBusy(false);
-    if (!out.ok) {
-      setProblem(out.problem);
-      return;
-    }
-    setProblem(undefined);
-    setUser(out.data);
+    const updated = await run(() =>
+      call(api.PATCH('/api/users/{id}', { params: { path: { id: user.id } }, body: patch })),
+    );
+    if (!updated) return;
+    setUser(updated);
     props.onChanged();
   };
   const resetPassword = async () => {
@@ -494,24 +483,17 @@ function ApiKeysSection() {
 
 function NewKeyForm({ onIssued }: { onIssued: (name: string, key: string) => void }) {
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
   return (
     <form
       class="card"
       aria-labelledby="settings-new-key"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        const out = await call(api.POST('/api/keys', { body: { name: name.trim() } }));
-        setBusy(false);
-        if (!out.ok) {
-          setProblem(out.problem);
-          return;
-        }
-        setProblem(undefined);
+        const issued = await run(() => call(api.POST('/api/keys', { body: { name: name.trim() } })));
+        if (!issued) return;
         setName('');
-        onIssued(out.data.name, out.data.key);
+        onIssued(issued.name, issued.key);
       }}
     >
       <h3 id="settings-new-key">Create a key</h3>
