@@ -84,7 +84,7 @@ export async function runConsoleBenchmark(options: { quick?: boolean } = {}) {
       name: 'Polled',
       templateId: template.id,
       recipients: Array.from({ length: 500 }, (_, i) => ({
-        phone: `+4916${110000000 + i}`,
+        phone: `+4915${120000000 + i}`,
         variables: { n: String(i) },
       })),
     });
