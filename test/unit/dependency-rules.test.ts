@@ -1,7 +1,7 @@
 /**
  * The folder rules of docs/architecture.md, checked on every import: the domain imports nothing of ours
  * but itself, ports only the domain, services and http never an adapter or the composition, and the CDK
- * app never an adapter.
+ * app never an adapter, and the web console only the generated client and the pure domain.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,7 +12,7 @@ function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* sources(path);
-    else if (/\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts')) yield path;
+    else if (/\.(ts|mts|tsx)$/.test(name) && !name.endsWith('.d.ts')) yield path;
   }
 }
 
@@ -51,6 +51,12 @@ const RULES: { from: string; mayNot: (target: string) => boolean; why: string }[
     from: 'lib',
     mayNot: (t) => /^functions\/(adapters|compose|services|handlers)/.test(t),
     why: 'the stack reads resources, never runtime code',
+  },
+  {
+    from: 'web',
+    mayNot: (t) =>
+      !t.startsWith('web/') && !t.startsWith('clients/typescript') && !t.startsWith('functions/domain'),
+    why: 'the console talks to the API through the generated client and shares only pure domain code',
   },
 ];
 
