@@ -308,8 +308,59 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Turn the assistant on or off, or mark that a person must answer */
+        /** Turn the assistant on or off, or mark that a person must answer (needsHuman true hands off, false gives the conversation back to the assistant) */
         patch: operations["updateConversation"];
+        trace?: never;
+    };
+    "/api/conversations/{contact}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the conversation to a user (admins and API keys) */
+        post: operations["assignConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the conversation: the signed-in user owns it (an API key names the user) */
+        post: operations["claimConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact}/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand the conversation to a person: it waits for someone (status open) */
+        post: operations["handoffConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/conversations/{contact}/messages": {
@@ -324,6 +375,23 @@ export interface paths {
         put?: never;
         /** An agent's free-form reply (only inside the 24-hour customer service window) */
         post: operations["replyInConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the conversation; the customer's next message starts it again */
+        post: operations["resolveConversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -951,13 +1019,20 @@ export interface components {
         };
         Conversation: {
             aiEnabled: boolean;
+            assigneeId?: string;
+            assigneeName?: string;
             contact: string;
+            /** @description The latest 50 status changes, oldest first (left out of lists) */
+            history?: components["schemas"]["ConversationStatusChange"][];
             /** @enum {string} */
             lastDirection: "in" | "out";
             lastMessageAt: string;
             lastMessagePreview: string;
+            /** @description True while the status is open or assigned */
             needsHuman: boolean;
             profileName?: string;
+            status: components["schemas"]["ConversationStatus"];
+            statusChangedAt?: string;
             userId?: string;
         };
         ConversationMessage: {
@@ -971,6 +1046,27 @@ export interface components {
             text?: string;
             type: string;
             wamid: string;
+        };
+        /**
+         * @description ai: the assistant answers; open: waiting for a person; assigned: a named user owns it; resolved: ended (the customer's next message starts it again)
+         * @enum {string}
+         */
+        ConversationStatus: "ai" | "open" | "assigned" | "resolved";
+        ConversationStatusChange: {
+            /** @enum {string} */
+            action: "handoff" | "claim" | "assign" | "resolve" | "customer_message" | "release";
+            assigneeId?: string;
+            assigneeName?: string;
+            at: string;
+            by: {
+                id?: string;
+                /** @enum {string} */
+                kind: "user" | "api" | "assistant" | "customer";
+                name?: string;
+            };
+            from: components["schemas"]["ConversationStatus"];
+            reason?: string;
+            to: components["schemas"]["ConversationStatus"];
         };
         Error: {
             error: {
@@ -2590,6 +2686,8 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 needsHuman?: "true" | "false";
+                /** @description ai: the assistant answers; open: waiting for a person; assigned: a named user owns it; resolved: ended (the customer's next message starts it again) */
+                status?: components["schemas"]["ConversationStatus"];
             };
             header?: never;
             path?: never;
@@ -2784,6 +2882,283 @@ export interface operations {
             };
         };
     };
+    assignConversation: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    userId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The conversation, assigned */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins assign conversations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the conversation's status (invalid_state, with the status in details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user does not exist or is disabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    claimConversation: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The user who takes it; required with an API key, and only oneself for a signed-in user */
+                    assigneeId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The conversation, assigned */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the conversation's status (invalid_state, with the status in details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The named user does not exist or is disabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    handoffConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, in its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the conversation's status (invalid_state, with the status in details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listConversationMessages: {
         parameters: {
             query?: {
@@ -2929,6 +3304,74 @@ export interface operations {
             };
             /** @description Invalid input, or an Idempotency-Key already used for another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resolveConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, in its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the conversation's status (invalid_state, with the status in details) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,6 @@
 /** A customer's conversation: its messages in order, and whether the assistant or a person answers. */
+import type { ConversationStatus, StatusChange } from './conversation-status';
+
 export interface ConversationMessage {
   readonly contact: string;
   readonly wamid: string;
@@ -20,7 +22,14 @@ export interface Conversation {
   readonly lastMessagePreview: string;
   readonly lastDirection: 'in' | 'out';
   readonly aiEnabled: boolean;
+  /** Derived from `status`: open or assigned (kept for clients written before statuses). */
   readonly needsHuman: boolean;
+  readonly status: ConversationStatus;
+  readonly assigneeId?: string;
+  readonly assigneeName?: string;
+  readonly statusChangedAt?: string;
+  /** The latest status changes, oldest first (at most MAX_STATUS_HISTORY). */
+  readonly history?: readonly StatusChange[];
 }
 
 export interface InboundJob {

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { withCorrelation } from '../correlation';
+import { ConversationStateError } from '../domain/conversation-status';
 import { ConflictError, InvalidCursorError, NotFoundError, StateConflictError } from '../domain/errors';
 import type { AddressPolicy } from '../domain/knowledge/address-policy';
 import type { Mode } from '../domain/mode';
@@ -292,6 +293,9 @@ function mapError(error: Error, c: Context<AppEnv>) {
   }
   if (error instanceof StateConflictError) {
     return sendError(c, 409, 'invalid_state', error.message, { state: error.currentState });
+  }
+  if (error instanceof ConversationStateError) {
+    return sendError(c, 409, 'invalid_state', error.message, { status: error.status });
   }
   if (error instanceof RecipientsRejectedError) {
     return rejectedRows(c, 'invalid_recipients', error.message, error.rows, 422);

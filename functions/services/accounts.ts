@@ -140,6 +140,11 @@ export class Accounts {
     await this.d.sessions.delete(hashToken(token));
   }
 
+  async get(id: string): Promise<User | undefined> {
+    const user = await this.d.users.get(id);
+    return user ? publicUser(user) : undefined;
+  }
+
   async list(): Promise<User[]> {
     return (await this.d.users.list()).map(publicUser);
   }

@@ -4,6 +4,7 @@ import { forEachLimit } from '../concurrency';
 import { forRecord } from '../correlation';
 import { parseCallbackData } from '../domain/campaign';
 import { storedText } from '../domain/conversation';
+import { assistantMayAnswer } from '../domain/conversation-status';
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
@@ -247,11 +248,16 @@ export function makeEventsProcessor(d: EventsDeps) {
       await applyKeyword(contact, intent, m.at);
       return;
     }
-    const [conversation, record] = await Promise.all([
-      d.conversations.get(contact),
-      d.contacts.getRecord(contact),
-    ]);
-    if (conversation?.aiEnabled && !conversation.needsHuman && !record?.optedOut) {
+    const [found, record] = await Promise.all([d.conversations.get(contact), d.contacts.getRecord(contact)]);
+    let conversation = found;
+    // The customer writes again after a person resolved the conversation: it starts again, as the
+    // assistant's (or waiting for a person when the assistant is off for this contact).
+    if (conversation?.status === 'resolved') {
+      conversation = (
+        await d.conversations.changeStatus(contact, { type: 'customer_message' }, { kind: 'customer' }, m.at)
+      ).conversation;
+    }
+    if (conversation && assistantMayAnswer(conversation) && !record?.optedOut) {
       await d.inboundQueue.send(
         {
           contact,

@@ -7,6 +7,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ConversationMessage, InboundJob } from '../domain/conversation';
+import { assistantMayAnswer, type StatusActor } from '../domain/conversation-status';
 import { deterministicUlid } from '../domain/deterministic-id';
 import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
 import { maskContact } from '../domain/redact';
@@ -53,7 +54,8 @@ export function makeResponder(d: ResponderDeps) {
     const log = { contact: maskContact(contact), wamid: job.wamid };
     const [conversation, record] = await Promise.all([d.conversations.get(contact), d.contacts.get(contact)]);
     if (!conversation?.aiEnabled) return 'skipped_ai_off';
-    if (conversation.needsHuman) return 'skipped_needs_human';
+    // Open, assigned (a person has it) or resolved (not restarted by this message): not the assistant's.
+    if (!assistantMayAnswer(conversation)) return 'skipped_needs_human';
     if (record?.optedOut) return 'skipped_opted_out';
     if (!isWindowOpen(record?.lastInboundAt ?? job.at, d.clock.now())) return 'skipped_window_closed';
 
@@ -67,9 +69,16 @@ export function makeResponder(d: ResponderDeps) {
     if (claim.outcome === 'refused') return 'skipped_already_answered';
     // The burst: customer messages since the one answered last, or since a person last wrote. The
     // assistant's own replies do not end it (their times, in ms, can sort after a message of the same second).
+    // Nor does it reach back before the conversation last became the assistant's: what the customer wrote
+    // while a person had it (or before it was resolved) was that person's to answer.
+    // WhatsApp's message times are whole seconds: a message of the same second as the change counts.
+    const since = conversation.statusChangedAt
+      ? Math.floor(Date.parse(conversation.statusChangedAt) / 1000) * 1000
+      : Number.NaN;
     const burst: ConversationMessage[] = [];
     for (const m of recent) {
       if (m.direction === 'in' && m.wamid === claim.previous) break;
+      if (m.direction === 'in' && Date.parse(m.at) < since) break;
       if (m.direction === 'out' && m.source !== 'ai' && m.source !== 'system') break;
       if (m.direction === 'in' && burst.length < MAX_BURST) burst.push(m);
     }
@@ -85,7 +94,7 @@ export function makeResponder(d: ResponderDeps) {
     }
     const question = texts.join('\n');
     if (asksForHuman(question, d.handoffKeywords)) {
-      await handoff(job, 'customer_asked');
+      await handoff(job, 'customer_asked', { kind: 'customer' });
       return 'handoff';
     }
     const burstIds = new Set(burst.map((m) => m.wamid));
@@ -98,6 +107,13 @@ export function makeResponder(d: ResponderDeps) {
     if (result.handoff) {
       await handoff(job, result.reason ?? 'model_cannot_answer');
       return 'handoff';
+    }
+    // Asking the model takes seconds: a person may have claimed the conversation meanwhile. The send
+    // worker checks again right before sending (a reply queued a moment before a claim is dropped there).
+    const now = await d.conversations.get(contact);
+    if (!now || !assistantMayAnswer(now)) {
+      d.logger.info('assistant reply dropped: a person took the conversation while it was prepared', log);
+      return 'skipped_needs_human';
     }
     await reply(job, result.answer, 'answer');
     d.logger.info('assistant answered', {
@@ -133,10 +149,14 @@ export function makeResponder(d: ResponderDeps) {
     }
   }
 
-  async function handoff(job: InboundJob, reason: string): Promise<void> {
+  async function handoff(
+    job: InboundJob,
+    reason: string,
+    by: StatusActor = { kind: 'assistant' },
+  ): Promise<void> {
     // Only the first handoff speaks; the conversation then waits for a person.
     // The notice is the platform's, not an answer: it goes out although the conversation is now a person's.
-    if (await d.conversations.requestHuman(job.contact))
+    if (await d.conversations.requestHuman(job.contact, { by, reason, at: d.clock.now().toISOString() }))
       await reply(job, REPLIES.handoff, 'handoff', 'system');
     d.logger.info('assistant handed the conversation to a person', {
       contact: maskContact(job.contact),

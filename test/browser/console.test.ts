@@ -135,6 +135,12 @@ describe('the web console in Chromium', () => {
     expect(await count('sent')).toBe(3);
     expect(await count('queued')).toBe(0);
     expect(graph.stats()).toMatchObject({ recipients: 3, duplicates: 0 });
+    // At a phone's width the page is one column: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    await browser.screenshot(page, 'console-campaign-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(overflow).toBeLessThanOrEqual(0);
     const ben = graph.requests.find((r) => r.body.to === phoneNumber(2));
     expect(ben?.body).toMatchObject({
       type: 'template',

@@ -400,7 +400,7 @@ export class MemoryConversations
   async requestHuman(contact: string) {
     const c = this.items.get(contact);
     if (!c || c.needsHuman) return false;
-    this.items.set(contact, { ...c, needsHuman: true });
+    this.items.set(contact, { ...c, needsHuman: true, status: 'open' });
     return true;
   }
 }

@@ -21,14 +21,19 @@ function setup(options: {
   conversation?: Partial<Conversation>;
   contact?: { optedOut?: boolean; lastInboundAt?: string };
   messages: ConversationMessage[];
+  /** Runs while the model prepares the answer (a person claiming the conversation meanwhile). */
+  duringAsk?: (change: (patch: Partial<Conversation>) => void) => void;
 }) {
+  let current: Partial<Conversation> = { ...options.conversation };
+  const change = (patch: Partial<Conversation>) => {
+    current = { ...current, ...patch };
+  };
   let marker: { last?: string; previous?: string } = {};
   let needsHuman = options.conversation?.needsHuman ?? false;
   const created: SingleMessage[] = [];
   const asked: string[] = [];
   const conversations = {
-    get: async () =>
-      ({ contact: CONTACT, aiEnabled: true, needsHuman, ...options.conversation }) as Conversation,
+    get: async () => ({ contact: CONTACT, aiEnabled: true, needsHuman, ...current }) as Conversation,
     messages: async () => ({
       items: [...options.messages].sort((a, b) => (a.at + a.wamid < b.at + b.wamid ? 1 : -1)),
     }),
@@ -60,6 +65,7 @@ function setup(options: {
   const knowledge = {
     ask: async (question: string) => {
       asked.push(question);
+      options.duringAsk?.(change);
       if (/outage/.test(question)) throw new Error('OpenAI: 503 Service Unavailable');
       return /gift/.test(question)
         ? { answer: '', handoff: true, reason: 'no_relevant_passage', passages: [], answeredBy: 'excerpt' }
@@ -194,5 +200,48 @@ describe('the responder', () => {
     expect(s.created).toHaveLength(1);
     expect(s.created[0]!.text).toContain('member of our team');
     expect(s.enqueued).toHaveLength(1);
+  });
+
+  describe('conversation statuses', () => {
+    const q = inbound('wamid.S1', '2026-11-23T11:59:00Z', 'What are your opening hours?');
+
+    it.each(['open', 'assigned', 'resolved'] as const)(
+      'stays silent on a conversation that is %s',
+      async (status) => {
+        const s = setup({ messages: [q], conversation: { status } });
+        expect(await s.responder.respond(job(q))).toBe('skipped_needs_human');
+        expect(s.created).toHaveLength(0);
+        expect(s.asked).toHaveLength(0);
+      },
+    );
+
+    it('answers a conversation that is ai', async () => {
+      const s = setup({ messages: [q], conversation: { status: 'ai' } });
+      expect(await s.responder.respond(job(q))).toBe('answered');
+      expect(s.created).toHaveLength(1);
+    });
+
+    it('answers only what the customer wrote since the conversation came back to the assistant', async () => {
+      const before = inbound('wamid.S0', '2026-11-23T11:50:00Z', 'Do you repair e-bikes?');
+      const s = setup({
+        messages: [before, q],
+        conversation: { status: 'ai', statusChangedAt: '2026-11-23T11:59:00Z' },
+      });
+      expect(await s.responder.respond(job(q))).toBe('answered');
+      expect(s.asked).toEqual(['What are your opening hours?']);
+    });
+
+    it('drops the answer when a user claims the conversation while the answer is prepared (the race)', async () => {
+      const s = setup({
+        messages: [q],
+        conversation: { status: 'ai' },
+        duringAsk: (change) =>
+          change({ status: 'assigned', needsHuman: true, assigneeId: 'u1', assigneeName: 'Ana' }),
+      });
+      expect(await s.responder.respond(job(q))).toBe('skipped_needs_human');
+      expect(s.asked).toHaveLength(1);
+      expect(s.created).toHaveLength(0);
+      expect(s.enqueued).toHaveLength(0);
+    });
   });
 });

@@ -166,6 +166,24 @@ describe('a campaign recipient through the send worker', () => {
     expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, skipped: 1 });
   });
 
+  it('does not send on a claim that ran out while the job waited at the pacer, and comes back', async () => {
+    let letGo: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const w = world({ acquire: () => waiting, pause: () => {} });
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000011', { customerName: 'Kai' });
+    const running = w.run([task(key.phone)]);
+    await new Promise((r) => setTimeout(r, 20));
+    w.clock.advance(61_000); // past the default 60 s lease
+    letGo();
+    expect((await running).batchItemFailures).toHaveLength(1);
+    expect(w.redelivery.delays).toEqual([1]);
+    expect(w.whatsapp.sent).toHaveLength(0);
+    expect(await w.recipients.get(key)).toMatchObject({ status: 'queued' });
+  });
+
   it('skips an opted-out contact and counts it skipped, without a Graph call', async () => {
     const w = world();
     w.campaigns.put(campaign(), { total: 1, queued: 1 });
@@ -262,6 +280,7 @@ describe('a single message through the send worker', () => {
       contact: to,
       aiEnabled: true,
       needsHuman: false,
+      status: 'ai',
       lastMessageAt: now,
       lastMessagePreview: '',
       lastDirection: 'in',
@@ -283,7 +302,7 @@ describe('a single message through the send worker', () => {
     expect(await w.messages.get('ai1')).toMatchObject({ status: 'skipped', skipReason: 'person_took_over' });
 
     // The same reply while the assistant still has the conversation goes out.
-    w.conversations.items.set(to, { ...(await w.conversations.get(to))!, needsHuman: false });
+    w.conversations.items.set(to, { ...(await w.conversations.get(to))!, needsHuman: false, status: 'ai' });
     await w.messages.create({
       id: 'ai2',
       to,
@@ -297,6 +316,50 @@ describe('a single message through the send worker', () => {
     await w.run([{ kind: 'message', messageId: 'ai2' }]);
     expect(w.whatsapp.sent).toHaveLength(1);
   });
+
+  it.each([
+    ['assigned', true],
+    ['open', true],
+    ['resolved', false],
+  ] as const)(
+    "drops the assistant's reply when the conversation became %s after it was prepared",
+    async (status, human) => {
+      const w = world();
+      const to = '+4915110000012';
+      w.contacts.items.set(to, { phone: to, ...inWindow });
+      const base = {
+        contact: to,
+        aiEnabled: true,
+        lastMessageAt: now,
+        lastMessagePreview: '',
+        lastDirection: 'in' as const,
+      };
+      w.conversations.items.set(to, { ...base, needsHuman: false, status: 'ai' });
+      await w.messages.create({
+        id: 'ai1',
+        to,
+        status: 'queued',
+        text: 'An answer',
+        attempts: 0,
+        source: 'ai',
+        createdAt: now,
+        updatedAt: now,
+      });
+      // A user claims (or someone resolves) between the assistant's decision and its send.
+      w.conversations.items.set(to, {
+        ...base,
+        needsHuman: human,
+        status,
+        ...(status === 'assigned' ? { assigneeId: 'u1', assigneeName: 'Ana' } : {}),
+      });
+      await w.run([{ kind: 'message', messageId: 'ai1' }]);
+      expect(w.whatsapp.sent).toHaveLength(0);
+      expect(await w.messages.get('ai1')).toMatchObject({
+        status: 'skipped',
+        skipReason: 'person_took_over',
+      });
+    },
+  );
 
   it('fails free-form text outside the window with window_closed, and sends it inside', async () => {
     const w = world();

@@ -1,6 +1,18 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationMessage } from '../../domain/conversation';
-import { NotFoundError } from '../../domain/errors';
+import {
+  appendHistory,
+  ConversationStateError,
+  type ConversationStatus,
+  legacyStatus,
+  needsHuman,
+  type StatusAction,
+  type StatusActor,
+  type StatusChange,
+  statusChange,
+  transition,
+} from '../../domain/conversation-status';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
 import type { AiReplyClaim, ConversationStore } from '../../ports';
 import { isConditionFailure, newestFirst, putNew, queryPage } from './client';
@@ -86,13 +98,98 @@ export class DynamoConversationStore implements ConversationStore {
     return out.Item ? toConversation(out.Item) : undefined;
   }
 
-  list(options: { limit: number; cursor?: string; needsHuman?: boolean }): Promise<Page<Conversation>> {
+  list(options: {
+    limit: number;
+    cursor?: string;
+    needsHuman?: boolean;
+    status?: ConversationStatus;
+  }): Promise<Page<Conversation>> {
     const query = newestFirst(this.table, 'CONVERSATIONS');
+    const filters: string[] = [];
+    const values: Record<string, unknown> = {};
     if (options.needsHuman !== undefined) {
-      query.FilterExpression = 'needsHuman = :h';
-      query.ExpressionAttributeValues = { ...query.ExpressionAttributeValues, ':h': options.needsHuman };
+      filters.push('needsHuman = :h');
+      values[':h'] = options.needsHuman;
     }
-    return queryPage(this.db, query, options, toConversation);
+    if (options.status) {
+      // A conversation stored before statuses has none: its needsHuman tells whether it is open or ai.
+      const legacy =
+        options.status === 'ai' || options.status === 'open'
+          ? ' OR (attribute_not_exists(#st) AND needsHuman = :legacy)'
+          : '';
+      filters.push(`(#st = :st${legacy})`);
+      values[':st'] = options.status;
+      if (legacy) values[':legacy'] = options.status === 'open';
+      query.ExpressionAttributeNames = { ...query.ExpressionAttributeNames, '#st': 'status' };
+    }
+    if (filters.length > 0) {
+      query.FilterExpression = filters.join(' AND ');
+      query.ExpressionAttributeValues = { ...query.ExpressionAttributeValues, ...values };
+    }
+    return queryPage(this.db, query, options, (item) => {
+      const { history: _h, ...rest } = toConversation(item);
+      return rest;
+    });
+  }
+
+  async changeStatus(
+    contact: string,
+    action: StatusAction,
+    by: StatusActor,
+    at: string,
+  ): Promise<{ conversation: Conversation; changed: boolean }> {
+    // Read, decide, write on condition that nobody changed the status in between (statusRev); a lost race
+    // decides again on the new state (a claim that lost to another claim is then refused, in words).
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const out = await this.db.send(
+        new GetCommand({ TableName: this.table, Key: convKey(contact), ConsistentRead: true }),
+      );
+      if (!out.Item || out.Item.mergedInto) throw new NotFoundError(`no conversation with ${contact}`);
+      const current = toConversation(out.Item);
+      const result = transition(current, action, by);
+      if (!result.ok) throw new ConversationStateError(result.message, current.status);
+      if (!result.changed) return { conversation: current, changed: false };
+      const rev = Number(out.Item.statusRev ?? 0);
+      const history = appendHistory(
+        out.Item.history as StatusChange[] | undefined,
+        statusChange(at, by, action, current.status, result),
+      );
+      const values: Record<string, unknown> = {
+        ':st': result.status,
+        ':nh': needsHuman(result.status),
+        ':at': at,
+        ':h': history,
+        ':next': rev + 1,
+      };
+      let expression =
+        'SET #st = :st, needsHuman = :nh, statusChangedAt = :at, history = :h, statusRev = :next';
+      if (result.assignee) {
+        expression += ', assigneeId = :aid, assigneeName = :aname';
+        values[':aid'] = result.assignee.id;
+        values[':aname'] = result.assignee.name;
+      } else {
+        expression += ' REMOVE assigneeId, assigneeName';
+      }
+      if (rev > 0) values[':rev'] = rev;
+      try {
+        const updated = await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: convKey(contact),
+            UpdateExpression: expression,
+            ConditionExpression:
+              rev > 0 ? 'statusRev = :rev' : 'attribute_exists(pk) AND attribute_not_exists(statusRev)',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { conversation: toConversation(updated.Attributes!), changed: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new ConflictError(`the conversation with ${contact} kept changing; try again`);
   }
 
   messages(
@@ -122,8 +219,9 @@ export class DynamoConversationStore implements ConversationStore {
           // The previous mark moves to aiReplyAfter: a retried job still knows where its burst starts.
           UpdateExpression: 'SET aiReplyAfter = if_not_exists(aiReplyFor, :none), aiReplyFor = :w',
           ConditionExpression:
-            'attribute_exists(pk) AND aiEnabled = :yes AND needsHuman = :no AND (attribute_not_exists(aiReplyFor) OR aiReplyFor <> :w)',
-          ExpressionAttributeValues: { ':w': wamid, ':yes': true, ':no': false, ':none': '' },
+            'attribute_exists(pk) AND aiEnabled = :yes AND needsHuman = :no AND (attribute_not_exists(#st) OR #st = :ai) AND (attribute_not_exists(aiReplyFor) OR aiReplyFor <> :w)',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':w': wamid, ':yes': true, ':no': false, ':none': '', ':ai': 'ai' },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
@@ -140,20 +238,20 @@ export class DynamoConversationStore implements ConversationStore {
     return { outcome: 'already', ...(previous ? { previous } : {}) };
   }
 
-  async requestHuman(contact: string): Promise<boolean> {
+  async requestHuman(
+    contact: string,
+    options: { by?: StatusActor; reason?: string; at?: string } = {},
+  ): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: convKey(contact),
-          UpdateExpression: 'SET needsHuman = :yes',
-          ConditionExpression: 'attribute_exists(pk) AND needsHuman <> :yes',
-          ExpressionAttributeValues: { ':yes': true },
-        }),
+      const { changed } = await this.changeStatus(
+        contact,
+        { type: 'handoff', ...(options.reason ? { reason: options.reason } : {}) },
+        options.by ?? { kind: 'assistant' },
+        options.at ?? new Date().toISOString(),
       );
-      return true;
+      return changed;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (error instanceof NotFoundError || error instanceof ConversationStateError) return false;
       throw error;
     }
   }
@@ -193,7 +291,7 @@ export class DynamoConversationStore implements ConversationStore {
     return moved;
   }
 
-  async update(contact: string, patch: { aiEnabled?: boolean; needsHuman?: boolean }): Promise<Conversation> {
+  async update(contact: string, patch: { aiEnabled?: boolean }): Promise<Conversation> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (entries.length === 0) {
       const current = await this.get(contact);
@@ -228,8 +326,14 @@ function toConversation(item: Record<string, unknown>): Conversation {
     aiReplyFor: _a,
     aiReplyAfter: _b,
     mergedInto: _m,
+    statusRev: _r,
     ...rest
   } = item;
-
-  return rest as unknown as Conversation;
+  const status = (rest.status as ConversationStatus | undefined) ?? legacyStatus(rest.needsHuman as boolean);
+  return {
+    ...rest,
+    status,
+    needsHuman: needsHuman(status),
+    history: rest.history ?? [],
+  } as unknown as Conversation;
 }

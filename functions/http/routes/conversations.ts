@@ -1,11 +1,21 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
+import type { Conversation } from '../../domain/conversation';
+import {
+  type Assignee,
+  CONVERSATION_STATUSES,
+  type StatusAction,
+  type StatusActor,
+} from '../../domain/conversation-status';
 import { NotFoundError } from '../../domain/errors';
 import { MAX_CONTACT_KEY } from '../../domain/identity';
 import { isWindowOpen } from '../../domain/send-decision';
 import type { Clock, ContactStore, ContactUpdates, ConversationStore } from '../../ports';
+import type { Accounts } from '../../services/accounts';
 import type { Outbox } from '../../services/outbox';
 import type { AppEnv } from '../app-env';
+import type { Caller } from '../auth';
+import { ApiError } from '../errors';
 import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema, pageOf } from '../schemas';
 import { publicMessage } from './messages';
 
@@ -23,6 +33,28 @@ const ContactParam = z.object({
     }),
 });
 
+const StatusSchema = z.enum(CONVERSATION_STATUSES).openapi('ConversationStatus', {
+  description:
+    "ai: the assistant answers; open: waiting for a person; assigned: a named user owns it; resolved: ended (the customer's next message starts it again)",
+});
+
+const StatusChangeSchema = z
+  .object({
+    at: z.string(),
+    by: z.object({
+      kind: z.enum(['user', 'api', 'assistant', 'customer']),
+      id: z.string().optional(),
+      name: z.string().optional(),
+    }),
+    action: z.enum(['handoff', 'claim', 'assign', 'resolve', 'customer_message', 'release']),
+    from: StatusSchema,
+    to: StatusSchema,
+    assigneeId: z.string().optional(),
+    assigneeName: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('ConversationStatusChange');
+
 const ConversationSchema = z
   .object({
     contact: z.string(),
@@ -32,7 +64,14 @@ const ConversationSchema = z
     lastMessagePreview: z.string(),
     lastDirection: z.enum(['in', 'out']),
     aiEnabled: z.boolean(),
-    needsHuman: z.boolean(),
+    needsHuman: z.boolean().openapi({ description: 'True while the status is open or assigned' }),
+    status: StatusSchema,
+    assigneeId: z.string().optional(),
+    assigneeName: z.string().optional(),
+    statusChangedAt: z.string().optional(),
+    history: z.array(StatusChangeSchema).optional().openapi({
+      description: 'The latest 50 status changes, oldest first (left out of lists)',
+    }),
   })
   .openapi('Conversation');
 
@@ -68,6 +107,34 @@ const ContactSchema = z
   .openapi('Contact');
 
 const common = { 400: errorResponse('Invalid request'), 401: errorResponse('Missing or invalid API key') };
+const stateErrors = {
+  404: errorResponse('No such conversation'),
+  409: errorResponse(
+    "Not allowed from the conversation's status (invalid_state, with the status in details)",
+  ),
+};
+
+const actionRoute = (path: string, operationId: string, summary: string) =>
+  ({
+    method: 'post',
+    path: `/api/conversations/{contact}/${path}`,
+    operationId,
+    tags,
+    security,
+    summary,
+    request: { params: ContactParam },
+    responses: {
+      200: jsonResponse(ConversationSchema, 'The conversation, in its new status'),
+      ...common,
+      ...stateErrors,
+    },
+  }) as const;
+
+const ClaimBody = z.strictObject({
+  assigneeId: z.string().min(1).max(64).optional().openapi({
+    description: 'The user who takes it; required with an API key, and only oneself for a signed-in user',
+  }),
+});
 
 const routes = {
   list: createRoute({
@@ -78,7 +145,10 @@ const routes = {
     security,
     summary: 'Conversations, latest activity first',
     request: {
-      query: ListQuery.extend({ needsHuman: z.enum(['true', 'false']).optional() }),
+      query: ListQuery.extend({
+        needsHuman: z.enum(['true', 'false']).optional(),
+        status: StatusSchema.optional(),
+      }),
     },
     responses: {
       200: jsonResponse(pageOf(ConversationSchema), 'A page'),
@@ -132,7 +202,8 @@ const routes = {
     operationId: 'updateConversation',
     tags,
     security,
-    summary: 'Turn the assistant on or off, or mark that a person must answer',
+    summary:
+      'Turn the assistant on or off, or mark that a person must answer (needsHuman true hands off, false gives the conversation back to the assistant)',
     request: {
       params: ContactParam,
       body: jsonBody(
@@ -145,6 +216,54 @@ const routes = {
       404: errorResponse('No such conversation'),
     },
   }),
+  claim: createRoute({
+    method: 'post',
+    path: '/api/conversations/{contact}/claim',
+    operationId: 'claimConversation',
+    tags,
+    security,
+    summary: 'Take the conversation: the signed-in user owns it (an API key names the user)',
+    request: {
+      params: ContactParam,
+      body: { required: false, content: { 'application/json': { schema: ClaimBody } } },
+    },
+    responses: {
+      200: jsonResponse(ConversationSchema, 'The conversation, assigned'),
+      ...common,
+      ...stateErrors,
+      422: errorResponse('The named user does not exist or is disabled'),
+    },
+  }),
+  assign: createRoute({
+    method: 'post',
+    path: '/api/conversations/{contact}/assign',
+    operationId: 'assignConversation',
+    tags,
+    security,
+    summary: 'Give the conversation to a user (admins and API keys)',
+    request: { params: ContactParam, body: jsonBody(z.strictObject({ userId: z.string().min(1).max(64) })) },
+    responses: {
+      200: jsonResponse(ConversationSchema, 'The conversation, assigned'),
+      ...common,
+      403: errorResponse('Only admins assign conversations'),
+      ...stateErrors,
+      422: errorResponse('The user does not exist or is disabled'),
+    },
+  }),
+  resolve: createRoute(
+    actionRoute(
+      'resolve',
+      'resolveConversation',
+      "End the conversation; the customer's next message starts it again",
+    ),
+  ),
+  handoff: createRoute(
+    actionRoute(
+      'handoff',
+      'handoffConversation',
+      'Hand the conversation to a person: it waits for someone (status open)',
+    ),
+  ),
   contact: createRoute({
     method: 'get',
     path: '/api/contacts/{contact}',
@@ -166,6 +285,20 @@ export interface ConversationRouteDeps {
   readonly contacts: ContactStore & ContactUpdates;
   readonly outbox: Outbox;
   readonly clock: Clock;
+  readonly accounts: Pick<Accounts, 'get'>;
+}
+
+type PublicConversation = z.infer<typeof ConversationSchema>;
+
+function publicConversation(c: Conversation): PublicConversation {
+  const { history, ...rest } = c;
+  return { ...rest, ...(history ? { history: history.map((h) => ({ ...h, by: { ...h.by } })) } : {}) };
+}
+
+export function actorOf(caller: Caller): StatusActor {
+  return caller.kind === 'user'
+    ? { kind: 'user', id: caller.id, name: caller.name, admin: caller.role === 'admin' }
+    : { kind: 'api', id: caller.id, name: caller.name };
 }
 
 /**
@@ -180,13 +313,89 @@ export function contactKey(raw: string): string {
 
 export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: ConversationRouteDeps): void {
   app.openapi(routes.list, async (c) => {
-    const { limit, cursor, needsHuman } = c.req.valid('query');
+    const { limit, cursor, needsHuman, status } = c.req.valid('query');
     const page = await d.conversations.list({
       limit,
       ...(cursor ? { cursor } : {}),
       ...(needsHuman ? { needsHuman: needsHuman === 'true' } : {}),
+      ...(status ? { status } : {}),
     });
-    return c.json(page as { items: z.infer<typeof ConversationSchema>[]; nextCursor?: string }, 200);
+    return c.json({ ...page, items: page.items.map(publicConversation) }, 200);
+  });
+
+  /** A user who may own a conversation: one that exists and is enabled. */
+  async function assignee(id: string): Promise<Assignee> {
+    const user = await d.accounts.get(id);
+    if (!user) throw new ApiError(422, 'invalid_assignee', `there is no user ${id}`);
+    if (user.disabled) throw new ApiError(422, 'invalid_assignee', `the user ${user.name} is disabled`);
+    return { id: user.id, name: user.name };
+  }
+
+  async function change(contact: string, act: StatusAction, caller: Caller) {
+    const { conversation, changed } = await d.conversations.changeStatus(
+      contact,
+      act,
+      actorOf(caller),
+      d.clock.now().toISOString(),
+    );
+    return { conversation, changed };
+  }
+
+  app.openapi(routes.claim, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const body: { assigneeId?: string } = c.req.valid('json') ?? {};
+    const caller = c.var.caller;
+    let who: Assignee;
+    if (caller.kind === 'user') {
+      if (body.assigneeId !== undefined && body.assigneeId !== caller.id) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'a signed-in user claims a conversation for themselves; to give it to someone else, use /assign',
+        );
+      }
+      who = { id: caller.id, name: caller.name };
+    } else {
+      if (!body.assigneeId)
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'with an API key, name the user who takes it: {"assigneeId": "..."}',
+        );
+      who = await assignee(body.assigneeId);
+    }
+    const { conversation, changed } = await change(contact, { type: 'claim', assignee: who }, caller);
+    if (changed) c.var.logger.info('conversation claimed', { assigneeId: who.id, by: caller.id });
+    return c.json(publicConversation(conversation), 200);
+  });
+
+  app.openapi(routes.assign, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const caller = c.var.caller;
+    if (caller.kind === 'user' && caller.role !== 'admin')
+      throw new ApiError(403, 'forbidden', 'only admins assign conversations; claim it to take it yourself');
+    const who = await assignee(c.req.valid('json').userId);
+    const { conversation, changed } = await change(contact, { type: 'assign', assignee: who }, caller);
+    if (changed) c.var.logger.info('conversation assigned', { assigneeId: who.id, by: caller.id });
+    return c.json(publicConversation(conversation), 200);
+  });
+
+  app.openapi(routes.resolve, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const { conversation } = await change(contact, { type: 'resolve' }, c.var.caller);
+    c.var.logger.info('conversation resolved', { by: c.var.caller.id });
+    return c.json(publicConversation(conversation), 200);
+  });
+
+  app.openapi(routes.handoff, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const { conversation, changed } = await change(
+      contact,
+      { type: 'handoff', reason: 'person' },
+      c.var.caller,
+    );
+    if (changed) c.var.logger.info('conversation handed to a person', { by: c.var.caller.id });
+    return c.json(publicConversation(conversation), 200);
   });
 
   app.openapi(routes.messages, async (c) => {
@@ -209,7 +418,11 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     });
     // A person now has the conversation: the assistant stays quiet (and drops a reply it was preparing)
     // until it is given back with PATCH {"needsHuman": false}.
-    await d.conversations.requestHuman(contact);
+    await d.conversations.requestHuman(contact, {
+      by: actorOf(c.var.caller),
+      reason: 'agent_replied',
+      at: d.clock.now().toISOString(),
+    });
     return c.json(publicMessage(message), 202);
   });
 
@@ -217,19 +430,30 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     const contact = contactKey(c.req.valid('param').contact);
     const conversation = await d.conversations.get(contact);
     if (!conversation) throw new NotFoundError(`no conversation with ${contact}`);
-    return c.json(conversation satisfies z.infer<typeof ConversationSchema>, 200);
+    return c.json(publicConversation(conversation), 200);
   });
 
   app.openapi(routes.update, async (c) => {
-    const conversation = await d.conversations.update(
-      contactKey(c.req.valid('param').contact),
-      c.req.valid('json'),
-    );
+    const contact = contactKey(c.req.valid('param').contact);
+    const { aiEnabled, needsHuman } = c.req.valid('json');
+    let conversation = await d.conversations.update(contact, aiEnabled === undefined ? {} : { aiEnabled });
+    // needsHuman is the status seen as a yes or no: true hands off (a conversation someone owns stays
+    // theirs), false gives it back to the assistant.
+    if (needsHuman === true) {
+      await d.conversations.requestHuman(contact, {
+        by: actorOf(c.var.caller),
+        reason: 'needs_human',
+        at: d.clock.now().toISOString(),
+      });
+      conversation = (await d.conversations.get(contact)) ?? conversation;
+    } else if (needsHuman === false) {
+      conversation = (await change(contact, { type: 'release' }, c.var.caller)).conversation;
+    }
     c.var.logger.info('conversation updated', {
       aiEnabled: conversation.aiEnabled,
-      needsHuman: conversation.needsHuman,
+      status: conversation.status,
     });
-    return c.json(conversation satisfies z.infer<typeof ConversationSchema>, 200);
+    return c.json(publicConversation(conversation), 200);
   });
 
   app.openapi(routes.contact, async (c) => {

@@ -126,13 +126,18 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       d.logger.warn(decision.warning, { campaignId: campaign.id, to: maskPhone(task.phone) });
 
     const callback = campaignCallbackData(campaign.id, task.bucket, task.phone);
-    let verdict = 'send' as GateVerdict;
+    let verdict = 'send' as GateVerdict | 'lease_expired';
     const unwatch = gate.watch(campaign);
     let result: Awaited<ReturnType<Delivery['sendIf']>>;
     try {
       result = await d.delivery.sendIf(
         async () => {
           verdict = gate.verdict(campaign.id, task.gen);
+          // A claim past its lease may be another job's by now (a slow machine, a long wait at the pacer):
+          // sending on it could send twice, so this job steps back and checks again later.
+          if (verdict === 'send' && d.clock.now().getTime() - now.getTime() >= d.leaseMs) {
+            verdict = 'lease_expired';
+          }
           return verdict === 'send';
         },
         task.phone,
@@ -143,10 +148,15 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       unwatch();
     }
     if (!result) {
-      // Paused or cancelled while this job waited for its turn at the pacer: nothing was sent.
+      // Paused or cancelled while this job waited for its turn at the pacer, or its claim ran out: nothing
+      // was sent.
       await d.contacts.releaseSendSlot(task.phone, now.getTime());
       if (verdict === 'cancelled') {
         await d.ledger.skipped(key, 'cancelled', d.clock.now().toISOString(), token);
+      } else if (verdict === 'lease_expired') {
+        // Released only if still ours (the write is conditional on the token).
+        await d.recipients.release(key, token, { countAttempt: false });
+        return { retryAfterSeconds: 1 };
       } else {
         // Still queued, and not held by the claim, so a resume sends it at once.
         await d.recipients.release(key, token, { countAttempt: false });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { PAIR_GAP_MS } from '../../domain/backoff';
 import { messageCallbackData } from '../../domain/campaign';
+import { assistantMayAnswer } from '../../domain/conversation-status';
 import { isUserId } from '../../domain/identity';
 import type { Mode } from '../../domain/mode';
 import type { OutboundContent } from '../../domain/outbound-message';
@@ -59,7 +60,7 @@ export function makeMessageSend(d: MessageSendDeps) {
     // conversation) is dropped right before it would be sent.
     if (message.source === 'ai') {
       const conversation = await d.conversations.get(message.to);
-      if (!conversation?.aiEnabled || conversation.needsHuman) {
+      if (!conversation || !assistantMayAnswer(conversation)) {
         d.logger.info('assistant reply dropped: a person has the conversation', { messageId });
         return skip('person_took_over');
       }
