@@ -94,6 +94,15 @@ function world(pacer: Pick<Pacer, 'acquire' | 'pause'> = new Pacer(0)) {
   return { ...ports, run };
 }
 
+/** A pacer that holds every job until `letGo`: a job waiting its turn while the world changes. */
+function heldPacer() {
+  let letGo: () => void = () => {};
+  const waiting = new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
+  return { pacer: { acquire: () => waiting, pause: () => {} }, letGo: () => letGo() };
+}
+
 const task = (phone: string, gen = 1): SendTask => ({
   kind: 'recipient',
   campaignId: 'c1',
@@ -127,11 +136,8 @@ describe('a campaign recipient through the send worker', () => {
   });
 
   it('sends nothing for a job that was waiting at the pacer when the campaign was paused', async () => {
-    let letGo: () => void = () => {};
-    const waiting = new Promise<void>((resolve) => {
-      letGo = resolve;
-    });
-    const w = world({ acquire: () => waiting, pause: () => {} });
+    const { pacer, letGo } = heldPacer();
+    const w = world(pacer);
     w.campaigns.put(campaign(), { total: 1, queued: 1 });
     const key = w.recipients.add('c1', '+4915110000009', { customerName: 'Ida' });
     const running = w.run([task(key.phone)]);
@@ -148,11 +154,8 @@ describe('a campaign recipient through the send worker', () => {
   });
 
   it('skips, as cancelled, a job that was waiting at the pacer when the campaign was cancelled', async () => {
-    let letGo: () => void = () => {};
-    const waiting = new Promise<void>((resolve) => {
-      letGo = resolve;
-    });
-    const w = world({ acquire: () => waiting, pause: () => {} });
+    const { pacer, letGo } = heldPacer();
+    const w = world(pacer);
     w.campaigns.put(campaign(), { total: 1, queued: 1 });
     const key = w.recipients.add('c1', '+4915110000010', { customerName: 'Jo' });
     const running = w.run([task(key.phone)]);
@@ -167,11 +170,8 @@ describe('a campaign recipient through the send worker', () => {
   });
 
   it('does not send on a claim that ran out while the job waited at the pacer, and comes back', async () => {
-    let letGo: () => void = () => {};
-    const waiting = new Promise<void>((resolve) => {
-      letGo = resolve;
-    });
-    const w = world({ acquire: () => waiting, pause: () => {} });
+    const { pacer, letGo } = heldPacer();
+    const w = world(pacer);
     w.campaigns.put(campaign(), { total: 1, queued: 1 });
     const key = w.recipients.add('c1', '+4915110000011', { customerName: 'Kai' });
     const running = w.run([task(key.phone)]);
