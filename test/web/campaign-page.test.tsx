@@ -138,3 +138,14 @@ describe('the campaign page', () => {
     expect(rows[1]?.[3]).toMatch(/24 hours/);
   });
 });
+
+describe('the campaigns list refresh', () => {
+  it('updates the first page in place and keeps the older pages already shown', async () => {
+    const { mergeFirstPage } = await import('../../web/src/screens/campaigns');
+    const c = (id: string, state = 'completed') => campaign(state, { id, name: id }) as never;
+    const shown = [c('c3', 'running'), c('c2'), c('c1')];
+    const merged = mergeFirstPage(shown, [c('c4', 'running'), c('c3')]);
+    expect(merged.map((x: { id: string }) => x.id)).toEqual(['c4', 'c3', 'c2', 'c1']);
+    expect((merged[1] as { state: string }).state).toBe('completed');
+  });
+});

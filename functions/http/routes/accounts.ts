@@ -175,7 +175,10 @@ const routes = {
   }),
 };
 
-/** Secure and SameSite=Strict: sent only over HTTPS (or to localhost) and only by the console itself. */
+/**
+ * HttpOnly, Secure and SameSite=Strict: never read by scripts, sent only over HTTPS (browsers count
+ * http://localhost as secure, so the local runtime works too) and only by the console itself.
+ */
 function startSession(c: Context<AppEnv>, token: string, expiresAt: string) {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
@@ -188,8 +191,9 @@ function startSession(c: Context<AppEnv>, token: string, expiresAt: string) {
 
 /**
  * The address a sign-in is throttled by. Not X-Forwarded-For, which a client writes itself: in AWS the
- * viewer address CloudFront adds (its origin request policy forwards it) or API Gateway's source IP; locally
- * the socket's peer.
+ * viewer address that the console's CloudFront Function writes over whatever the client sent, else API
+ * Gateway's source IP; locally the socket's peer. A caller that goes to the execute-api URL directly can
+ * still set the header itself (docs/operations.md); the per-account lockout holds either way.
  */
 function clientAddress(c: Context<AppEnv>): string {
   const env = c.env as

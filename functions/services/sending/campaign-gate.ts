@@ -44,6 +44,10 @@ export class CampaignGate {
       created.timer.unref?.();
       entry = created;
       this.watched.set(campaign.id, entry);
+    } else if (isNewer(campaign, entry.campaign)) {
+      // This job read the campaign after the gate last did (a resume's new launch, say): its view wins
+      // until the next background read, so a fresh job is not stopped by a stale pause.
+      entry.campaign = campaign;
     }
     const watching = entry;
     watching.waiters += 1;
@@ -65,4 +69,10 @@ export class CampaignGate {
     if (campaign?.state === 'running' && campaign.gen === gen) return 'send';
     return campaign?.state === 'cancelled' ? 'cancelled' : 'stop';
   }
+}
+
+function isNewer(read: Campaign, known: Campaign | undefined): boolean {
+  if (!known) return true;
+  if (read.gen !== known.gen) return read.gen > known.gen;
+  return Date.parse(read.updatedAt) > Date.parse(known.updatedAt);
 }

@@ -55,9 +55,13 @@ export function CampaignPage({ id }: { id: string }) {
   const live = campaign ? LIVE_STATES.has(campaign.state) : false;
   useEffect(() => {
     if (!live) return;
+    let failures = 0;
     const timer = setInterval(async () => {
       tick.current += 1;
       const c = await loadCampaign();
+      // Three failed polls in a row (the platform down, the campaign gone): stop and leave the error shown.
+      failures = c ? 0 : failures + 1;
+      if (failures >= 3) clearInterval(timer);
       // The chart changes with the counts; the last tick after the campaign stops catches its tail.
       if (tick.current % 2 === 0 || (c && !LIVE_STATES.has(c.state))) await loadTimeline();
     }, POLL_MS);

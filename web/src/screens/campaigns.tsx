@@ -10,6 +10,12 @@ type Campaign = components['schemas']['Campaign'];
 /** The list refreshes this often while any campaign on it is moving. */
 const LIST_POLL_MS = 5_000;
 
+/** The fresh first page, then the older rows already shown that it does not hold (newest first). */
+export function mergeFirstPage(shown: readonly Campaign[], first: readonly Campaign[]): Campaign[] {
+  const fresh = new Set(first.map((c) => c.id));
+  return [...first, ...shown.filter((c) => !fresh.has(c.id))];
+}
+
 export function CampaignsList() {
   const [items, setItems] = useState<Campaign[]>();
   const [cursor, setCursor] = useState<string>();
@@ -28,9 +34,17 @@ export function CampaignsList() {
     void load();
   }, []);
   const moving = items?.some((c) => c.state === 'running') ?? false;
+  // The refresh re-reads the first page only and updates those rows in place, so pages loaded with
+  // "More campaigns" stay where they are.
+  const refresh = async () => {
+    const out = await call(api.GET('/api/campaigns', { params: { query: { limit: 50 } } }));
+    if (!out.ok) return setProblem(out.problem);
+    setProblem(undefined);
+    setItems((prev) => mergeFirstPage(prev ?? [], out.data.items));
+  };
   useEffect(() => {
     if (!moving) return;
-    const timer = setInterval(() => void load(), LIST_POLL_MS);
+    const timer = setInterval(() => void refresh(), LIST_POLL_MS);
     return () => clearInterval(timer);
   }, [moving]);
 
