@@ -41,17 +41,10 @@ export const accounts = (c: Context) =>
     throttle: signInThrottle(c),
     clock: c.clock,
     logger: c.logger,
+    ...(c.config.adminPassword
+      ? { firstAdmin: { email: c.config.adminEmail, password: c.config.adminPassword } }
+      : {}),
   });
-
-/**
- * In AWS, the first admin is created at the api's first cold start on an empty platform, with the
- * one-time password the stack generated in the admin secret (the console asks for a new one at once).
- */
-export async function ensureStackAdmin(c: Context): Promise<void> {
-  if (!c.config.adminPassword) return;
-  const created = await accounts(c).ensureFirstAdmin(c.config.adminEmail, c.config.adminPassword);
-  if (created) c.logger.info('first admin created', { userId: created.id });
-}
 
 export function buildApi(c: Context, options: ApiOptions = {}) {
   const keys = apiKeyStore(c);

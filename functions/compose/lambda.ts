@@ -9,9 +9,7 @@ import { Context } from './context';
 
 export function lambdaHandler<E, C, R>(
   fn: FunctionName,
-  build: (
-    context: Context,
-  ) => ((event: E, context: C) => Promise<R>) | Promise<(event: E, context: C) => Promise<R>>,
+  build: (context: Context) => (event: E, context: C) => Promise<R>,
 ) {
   let ready: Promise<(event: E, context: C) => Promise<R>> | undefined;
   const init = async () => {

@@ -38,6 +38,11 @@ export interface AccountsDeps {
   readonly throttle: SignInThrottle;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * In AWS, the first admin the stack set up (its one-time password is in the admin secret): created by
+   * the first sign-in as that address on a platform with no user yet, so no cold start pays for it.
+   */
+  readonly firstAdmin?: { readonly email: string; readonly password: string };
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -55,7 +60,7 @@ export class Accounts {
   ): Promise<{ token: string; session: Session; user: User }> {
     const now = this.d.clock.now();
     await this.refuseThrottled(address, now);
-    const user = await this.d.users.byEmail(email);
+    const user = (await this.d.users.byEmail(email)) ?? (await this.firstAdminFor(email));
     if (user) this.refuseLocked(user, now);
     const good = user
       ? await verifyPassword(password, user.passwordHash)
@@ -212,6 +217,14 @@ export class Accounts {
       { passwordHash: await hashPassword(next), mustChangePassword: false },
       this.d.clock.now().toISOString(),
     );
+  }
+
+  private async firstAdminFor(email: string) {
+    const first = this.d.firstAdmin;
+    if (!first || normalizeEmail(email) !== normalizeEmail(first.email)) return undefined;
+    const created = await this.ensureFirstAdmin(first.email, first.password);
+    if (created) this.d.logger.info('first admin created', { userId: created.id });
+    return this.d.users.byEmail(email);
   }
 
   /**

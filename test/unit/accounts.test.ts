@@ -79,7 +79,7 @@ describe('Accounts', () => {
     passwordHash = await hashPassword(PASSWORD);
   });
 
-  function world() {
+  function world(firstAdmin?: { email: string; password: string }) {
     const users = new MemoryUsers();
     const sessions = new MemorySessions();
     const throttle = new MemorySignInThrottle();
@@ -91,6 +91,7 @@ describe('Accounts', () => {
       throttle,
       clock,
       logger: createLogger({ level: 'ERROR' }),
+      ...(firstAdmin ? { firstAdmin } : {}),
     });
     let n = 0;
     /** A user whose password is PASSWORD, stored directly (no hashing). */
@@ -421,6 +422,23 @@ describe('Accounts', () => {
       seed({ role: 'agent' });
       expect(await accounts.ensureFirstAdmin('admin@example.com', PASSWORD)).toBeUndefined();
       expect([...users.items.values()].map((u) => u.role)).toEqual(['agent']);
+    });
+
+    it("the stack's admin is created by the first sign-in as that address, not before", async () => {
+      const { accounts, users } = world({ email: 'Admin@Example.com', password: PASSWORD });
+      // Another address on the empty platform creates nobody.
+      await expect(accounts.signIn('someone@example.com', PASSWORD, HERE)).rejects.toMatchObject({
+        code: 'invalid_credentials',
+      });
+      expect(users.items.size).toBe(0);
+      // A wrong password as the admin creates the admin and counts as a failure like any other.
+      await expect(accounts.signIn('admin@example.com', 'wrong password!!', HERE)).rejects.toMatchObject({
+        code: 'invalid_credentials',
+      });
+      expect([...users.items.values()]).toMatchObject([{ role: 'admin', failedSignIns: 1 }]);
+      const signedIn = await accounts.signIn('admin@example.com', PASSWORD, HERE);
+      expect(signedIn.user).toMatchObject({ role: 'admin', mustChangePassword: true });
+      expect(users.items.size).toBe(1);
     });
 
     it('is created once when two containers start at the same moment', async () => {

@@ -14,6 +14,16 @@ export function ErrorNote({ problem }: { problem: Problem | undefined | string }
   );
 }
 
+/** A success in words, announced politely to screen readers. */
+export function Notice({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  );
+}
+
 type InputProps = JSX.InputHTMLAttributes<HTMLInputElement>;
 
 /** A labelled input whose API error, if any, is shown under it and tied to it (aria-describedby). */

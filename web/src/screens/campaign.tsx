@@ -4,7 +4,7 @@ import { adviceForError } from '../../../functions/domain/error-advice';
 import { api, call } from '../api';
 import { ProgressBar, progressPercent } from '../components/progress';
 import { TimelineChart } from '../components/timeline-chart';
-import { ConfirmButton, ErrorNote, formatTime, Loading } from '../components/ui';
+import { ConfirmButton, ErrorNote, formatTime, Loading, Notice } from '../components/ui';
 import type { Problem } from '../problems';
 import { href } from '../router';
 
@@ -181,11 +181,7 @@ export function CampaignPage({ id }: { id: string }) {
         />
       </div>
       <ErrorNote problem={actionProblem} />
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
 
       <h2>Over time</h2>
       <TimelineChart points={points} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Select } from '../components/ui';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Notice, Select } from '../components/ui';
 import { useAction } from '../components/use-action';
 import type { Problem } from '../problems';
 import { href, navigate } from '../router';
@@ -221,21 +221,19 @@ function SourcePage({ id }: { id: string }) {
             </p>
           ) : null}
           <div class="counts">
-            <div>
-              <b>{s.pagesFound}</b> found
-            </div>
-            <div>
-              <b>{s.pagesIndexed}</b> indexed
-            </div>
-            <div>
-              <b>{s.pagesUnchanged}</b> unchanged
-            </div>
-            <div>
-              <b>{s.pagesSkipped}</b> skipped
-            </div>
-            <div>
-              <b>{s.chunks}</b> chunks
-            </div>
+            {(
+              [
+                [s.pagesFound, 'found'],
+                [s.pagesIndexed, 'indexed'],
+                [s.pagesUnchanged, 'unchanged'],
+                [s.pagesSkipped, 'skipped'],
+                [s.chunks, 'chunks'],
+              ] as const
+            ).map(([n, what]) => (
+              <div key={what}>
+                <b>{n}</b> {what}
+              </div>
+            ))}
           </div>
           <SourceActions
             source={s}
@@ -353,11 +351,7 @@ function AddWebsite({ onAdded }: { onAdded: () => void }) {
         />
       </div>
       <ErrorNote problem={problem} />
-      {added ? (
-        <p class="notice" role="status">
-          {added}
-        </p>
-      ) : null}
+      <Notice text={added} />
       <button type="submit" class="primary" disabled={busy}>
         Add the website
       </button>
@@ -425,11 +419,7 @@ function AddDocument({ onAdded }: { onAdded: () => void }) {
         problem={problem}
       />
       <ErrorNote problem={problem} />
-      {added ? (
-        <p class="notice" role="status">
-          {added}
-        </p>
-      ) : null}
+      <Notice text={added} />
       <button type="submit" class="primary" disabled={busy}>
         Add the document
       </button>

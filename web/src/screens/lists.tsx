@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading } from '../components/ui';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Notice } from '../components/ui';
 import { useAction } from '../components/use-action';
 import { describeRow, type Problem } from '../problems';
 import { href, navigate } from '../router';
@@ -363,11 +363,7 @@ function CsvImport({ id, onImported }: { id: string; onImported: () => void }) {
       ) : (
         <ErrorNote problem={problem} />
       )}
-      {result ? (
-        <p class="notice" role="status">
-          {result}
-        </p>
-      ) : null}
+      <Notice text={result} />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? 'Importing…' : 'Import'}
       </button>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call } from '../api';
-import { ErrorNote, Field, Select } from '../components/ui';
+import { ErrorNote, Field, Notice, Select } from '../components/ui';
 import { describeRow, type Problem } from '../problems';
 import { navigate } from '../router';
 
@@ -409,11 +409,7 @@ function TestSend({ template }: { template: Template }) {
         ))}
       </div>
       <ErrorNote problem={problem} />
-      {sent ? (
-        <p class="notice" role="status">
-          {sent}
-        </p>
-      ) : null}
+      <Notice text={sent} />
       <button type="submit">Send one test message</button>
     </form>
   );

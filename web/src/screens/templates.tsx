@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call } from '../api';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Select } from '../components/ui';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Notice, Select } from '../components/ui';
 import { fieldProblem, type Problem } from '../problems';
 import { href, navigate } from '../router';
 import { checkDraft, definitionOf, draftOf, EMPTY_DRAFT, type TemplateDraft } from '../template-draft';
@@ -195,11 +195,7 @@ function TemplateEditor({ id }: { id?: string }) {
         </div>
         <ErrorNote problem={problem} />
         {fieldError('whatsapp') ? <p class="field-error">{fieldError('whatsapp')}</p> : null}
-        {saved ? (
-          <p class="notice" role="status">
-            {saved}
-          </p>
-        ) : null}
+        <Notice text={saved} />
         <div class="actions">
           <button class="primary" type="submit">
             {id ? 'Save a new version' : 'Create template'}
