@@ -23,7 +23,7 @@ describe('problemOf: API error answers in words', () => {
     const p = problemOf(422, {
       error: {
         code: 'invalid_contacts',
-        message: '1 rows cannot be used; nothing was stored',
+        message: '1 row cannot be used; nothing was stored',
         details: { rows: [{ row: 3, phone: '12ab', problems: ['not a phone number'] }] },
       },
     });

@@ -194,7 +194,7 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>, d: { lists: ListSto
       throw new ApiError(
         422,
         'invalid_contacts',
-        `${checked.rows.length} rows cannot be used; nothing was stored`,
+        `${checked.rows.length === 1 ? '1 row' : `${checked.rows.length} rows`} cannot be used; nothing was stored`,
         {
           rows: checked.rows,
         },
