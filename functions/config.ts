@@ -1,6 +1,7 @@
 // zod's mini build: the same checks at a quarter of the size, for every function's start-up.
 import * as z from 'zod/mini';
 import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
+import { DEFAULT_MEDIA_MAX_BYTES } from './domain/media';
 import type { Mode } from './domain/mode';
 import { BUCKETS, type BucketKey, QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
 
@@ -74,6 +75,19 @@ export interface Config {
     readonly coalesceSeconds: number;
     readonly handoffKeywords: readonly string[];
     readonly businessName?: string;
+  };
+  readonly inbox: {
+    /** A person opening a conversation marks the customer's messages read on WhatsApp (blue ticks). */
+    readonly readReceipts: boolean;
+    /** The assistant marks a message read and shows "typing…" while it prepares its answer. */
+    readonly assistantTyping: boolean;
+  };
+  readonly media: {
+    /**
+     * The most one media item may be, in bytes, under WhatsApp's own limit per kind (image 5 MB, audio
+     * and video 16 MB, sticker 500 KB, document 100 MB): downloads and uploads are held in memory whole.
+     */
+    readonly maxBytes: number;
   };
   readonly crawler: {
     /** Loopback only, for the local runtime and tests; private and link-local ranges stay refused. */
@@ -167,7 +181,10 @@ const EnvSchema = z.object({
   ASSISTANT_COALESCE_SECONDS: withDefault(wholeNumber(0, 60), '3'),
   HANDOFF_KEYWORDS: withDefault(z.string(), ''),
   BUSINESS_NAME: optionalText('must be a non-empty name'),
+  MEDIA_MAX_BYTES: withDefault(wholeNumber(100_000, 104_857_600), String(DEFAULT_MEDIA_MAX_BYTES)),
   CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
+  INBOX_READ_RECEIPTS: withDefault(trueOrFalse, 'true'),
+  ASSISTANT_TYPING_INDICATOR: withDefault(trueOrFalse, 'true'),
   CRAWLER_USER_AGENT: withDefault(z.string().check(z.minLength(1)), 'WhatsAppPlatformBot/0.1'),
   CRAWLER_TIMEOUT_MS: withDefault(wholeNumber(500, 60_000), '10000'),
   CRAWLER_MAX_BYTES: withDefault(wholeNumber(10_000, 20_000_000), '2000000'),
@@ -276,12 +293,17 @@ function build(
       handoffKeywords: listOr(e.HANDOFF_KEYWORDS, DEFAULT_HANDOFF_KEYWORDS),
       businessName: e.BUSINESS_NAME,
     },
+    media: { maxBytes: e.MEDIA_MAX_BYTES },
     crawler: {
       allowPrivateHosts: e.CRAWLER_ALLOW_PRIVATE_HOSTS === 'true',
       userAgent: e.CRAWLER_USER_AGENT,
       timeoutMs: e.CRAWLER_TIMEOUT_MS,
       maxBytes: e.CRAWLER_MAX_BYTES,
       concurrency: e.CRAWLER_CONCURRENCY,
+    },
+    inbox: {
+      readReceipts: e.INBOX_READ_RECEIPTS === 'true',
+      assistantTyping: e.ASSISTANT_TYPING_INDICATOR === 'true',
     },
     send: {
       ratePerSecond: e.SEND_RATE_PER_SECOND,

@@ -1,5 +1,6 @@
 /** The api function: the whole Hono app. It sends nothing itself (messages go through the send queue). */
 
+import { QueuedReadReceipts } from '../adapters/sqs/read-receipts';
 import { createApp } from '../http/app';
 import { makeApiKeyVerifier } from '../http/auth';
 import type { CampaignScheduler } from '../ports';
@@ -11,6 +12,7 @@ import { outbox } from './outbox';
 import { crawlQueue, sendQueue } from './queues';
 import {
   apiKeyStore,
+  cannedReplyStore,
   contactStore,
   conversationStore,
   idempotencyStore,
@@ -55,6 +57,9 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     contacts: contactStore(c),
     messages: messageStore(c),
     conversations: conversationStore(c),
+    cannedReplies: cannedReplyStore(c),
+    receipts: new QueuedReadReceipts(sendQueue(c)),
+    inboxReadReceipts: c.config.inbox.readReceipts,
     sendQueue: sendQueue(c),
     clock: c.clock,
     lists: listStore(c),

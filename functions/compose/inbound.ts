@@ -1,9 +1,11 @@
 /** The inbound function: the assistant that answers customers from the website's content. */
+import { QueuedReadReceipts } from '../adapters/sqs/read-receipts';
 import { QUEUES } from '../resources';
 import { makeResponder } from '../services/responder';
 import { type Assistant, buildAssistant } from './assistant';
 import type { Context } from './context';
 import { outbox } from './outbox';
+import { sendQueue } from './queues';
 import { contactStore, conversationStore } from './stores';
 
 export function buildInbound(c: Context, options: { assistant?: Assistant } = {}) {
@@ -17,5 +19,6 @@ export function buildInbound(c: Context, options: { assistant?: Assistant } = {}
     logger: c.logger,
     handoffKeywords: c.config.assistant.handoffKeywords,
     maxReceiveCount: QUEUES.inbound.maxReceiveCount,
+    ...(c.config.inbox.assistantTyping ? { receipts: new QueuedReadReceipts(sendQueue(c)) } : {}),
   });
 }

@@ -6,6 +6,7 @@
  */
 import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { DynamoCampaignStore } from '../adapters/dynamodb/campaign-store';
+import { DynamoCannedReplyStore } from '../adapters/dynamodb/canned-reply-store';
 import { DynamoContactStore } from '../adapters/dynamodb/contact-store';
 import { DynamoConversationStore } from '../adapters/dynamodb/conversation-store';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
@@ -29,7 +30,9 @@ export const recipientStore = (c: Context) => new DynamoRecipientStore(dynamo(c)
 export const contactStore = (c: Context) => new DynamoContactStore(dynamo(c), c.table('contacts'));
 export const messageStore = (c: Context) => new DynamoMessageStore(dynamo(c), c.table('messages'));
 export const conversationStore = (c: Context) =>
-  new DynamoConversationStore(dynamo(c), c.table('conversations'));
+  new DynamoConversationStore(dynamo(c), c.table('conversations'), c.clock);
+export const cannedReplyStore = (c: Context) =>
+  new DynamoCannedReplyStore(dynamo(c), c.table('conversations'));
 export const statusTarget = (c: Context) =>
   new DynamoStatusTarget(dynamo(c), c.table('recipients'), c.table('messages'));
 export const listStore = (c: Context) =>

@@ -128,6 +128,8 @@ export type SendTask =
       readonly gen: number;
     }
   | { readonly kind: 'message'; readonly messageId: string }
+  /** A read receipt (with the typing indicator when the assistant is about to answer). */
+  | { readonly kind: 'receipt'; readonly wamid: string; readonly typing: boolean }
   | CompletionProbe;
 
 export interface CompletionProbe {

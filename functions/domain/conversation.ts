@@ -1,10 +1,27 @@
 /** A customer's conversation: its messages in order, and whether the assistant or a person answers. */
+import type { SendError } from './campaign';
 import type { ConversationStatus, StatusChange } from './conversation-status';
+
+/** Where a delivery status stands on an outbound message (from WhatsApp's status webhooks). */
+export interface MessageDelivery {
+  readonly status: 'sent' | 'delivered' | 'read' | 'failed';
+  readonly at: string;
+  /** WhatsApp's error for a failed message: its code, title and details. */
+  readonly error?: SendError;
+}
+
+/** A page the assistant's answer was taken from. */
+export interface CitedSource {
+  readonly url: string;
+  readonly title?: string;
+}
 
 export interface ConversationMessage {
   readonly contact: string;
+  /** WhatsApp's message id; a private note has an id of its own (note.<ulid>). */
   readonly wamid: string;
-  readonly direction: 'in' | 'out';
+  /** A note is written by a person for the team; the customer never sees it. */
+  readonly direction: 'in' | 'out' | 'note';
   readonly at: string;
   readonly type: string;
   readonly text?: string;
@@ -12,6 +29,12 @@ export interface ConversationMessage {
   /** Who sent an outbound message: a campaign, the API, an agent, the assistant, or the platform itself. */
   readonly source?: 'customer' | 'campaign' | 'api' | 'agent' | 'ai' | 'system';
   readonly campaignId?: string;
+  /** The user who wrote an agent's reply or a note. */
+  readonly agent?: { readonly id: string; readonly name: string };
+  /** The pages an assistant's answer came from. */
+  readonly sources?: readonly CitedSource[];
+  /** Outbound only: the latest delivery status WhatsApp reported (sent when the message is recorded). */
+  readonly delivery?: MessageDelivery;
 }
 
 export interface Conversation {
@@ -28,6 +51,14 @@ export interface Conversation {
   readonly assigneeId?: string;
   readonly assigneeName?: string;
   readonly statusChangedAt?: string;
+  /** Customer messages since a person last opened the conversation (POST .../read) or answered it. */
+  readonly unread?: number;
+  /** When the customer's oldest unanswered message arrived; absent once the business has answered. */
+  readonly waitingSince?: string;
+  /** The customer's latest message (the one a read receipt marks). */
+  readonly lastInboundWamid?: string;
+  /** The platform's time of the latest change (message, status): the list's order and its polling cursor. */
+  readonly changedAt?: string;
   /** The latest status changes, oldest first (at most MAX_STATUS_HISTORY). */
   readonly history?: readonly StatusChange[];
 }

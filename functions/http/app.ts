@@ -14,6 +14,7 @@ import type { RowProblem } from '../domain/recipients';
 import { maskPath } from '../domain/redact';
 import type {
   ApiKeyStore,
+  CannedReplyStore,
   Clock,
   ContactStore,
   ContactUpdates,
@@ -23,6 +24,7 @@ import type {
   KnowledgeStore,
   ListStore,
   MessageStore,
+  ReadReceipts,
   RecipientStore,
   SendQueue,
   TemplateStore,
@@ -44,6 +46,7 @@ import { idempotencyMiddleware } from './idempotency';
 import { API_INFO, completeDocument, registerSharedDocs } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
+import { registerCannedReplyRoutes } from './routes/canned-replies';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerKeyRoutes } from './routes/keys';
 import { registerKnowledgeRoutes } from './routes/knowledge';
@@ -61,6 +64,9 @@ export interface AppDeps {
   readonly contacts: ContactStore & ContactUpdates;
   readonly messages: MessageStore;
   readonly conversations: ConversationStore;
+  readonly cannedReplies: CannedReplyStore;
+  readonly receipts: ReadReceipts;
+  readonly inboxReadReceipts: boolean;
   readonly sendQueue: SendQueue;
   readonly clock: Clock;
   readonly lists: ListStore;
@@ -233,6 +239,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   registerMessageRoutes(app, deps);
   registerConversationRoutes(app, deps);
+  registerCannedReplyRoutes(app, deps);
   registerListRoutes(app, deps);
   registerKnowledgeRoutes(app, { ...deps, ...deps.assistant });
 

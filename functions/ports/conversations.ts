@@ -1,5 +1,6 @@
-/** Conversations and the assistant's inbound queue. */
-import type { Conversation, ConversationMessage, InboundJob } from '../domain/conversation';
+/** Conversations, canned replies and the assistant's inbound queue. */
+import type { CannedReply } from '../domain/canned-reply';
+import type { Conversation, ConversationMessage, InboundJob, MessageDelivery } from '../domain/conversation';
 import type { ConversationStatus, StatusAction, StatusActor } from '../domain/conversation-status';
 import type { Page } from '../domain/page';
 
@@ -8,17 +9,34 @@ export type AiReplyClaim =
   | { readonly outcome: 'claimed' | 'already'; readonly previous?: string }
   | { readonly outcome: 'refused' };
 
+export interface ConversationListOptions {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly needsHuman?: boolean;
+  readonly status?: ConversationStatus;
+  readonly assigneeId?: string;
+  /** Only conversations whose customer waits for an answer. */
+  readonly waiting?: boolean;
+  /** A `changeCursor` from an earlier answer: only what changed since (see Conversation.changedAt). */
+  readonly changedSince?: string;
+}
+
+/** A delivery status for the conversation's copy of an outbound message (found by its time and wamid). */
+export interface DeliveryTick extends MessageDelivery {
+  readonly contact: string;
+  readonly messageAt: string;
+  readonly wamid: string;
+}
+
 export interface ConversationStore {
   /** Stores a message once (by contact, time and wamid) and refreshes the conversation; false if already stored. */
   append(message: ConversationMessage, profile?: { name?: string; userId?: string }): Promise<boolean>;
   get(contact: string): Promise<Conversation | undefined>;
-  /** Newest activity first; list items leave out the status history (GET one conversation has it). */
-  list(options: {
-    limit: number;
-    cursor?: string;
-    needsHuman?: boolean;
-    status?: ConversationStatus;
-  }): Promise<Page<Conversation>>;
+  /**
+   * Latest change first, filtered; or, with `changedSince`, every conversation changed after that cursor
+   * (oldest change first, filters ignored). List items leave out the status history.
+   */
+  list(options: ConversationListOptions): Promise<Page<Conversation>>;
   messages(
     contact: string,
     options: { limit: number; cursor?: string; newestFirst?: boolean },
@@ -47,11 +65,24 @@ export interface ConversationStore {
     contact: string,
     options?: { by?: StatusActor; reason?: string; at?: string },
   ): Promise<boolean>;
+  /** Records a delivery status on an outbound message of the conversation; false if it changed nothing. */
+  applyDelivery(tick: DeliveryTick): Promise<boolean>;
+  /** A person has seen the conversation: its unread count goes to 0 (`wasUnread` is what it was). */
+  markRead(contact: string): Promise<{ conversation: Conversation; wasUnread: number }>;
   /**
    * Moves a conversation kept under a user id to the customer's phone, once both are known: its messages
    * join the phone's conversation (each once), and the old one leaves the list, pointing to the new.
    */
   mergeInto(fromContact: string, toContact: string): Promise<number>;
+}
+
+/** The team's canned replies (at most a few hundred; read all at once). */
+export interface CannedReplyStore {
+  list(): Promise<CannedReply[]>;
+  /** Creates or replaces the reply with this shortcut. */
+  put(reply: CannedReply): Promise<void>;
+  /** False if there was none. */
+  delete(shortcut: string): Promise<boolean>;
 }
 
 export interface InboundQueue {

@@ -25,6 +25,11 @@ export interface MessageStore {
   getWamidRef(wamid: string): Promise<WamidRef | undefined>;
 }
 
+/** Read receipts (and the typing indicator) for a customer's message, sent through the send worker. */
+export interface ReadReceipts {
+  markRead(contact: string, wamid: string, options: { typing: boolean }): Promise<void>;
+}
+
 export interface SendQueue {
   /** Enqueues jobs with SendMessageBatch, 10 per call, calls in parallel. */
   enqueue(tasks: readonly SendTask[], options?: { delaySeconds?: number }): Promise<void>;

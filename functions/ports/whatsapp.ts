@@ -8,6 +8,14 @@ export type SendResult =
 
 export interface WhatsAppSender {
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Marks a customer's message read (blue ticks) and, with `typing`, shows the typing indicator until the
+   * reply arrives (WhatsApp drops it after 25 s). Test doubles may leave it out.
+   */
+  markRead?(
+    wamid: string,
+    options: { typing: boolean },
+  ): Promise<{ ok: true } | { ok: false; failure: SendFailure }>;
 }
 
 /** Counts that matter to operators: sends and failures by WhatsApp error code. */

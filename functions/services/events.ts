@@ -5,6 +5,7 @@ import { forRecord } from '../correlation';
 import { parseCallbackData } from '../domain/campaign';
 import { storedText } from '../domain/conversation';
 import { assistantMayAnswer } from '../domain/conversation-status';
+import type { WamidRef } from '../domain/message';
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
@@ -213,6 +214,26 @@ export function makeEventsProcessor(d: EventsDeps) {
     } else {
       await d.statuses.applyToMessage(ref.messageId, statusUpdate);
     }
+    await tickConversation(statusUpdate, ref);
+  }
+
+  /**
+   * Moves the delivery ticks of the conversation's copy of the message. The callback data names the send
+   * but not the conversation's copy, so that comes from the wamid lookup written with the send.
+   */
+  async function tickConversation(update: StatusUpdate, ref: WamidRef): Promise<void> {
+    const where =
+      ref.conversation ??
+      (update.wamid ? (await d.messages.getWamidRef(update.wamid))?.conversation : undefined);
+    if (!where || !update.wamid) return;
+    await d.conversations.applyDelivery({
+      contact: where.contact,
+      messageAt: where.at,
+      wamid: update.wamid,
+      status: update.status,
+      at: update.at,
+      ...(update.error ? { error: update.error } : {}),
+    });
   }
 
   async function applyInbound(m: Extract<WebhookUpdate, { kind: 'message' }>): Promise<void> {

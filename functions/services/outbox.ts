@@ -42,6 +42,8 @@ export interface OutgoingMessage {
   readonly variables?: Readonly<Record<string, string>>;
   /** Only for the confirmation of an opt-out, which must reach the contact who just opted out. */
   readonly ignoreOptOut?: boolean;
+  readonly agent?: SingleMessage['agent'];
+  readonly sources?: SingleMessage['sources'];
 }
 
 export interface OutboxDeps {
@@ -102,6 +104,8 @@ export class Outbox {
       ...(message.text !== undefined ? { text: message.text } : {}),
       ...(message.template ? { template: message.template, variables: message.variables ?? {} } : {}),
       ...(message.ignoreOptOut ? { ignoreOptOut: true } : {}),
+      ...(message.agent ? { agent: message.agent } : {}),
+      ...(message.sources?.length ? { sources: message.sources } : {}),
     };
     try {
       await this.d.messages.create(stored);

@@ -6,14 +6,14 @@
  * window; it hands over when asked to, or when the website does not answer the question.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { ConversationMessage, InboundJob } from '../domain/conversation';
+import type { CitedSource, ConversationMessage, InboundJob } from '../domain/conversation';
 import { assistantMayAnswer, type StatusActor } from '../domain/conversation-status';
 import { deterministicUlid } from '../domain/deterministic-id';
 import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
 import { maskContact } from '../domain/redact';
 import { isWindowOpen } from '../domain/send-decision';
 import type { Logger } from '../logger';
-import type { Clock, ContactStore, ConversationStore } from '../ports';
+import type { Clock, ContactStore, ConversationStore, ReadReceipts } from '../ports';
 import { consumeJsonRecords } from './json-records';
 import type { KnowledgeBase } from './knowledge-base';
 import type { Outbox } from './outbox';
@@ -28,6 +28,8 @@ export interface ResponderDeps {
   readonly handoffKeywords: readonly string[];
   /** The inbound queue's receive limit: the job's last attempt hands over instead of failing silently. */
   readonly maxReceiveCount: number;
+  /** Marks the customer's message read, with "typing…", once the assistant is sure to answer. */
+  readonly receipts?: ReadReceipts;
 }
 
 /** Message types the assistant reads as text. */
@@ -85,6 +87,11 @@ export function makeResponder(d: ResponderDeps) {
     burst.reverse();
     // Nothing of the customer's is left unanswered (a person wrote after it): nothing to say.
     if (burst.length === 0) return 'skipped_already_answered';
+    // From here the assistant always says something (an answer, what it can read, or the handoff notice),
+    // so the customer may see "typing…"; a receipt that fails only costs the ticks.
+    await d.receipts?.markRead(contact, job.wamid, { typing: true }).catch((error: unknown) => {
+      d.logger.warn('could not queue the read receipt', { ...log, error: String(error) });
+    });
 
     const texts = burst.filter((m) => TEXTUAL.has(m.type) && m.text?.trim()).map((m) => m.text!.trim());
     if (texts.length === 0) {
@@ -115,12 +122,13 @@ export function makeResponder(d: ResponderDeps) {
       d.logger.info('assistant reply dropped: a person took the conversation while it was prepared', log);
       return 'skipped_needs_human';
     }
-    await reply(job, result.answer, 'answer');
+    const sources = citedSources(result.passages);
+    await reply(job, result.answer, 'answer', 'ai', sources);
     d.logger.info('assistant answered', {
       ...log,
       answeredBy: result.answeredBy,
       messages: burst.length,
-      sources: [...new Set(result.passages.slice(0, 3).map((p) => p.url))],
+      sources: sources.map((p) => p.url),
     });
     return 'answered';
   }
@@ -171,10 +179,11 @@ export function makeResponder(d: ResponderDeps) {
     text: string,
     kind: string,
     source: 'ai' | 'system' = 'ai',
+    sources: readonly CitedSource[] = [],
   ): Promise<void> {
     // Derived from the customer's message, so a retried job queues the same reply instead of a second one.
     const id = deterministicUlid(`ai:${kind}:${job.wamid}`, Date.parse(job.at) || d.clock.now().getTime());
-    await d.outbox.queue({ id, to: job.contact, text, source });
+    await d.outbox.queue({ id, to: job.contact, text, source, ...(sources.length ? { sources } : {}) });
   }
 
   function handle(event: SQSEvent): Promise<SQSBatchResponse> {
@@ -192,4 +201,14 @@ export function makeResponder(d: ResponderDeps) {
   }
 
   return Object.assign(handle, { respond });
+}
+
+/** The pages an answer came from, best first, each once (what the inbox shows under the answer). */
+function citedSources(passages: readonly { url: string; title: string }[]): CitedSource[] {
+  const seen = new Map<string, CitedSource>();
+  for (const p of passages) {
+    if (seen.size >= 3) break;
+    if (!seen.has(p.url)) seen.set(p.url, { url: p.url, ...(p.title ? { title: p.title } : {}) });
+  }
+  return [...seen.values()];
 }

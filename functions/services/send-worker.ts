@@ -125,6 +125,9 @@ export function makeSendWorker(d: SendWorkerDeps) {
         case 'probe':
           await completion.probe(task, await campaignOf(task.campaignId));
           return DONE;
+        case 'receipt':
+          await sendReceipt(task);
+          return DONE;
       }
     } catch (error) {
       const lastReceive = receiveCount >= d.maxReceiveCount;
@@ -136,6 +139,22 @@ export function makeSendWorker(d: SendWorkerDeps) {
       );
       if (lastReceive && task.kind === 'recipient') await recordDeadLetter(task, error);
       return { retryAfterSeconds: retryDelaySeconds(receiveCount) };
+    }
+  }
+
+  /**
+   * Blue ticks and the typing indicator are courtesies: not paced with messages (they are not messages),
+   * and not retried (a receipt a minute late helps nobody), but a failure is logged with its reason.
+   */
+  async function sendReceipt(task: Extract<SendTask, { kind: 'receipt' }>): Promise<void> {
+    if (!d.whatsapp.markRead) return;
+    const result = await d.whatsapp.markRead(task.wamid, { typing: task.typing });
+    if (!result.ok) {
+      d.logger.warn('read receipt not accepted by WhatsApp', {
+        wamid: task.wamid,
+        code: result.failure.code,
+        title: result.failure.title,
+      });
     }
   }
 

@@ -6,6 +6,7 @@
 import { inboundWebhook } from '../../bin/simulate';
 import { signPayload } from '../../functions/domain/webhook-signature';
 import { type FixtureSite, startFixtureSite } from '../../local/fixture-site/server';
+import { asUser, type SignedIn, signIn as signInAt } from '../support/console-session';
 import { bootPlatform, type TestPlatform } from '../support/platform';
 import { phoneNumber, waitFor } from '../support/wait';
 
@@ -22,12 +23,6 @@ interface Conversation {
   history?: { by: { kind: string; id?: string; name?: string }; action: string; from: string; to: string }[];
 }
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
-interface SignedIn {
-  readonly token: string;
-  readonly csrf: string;
-  readonly userId: string;
-}
-
 describe('conversation statuses and ownership', () => {
   jest.setTimeout(120_000);
   let p: TestPlatform;
@@ -48,33 +43,9 @@ describe('conversation statuses and ownership', () => {
   const sent = () => p.printed.filter((l) => l.includes(`send to ${phone}:`));
   const conversation = async () => (await (await p.api(path)).json()) as Conversation;
 
-  async function signIn(email: string, password: string): Promise<SignedIn> {
-    const res = await fetch(`${p.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie().find((l) => l.startsWith('wa_session='))!;
-    const body = (await res.json()) as { csrfToken: string; user: { id: string } };
-    return {
-      token: cookie.split(';')[0]!.slice('wa_session='.length),
-      csrf: body.csrfToken,
-      userId: body.user.id,
-    };
-  }
-  function as(s: SignedIn, to: string, init: { method?: string; json?: unknown } = {}) {
-    const method = init.method ?? 'GET';
-    return fetch(`${p.url}${to}`, {
-      method,
-      headers: {
-        cookie: `wa_session=${s.token}`,
-        ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }),
-        ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
-    });
-  }
+  const signIn = (email: string, password: string) => signInAt(p.url, email, password);
+  const as = (s: SignedIn, to: string, init: { method?: string; json?: unknown } = {}) =>
+    asUser(p.url, s, to, init);
   async function expectError(res: Response, status: number, code: string) {
     const { error } = (await res.json()) as ErrorBody;
     expect({ status: res.status, code: error.code }).toEqual({ status, code });

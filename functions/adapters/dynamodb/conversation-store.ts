@@ -14,8 +14,16 @@ import {
 } from '../../domain/conversation-status';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
-import type { AiReplyClaim, ConversationStore } from '../../ports';
-import { isConditionFailure, newestFirst, putNew, queryPage } from './client';
+import { MOVES_FROM } from '../../domain/recipient-status';
+import {
+  type AiReplyClaim,
+  type Clock,
+  type ConversationListOptions,
+  type ConversationStore,
+  type DeliveryTick,
+  systemClock,
+} from '../../ports';
+import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryPage } from './client';
 
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
 
@@ -27,6 +35,7 @@ export class DynamoConversationStore implements ConversationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async append(
@@ -35,21 +44,42 @@ export class DynamoConversationStore implements ConversationStore {
   ): Promise<boolean> {
     const item = { ...message, pk: `CONV#${message.contact}`, sk: `MSG#${message.at}#${message.wamid}` };
     if (!(await putNew(this.db, this.table, item))) return false;
+    if (message.direction === 'note') return true; // a note is not the conversation's news for the list
+    const changedAt = this.clock.now().toISOString();
     const values: Record<string, unknown> = {
       ':at': message.at,
       ':preview': message.summary.slice(0, 200),
       ':dir': message.direction,
       ':contact': message.contact,
       ':g1': 'CONVERSATIONS',
-      ':g1sk': `${message.at}#${message.contact}`,
+      ':g1sk': `${changedAt}#${message.contact}`,
+      ':changed': changedAt,
       ':yes': true,
       ':no': false,
     };
+    // The list is ordered by the platform's time of the latest change (not WhatsApp's message time, which
+    // can be older than a change already seen): a client polling with changedSince misses nothing.
     const sets = [
       'contact = :contact',
       'aiEnabled = if_not_exists(aiEnabled, :yes)',
       'needsHuman = if_not_exists(needsHuman, :no)',
+      'changedAt = :changed',
+      'gsi1pk = :g1',
+      'gsi1sk = :g1sk',
     ];
+    const removes: string[] = [];
+    let add = '';
+    if (message.direction === 'in') {
+      // The customer waits from their first unanswered message; the inbox counts what nobody has seen.
+      sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+      add = ' ADD unread :one';
+      values[':one'] = 1;
+    } else if (message.source === 'agent' || message.source === 'ai' || message.source === 'api') {
+      // Someone answered: the customer no longer waits, and whoever answered has read what came before.
+      removes.push('waitingSince');
+      sets.push('unread = :zero');
+      values[':zero'] = 0;
+    }
     if (profile.name) {
       sets.push('profileName = :name');
       values[':name'] = profile.name;
@@ -58,35 +88,49 @@ export class DynamoConversationStore implements ConversationStore {
       sets.push('userId = :uid');
       values[':uid'] = profile.userId;
     }
-    const latest = [
-      'lastMessageAt = :at',
-      'lastMessagePreview = :preview',
-      'lastDirection = :dir',
-      'gsi1pk = :g1',
-      'gsi1sk = :g1sk',
+    const latest = ['lastMessageAt = :at', 'lastMessagePreview = :preview', 'lastDirection = :dir'];
+    const inbound = ['lastInboundAt = :at', 'lastInboundWamid = :wamid'];
+    const isIn = message.direction === 'in';
+    if (isIn) values[':wamid'] = message.wamid;
+    // Messages can arrive out of order: the conversation shows the newest one, and a read receipt marks
+    // the customer's newest (WhatsApp's whole-second times can sort before our own replies' ms times, so
+    // the newest inbound message is not always the newest message).
+    const attempts: { set: string[]; condition?: string; unused: string[] }[] = [
+      {
+        set: [...sets, ...latest, ...(isIn ? inbound : [])],
+        condition: 'attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at',
+        unused: [],
+      },
+      ...(isIn
+        ? [
+            {
+              set: [...sets, ...inbound],
+              condition: 'attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at',
+              unused: [':preview', ':dir'],
+            },
+          ]
+        : []),
+      { set: sets, unused: [':preview', ':dir', ':wamid'] },
     ];
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: convKey(message.contact),
-          UpdateExpression: `SET ${[...sets, ...latest].join(', ')}`,
-          // Messages can arrive out of order; the conversation shows the newest one.
-          ConditionExpression: 'attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at',
-          ExpressionAttributeValues: values,
-        }),
+    for (const attempt of attempts) {
+      const expression = `SET ${attempt.set.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}${add}`;
+      const used = Object.fromEntries(
+        Object.entries(values).filter(([k]) => !attempt.unused.includes(k) && expression.includes(k)),
       );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      for (const k of [':at', ':preview', ':dir', ':g1', ':g1sk']) delete values[k];
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: convKey(message.contact),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: convKey(message.contact),
+            UpdateExpression: expression,
+            ...(attempt.condition ? { ConditionExpression: attempt.condition } : {}),
+            ExpressionAttributeValues: used,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!attempt.condition || !isConditionFailure(error)) throw error;
+      }
     }
     return true;
   }
@@ -98,34 +142,43 @@ export class DynamoConversationStore implements ConversationStore {
     return out.Item ? toConversation(out.Item) : undefined;
   }
 
-  list(options: {
-    limit: number;
-    cursor?: string;
-    needsHuman?: boolean;
-    status?: ConversationStatus;
-  }): Promise<Page<Conversation>> {
+  list(options: ConversationListOptions): Promise<Page<Conversation>> {
     const query = newestFirst(this.table, 'CONVERSATIONS');
     const filters: string[] = [];
     const values: Record<string, unknown> = {};
-    if (options.needsHuman !== undefined) {
-      filters.push('needsHuman = :h');
-      values[':h'] = options.needsHuman;
+    const names: Record<string, string> = {};
+    if (options.changedSince) {
+      // The change feed: everything that changed after the cursor, oldest change first, unfiltered, so a
+      // client also learns that a conversation left its filter (claimed by someone else, resolved).
+      query.KeyConditionExpression = 'gsi1pk = :p AND gsi1sk > :since';
+      query.ScanIndexForward = true;
+      values[':since'] = options.changedSince;
+    } else {
+      if (options.needsHuman !== undefined) {
+        filters.push('needsHuman = :h');
+        values[':h'] = options.needsHuman;
+      }
+      if (options.status) {
+        // A conversation stored before statuses has none: its needsHuman tells whether it is open or ai.
+        const legacy =
+          options.status === 'ai' || options.status === 'open'
+            ? ' OR (attribute_not_exists(#st) AND needsHuman = :legacy)'
+            : '';
+        filters.push(`(#st = :st${legacy})`);
+        values[':st'] = options.status;
+        if (legacy) values[':legacy'] = options.status === 'open';
+        names['#st'] = 'status';
+      }
+      if (options.assigneeId) {
+        filters.push('assigneeId = :aid');
+        values[':aid'] = options.assigneeId;
+      }
+      if (options.waiting) filters.push('attribute_exists(waitingSince)');
     }
-    if (options.status) {
-      // A conversation stored before statuses has none: its needsHuman tells whether it is open or ai.
-      const legacy =
-        options.status === 'ai' || options.status === 'open'
-          ? ' OR (attribute_not_exists(#st) AND needsHuman = :legacy)'
-          : '';
-      filters.push(`(#st = :st${legacy})`);
-      values[':st'] = options.status;
-      if (legacy) values[':legacy'] = options.status === 'open';
-      query.ExpressionAttributeNames = { ...query.ExpressionAttributeNames, '#st': 'status' };
-    }
-    if (filters.length > 0) {
-      query.FilterExpression = filters.join(' AND ');
-      query.ExpressionAttributeValues = { ...query.ExpressionAttributeValues, ...values };
-    }
+    if (filters.length > 0) query.FilterExpression = filters.join(' AND ');
+    query.ExpressionAttributeValues = { ...query.ExpressionAttributeValues, ...values };
+    if (Object.keys(names).length > 0)
+      query.ExpressionAttributeNames = { ...query.ExpressionAttributeNames, ...names };
     return queryPage(this.db, query, options, (item) => {
       const { history: _h, ...rest } = toConversation(item);
       return rest;
@@ -160,9 +213,13 @@ export class DynamoConversationStore implements ConversationStore {
         ':at': at,
         ':h': history,
         ':next': rev + 1,
+        ':changed': this.clock.now().toISOString(),
+        ':g1': 'CONVERSATIONS',
       };
+      values[':g1sk'] = `${values[':changed']}#${contact}`;
+      // A status change is news for the list too (another agent's inbox sees the claim on its next poll).
       let expression =
-        'SET #st = :st, needsHuman = :nh, statusChangedAt = :at, history = :h, statusRev = :next';
+        'SET #st = :st, needsHuman = :nh, statusChangedAt = :at, history = :h, statusRev = :next, changedAt = :changed, gsi1pk = :g1, gsi1sk = :g1sk';
       if (result.assignee) {
         expression += ', assigneeId = :aid, assigneeName = :aname';
         values[':aid'] = result.assignee.id;
@@ -256,6 +313,48 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
+  async applyDelivery(tick: DeliveryTick): Promise<boolean> {
+    // Forward only (sent < delivered < read; failed ends a message that was not delivered), as for
+    // campaign recipients: a late or repeated status changes nothing.
+    const from = MOVES_FROM[tick.status].filter((s) => s !== 'queued');
+    const values: Record<string, unknown> = { ':d': { status: tick.status, at: tick.at } };
+    if (tick.error) (values[':d'] as Record<string, unknown>).error = tick.error;
+    from.forEach((s, i) => {
+      values[`:f${i}`] = s;
+    });
+    const allowed = from.map((_, i) => `:f${i}`).join(', ');
+    return conditionalUpdate(this.db, this.table, {
+      Key: { pk: `CONV#${tick.contact}`, sk: `MSG#${tick.messageAt}#${tick.wamid}` },
+      UpdateExpression: 'SET delivery = :d',
+      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(delivery) OR delivery.#s IN (${allowed}))`,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async markRead(contact: string): Promise<{ conversation: Conversation; wasUnread: number }> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: convKey(contact),
+          UpdateExpression: 'SET unread = :zero',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)',
+          ExpressionAttributeValues: { ':zero': 0 },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const before = out.Attributes!;
+      return {
+        conversation: toConversation({ ...before, unread: 0 }),
+        wasUnread: Number(before.unread ?? 0),
+      };
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`no conversation with ${contact}`);
+      throw error;
+    }
+  }
+
   async mergeInto(fromContact: string, toContact: string): Promise<number> {
     let moved = 0;
     let start: Record<string, unknown> | undefined;
@@ -325,6 +424,7 @@ function toConversation(item: Record<string, unknown>): Conversation {
     gsi1sk: _h,
     aiReplyFor: _a,
     aiReplyAfter: _b,
+    lastInboundAt: _i,
     mergedInto: _m,
     statusRev: _r,
     ...rest

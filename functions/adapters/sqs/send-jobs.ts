@@ -9,6 +9,7 @@ import type { SendTask } from '../../domain/campaign';
 const Wire = z.union([
   z.object({ t: z.literal('c'), c: z.string(), p: z.string(), b: z.number(), g: z.number() }),
   z.object({ t: z.literal('m'), m: z.string() }),
+  z.object({ t: z.literal('r'), w: z.string(), y: z.boolean() }),
   z.object({ t: z.literal('p'), c: z.string(), g: z.number(), s: z.number(), q: z.number() }),
 ]);
 type WireJob = z.infer<typeof Wire>;
@@ -19,7 +20,9 @@ export function encodeSendTask(task: SendTask): string {
       ? { t: 'c', c: task.campaignId, p: task.phone, b: task.bucket, g: task.gen }
       : task.kind === 'message'
         ? { t: 'm', m: task.messageId }
-        : { t: 'p', c: task.campaignId, g: task.gen, s: task.stalled, q: task.lastQueued };
+        : task.kind === 'receipt'
+          ? { t: 'r', w: task.wamid, y: task.typing }
+          : { t: 'p', c: task.campaignId, g: task.gen, s: task.stalled, q: task.lastQueued };
   return JSON.stringify(wire);
 }
 
@@ -38,5 +41,6 @@ export function decodeSendTask(body: string): { ok: true; task: SendTask } | { o
     return { ok: true, task: { kind: 'recipient', campaignId: w.c, phone: w.p, bucket: w.b, gen: w.g } };
   }
   if (w.t === 'm') return { ok: true, task: { kind: 'message', messageId: w.m } };
+  if (w.t === 'r') return { ok: true, task: { kind: 'receipt', wamid: w.w, typing: w.y } };
   return { ok: true, task: { kind: 'probe', campaignId: w.c, gen: w.g, stalled: w.s, lastQueued: w.q } };
 }

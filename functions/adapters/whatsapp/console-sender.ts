@@ -13,4 +13,9 @@ export class ConsoleWhatsAppSender implements WhatsAppSender {
     this.print(`[DEV] WhatsApp send to ${message.to}: ${oneLine(describeContent(message.content))}`);
     return { ok: true, wamid: `wamid.DEV${randomBytes(12).toString('hex').toUpperCase()}` };
   }
+
+  async markRead(wamid: string, options: { typing: boolean }): Promise<{ ok: true }> {
+    this.print(`[DEV] WhatsApp read receipt for ${wamid}${options.typing ? ' (typing…)' : ''}`);
+    return { ok: true };
+  }
 }

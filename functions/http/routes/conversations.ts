@@ -4,20 +4,28 @@ import type { Conversation } from '../../domain/conversation';
 import {
   type Assignee,
   CONVERSATION_STATUSES,
+  ConversationStateError,
   type StatusAction,
   type StatusActor,
 } from '../../domain/conversation-status';
 import { NotFoundError } from '../../domain/errors';
 import { MAX_CONTACT_KEY } from '../../domain/identity';
 import { isWindowOpen } from '../../domain/send-decision';
-import type { Clock, ContactStore, ContactUpdates, ConversationStore } from '../../ports';
+import type {
+  Clock,
+  ContactStore,
+  ContactUpdates,
+  ConversationStore,
+  ReadReceipts,
+  TemplateStore,
+} from '../../ports';
 import type { Accounts } from '../../services/accounts';
 import type { Outbox } from '../../services/outbox';
 import type { AppEnv } from '../app-env';
 import type { Caller } from '../auth';
 import { ApiError } from '../errors';
 import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema, pageOf } from '../schemas';
-import { publicMessage } from './messages';
+import { publicMessage, templateSnapshot } from './messages';
 
 const tags = ['Conversations'];
 const security = [{ bearerAuth: [] }];
@@ -69,6 +77,17 @@ const ConversationSchema = z
     assigneeId: z.string().optional(),
     assigneeName: z.string().optional(),
     statusChangedAt: z.string().optional(),
+    unread: z.number().int().optional().openapi({
+      description:
+        'Customer messages since a person last opened the conversation (POST .../read) or answered it',
+    }),
+    waitingSince: z.string().optional().openapi({
+      description: "When the customer's oldest unanswered message arrived; absent once the business answered",
+    }),
+    lastInboundWamid: z.string().optional(),
+    changedAt: z.string().optional().openapi({
+      description: "The platform's time of the latest change (message or status): the list's order",
+    }),
     history: z.array(StatusChangeSchema).optional().openapi({
       description: 'The latest 50 status changes, oldest first (left out of lists)',
     }),
@@ -79,15 +98,55 @@ const ConversationMessageSchema = z
   .object({
     contact: z.string(),
     wamid: z.string(),
-    direction: z.enum(['in', 'out']),
+    direction: z.enum(['in', 'out', 'note']).openapi({
+      description: "note: a person's private note for the team, never sent to the customer",
+    }),
     at: z.string(),
     type: z.string(),
     text: z.string().optional(),
     summary: z.string(),
     source: z.string().optional(),
     campaignId: z.string().optional(),
+    agent: z.object({ id: z.string(), name: z.string() }).optional().openapi({
+      description: "The user who wrote an agent's reply or a note",
+    }),
+    sources: z
+      .array(z.object({ url: z.string(), title: z.string().optional() }))
+      .optional()
+      .openapi({ description: "The pages an assistant's answer came from" }),
+    delivery: z
+      .object({
+        status: z.enum(['sent', 'delivered', 'read', 'failed']),
+        at: z.string(),
+        error: z
+          .object({
+            code: z.union([z.number(), z.string(), z.null()]),
+            title: z.string(),
+            message: z.string().optional(),
+            details: z.string().optional(),
+          })
+          .optional(),
+      })
+      .optional()
+      .openapi({ description: 'Outbound messages: the latest delivery status WhatsApp reported' }),
   })
   .openapi('ConversationMessage');
+
+const NoteSchema = z.strictObject({ text: z.string().trim().min(1).max(4096) });
+
+const ReplyBody = z
+  .strictObject({
+    text: z.string().min(1).max(4096).optional(),
+    templateId: z.string().min(1).max(64).optional().openapi({
+      description: "Once the 24-hour window has closed WhatsApp only delivers templates: the template's id",
+    }),
+    variables: z.record(z.string(), z.string().max(1024)).default({}),
+  })
+  .refine((m) => (m.text === undefined) !== (m.templateId === undefined), {
+    message: 'give either text or templateId (with variables), not both',
+    path: ['text'],
+  })
+  .openapi('ConversationReply');
 
 const ContactSchema = z
   .object({
@@ -148,6 +207,16 @@ const routes = {
       query: ListQuery.extend({
         needsHuman: z.enum(['true', 'false']).optional(),
         status: StatusSchema.optional(),
+        assignee: z.string().min(1).max(64).optional().openapi({
+          description: 'Only conversations this user owns; "me" is the signed-in user',
+        }),
+        waiting: z.enum(['true']).optional().openapi({
+          description: 'Only conversations whose customer waits for an answer',
+        }),
+        changedSince: z.iso.datetime().optional().openapi({
+          description:
+            'Polling: every conversation changed after this time (give the largest changedAt you hold, minus a few seconds), oldest change first; the other filters are ignored, so a client also sees conversations leave its view',
+        }),
       }),
     },
     responses: {
@@ -161,8 +230,15 @@ const routes = {
     operationId: 'listConversationMessages',
     tags,
     security,
-    summary: 'Every message with a customer, oldest first',
-    request: { params: ContactParam, query: ListQuery },
+    summary: 'Every message with a customer and the team’s notes, oldest first (or newest first)',
+    request: {
+      params: ContactParam,
+      query: ListQuery.extend({
+        order: z.enum(['oldest', 'newest']).default('oldest').openapi({
+          description: 'newest: the latest messages first (what a thread view polls)',
+        }),
+      }),
+    },
     responses: {
       200: jsonResponse(pageOf(ConversationMessageSchema), 'A page'),
       ...common,
@@ -174,12 +250,44 @@ const routes = {
     operationId: 'replyInConversation',
     tags,
     security,
-    summary: "An agent's free-form reply (only inside the 24-hour customer service window)",
-    request: { params: ContactParam, body: jsonBody(z.strictObject({ text: z.string().min(1).max(4096) })) },
+    summary:
+      "An agent's reply: free-form text inside the 24-hour customer service window, a template after it. A signed-in user who replies takes the conversation unless someone else owns it.",
+    request: { params: ContactParam, body: jsonBody(ReplyBody) },
     responses: {
       202: jsonResponse(MessageSchema, 'Queued'),
       ...common,
+      404: errorResponse('No such template'),
       409: errorResponse('The window is closed (a template is required) or the contact opted out'),
+      422: errorResponse('Missing variables or over WhatsApp limits'),
+    },
+  }),
+  note: createRoute({
+    method: 'post',
+    path: '/api/conversations/{contact}/notes',
+    operationId: 'addConversationNote',
+    tags,
+    security,
+    summary: 'A private note for the team in the thread; the customer never sees it',
+    request: { params: ContactParam, body: jsonBody(NoteSchema) },
+    responses: {
+      201: jsonResponse(ConversationMessageSchema, 'The note'),
+      ...common,
+      404: errorResponse('No such conversation'),
+    },
+  }),
+  read: createRoute({
+    method: 'post',
+    path: '/api/conversations/{contact}/read',
+    operationId: 'markConversationRead',
+    tags,
+    security,
+    summary:
+      "A person has seen the conversation: its unread count goes to 0, and (unless INBOX_READ_RECEIPTS is off) the customer's latest message is marked read on WhatsApp",
+    request: { params: ContactParam },
+    responses: {
+      200: jsonResponse(ConversationSchema, 'The conversation'),
+      ...common,
+      404: errorResponse('No such conversation'),
     },
   }),
   get: createRoute({
@@ -283,9 +391,13 @@ const routes = {
 export interface ConversationRouteDeps {
   readonly conversations: ConversationStore;
   readonly contacts: ContactStore & ContactUpdates;
+  readonly templates: TemplateStore;
   readonly outbox: Outbox;
+  readonly receipts: ReadReceipts;
   readonly clock: Clock;
   readonly accounts: Pick<Accounts, 'get'>;
+  /** Whether a person opening a conversation marks the customer's message read on WhatsApp. */
+  readonly inboxReadReceipts: boolean;
 }
 
 type PublicConversation = z.infer<typeof ConversationSchema>;
@@ -313,12 +425,21 @@ export function contactKey(raw: string): string {
 
 export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: ConversationRouteDeps): void {
   app.openapi(routes.list, async (c) => {
-    const { limit, cursor, needsHuman, status } = c.req.valid('query');
+    const { limit, cursor, needsHuman, status, assignee, waiting, changedSince } = c.req.valid('query');
+    let assigneeId = assignee;
+    if (assignee === 'me') {
+      if (c.var.caller.kind !== 'user')
+        throw new ApiError(400, 'invalid_request', 'assignee=me needs a signed-in user; give a user id');
+      assigneeId = c.var.caller.id;
+    }
     const page = await d.conversations.list({
       limit,
       ...(cursor ? { cursor } : {}),
       ...(needsHuman ? { needsHuman: needsHuman === 'true' } : {}),
       ...(status ? { status } : {}),
+      ...(assigneeId ? { assigneeId } : {}),
+      ...(waiting ? { waiting: true } : {}),
+      ...(changedSince ? { changedSince } : {}),
     });
     return c.json({ ...page, items: page.items.map(publicConversation) }, 200);
   });
@@ -399,31 +520,81 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
   });
 
   app.openapi(routes.messages, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
+    const { limit, cursor, order } = c.req.valid('query');
     const page = await d.conversations.messages(contactKey(c.req.valid('param').contact), {
       limit,
       ...(cursor ? { cursor } : {}),
+      newestFirst: order === 'newest',
     });
     return c.json(page as { items: z.infer<typeof ConversationMessageSchema>[]; nextCursor?: string }, 200);
   });
 
   app.openapi(routes.reply, async (c) => {
     const contact = contactKey(c.req.valid('param').contact);
-    const { text } = c.req.valid('json');
+    const input = c.req.valid('json');
+    const caller = c.var.caller;
+    const template = input.templateId ? await templateSnapshot(d.templates, input.templateId) : undefined;
     const message = await d.outbox.send({
       id: ulid(d.clock.now().getTime()),
       to: contact,
-      text,
       source: 'agent',
+      ...(input.text !== undefined ? { text: input.text } : {}),
+      ...(template ? { template, variables: input.variables } : {}),
+      ...(caller.kind === 'user' ? { agent: { id: caller.id, name: caller.name } } : {}),
     });
-    // A person now has the conversation: the assistant stays quiet (and drops a reply it was preparing)
-    // until it is given back with PATCH {"needsHuman": false}.
-    await d.conversations.requestHuman(contact, {
-      by: actorOf(c.var.caller),
-      reason: 'agent_replied',
-      at: d.clock.now().toISOString(),
-    });
+    await takeOnReply(contact, caller);
     return c.json(publicMessage(message), 202);
+  });
+
+  /**
+   * A person now has the conversation, so the assistant stays quiet (and drops a reply it was preparing).
+   * A signed-in user who answers takes it, unless it is someone else's; an API key hands it over (status
+   * open) for a person to take.
+   */
+  async function takeOnReply(contact: string, caller: Caller): Promise<void> {
+    const at = d.clock.now().toISOString();
+    if (caller.kind === 'user') {
+      const current = await d.conversations.get(contact);
+      if (current?.status === 'assigned') return;
+      try {
+        await change(contact, { type: 'claim', assignee: { id: caller.id, name: caller.name } }, caller);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConversationStateError) && !(error instanceof NotFoundError)) throw error;
+      }
+    }
+    await d.conversations.requestHuman(contact, { by: actorOf(caller), reason: 'agent_replied', at });
+  }
+
+  app.openapi(routes.note, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    if (!(await d.conversations.get(contact))) throw new NotFoundError(`no conversation with ${contact}`);
+    const caller = c.var.caller;
+    const now = d.clock.now();
+    const text = c.req.valid('json').text;
+    const note = {
+      contact,
+      wamid: `note.${ulid(now.getTime())}`,
+      direction: 'note' as const,
+      at: now.toISOString(),
+      type: 'note',
+      text,
+      summary: text,
+      source: 'agent' as const,
+      agent: { id: caller.id, name: caller.name },
+    };
+    await d.conversations.append(note);
+    return c.json(note, 201);
+  });
+
+  app.openapi(routes.read, async (c) => {
+    const contact = contactKey(c.req.valid('param').contact);
+    const { conversation, wasUnread } = await d.conversations.markRead(contact);
+    // Only what the customer wrote since someone last looked: opening a conversation twice sends one receipt.
+    if (d.inboxReadReceipts && wasUnread > 0 && conversation.lastInboundWamid) {
+      await d.receipts.markRead(contact, conversation.lastInboundWamid, { typing: false });
+    }
+    return c.json(publicConversation(conversation), 200);
   });
 
   app.openapi(routes.get, async (c) => {

@@ -83,6 +83,14 @@ export function publicMessage(m: SingleMessage): z.infer<typeof MessageSchema> {
   return out as z.infer<typeof MessageSchema>;
 }
 
+/** The template as a message carries it (a copy: later edits do not change what was queued). */
+export async function templateSnapshot(templates: TemplateStore, id: string): Promise<TemplateSnapshot> {
+  const found = await templates.get(id);
+  if (!found) throw new NotFoundError(`template ${id} does not exist`);
+  const { createdAt: _c, updatedAt: _u, ...snapshot } = found;
+  return snapshot;
+}
+
 export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteDeps): void {
   app.openapi(sendMessage, async (c) => {
     const input = c.req.valid('json');
@@ -96,13 +104,8 @@ export function registerMessageRoutes(app: OpenAPIHono<AppEnv>, d: MessageRouteD
         { field: 'to', message: phone.problem },
       ]);
     }
-    let template: TemplateSnapshot | undefined;
-    if (input.templateId !== undefined) {
-      const found = await d.templates.get(input.templateId);
-      if (!found) throw new NotFoundError(`template ${input.templateId} does not exist`);
-      const { createdAt: _c, updatedAt: _u, ...snapshot } = found;
-      template = snapshot;
-    }
+    const template =
+      input.templateId !== undefined ? await templateSnapshot(d.templates, input.templateId) : undefined;
     const message = await d.outbox.send({
       id: ulid(d.clock.now().getTime()),
       to: phone.e164,

@@ -177,10 +177,18 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       await Promise.all([
         d.messages.putWamidRef(
           result.wamid,
-          { kind: 'campaign', campaignId: campaign.id, bucket: task.bucket, phone: task.phone },
+          {
+            kind: 'campaign',
+            campaignId: campaign.id,
+            bucket: task.bucket,
+            phone: task.phone,
+            conversation: { contact: task.phone, at },
+          },
           epochSeconds(now) + WAMID_REF_TTL_SECONDS,
         ),
-        d.delivery.record(task.phone, result.wamid, at, decision.content, 'campaign', campaign.id),
+        d.delivery.record(task.phone, result.wamid, at, decision.content, 'campaign', {
+          campaignId: campaign.id,
+        }),
       ]);
       return DONE;
     }

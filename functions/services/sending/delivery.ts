@@ -50,14 +50,17 @@ export class Delivery {
     return result;
   }
 
-  /** Every outbound message joins the customer's conversation, once (keyed by its wamid). */
+  /**
+   * Every outbound message joins the customer's conversation, once (keyed by its wamid), as sent: the
+   * status webhooks move its delivery ticks on from there.
+   */
   async record(
     contact: string,
     wamid: string,
     at: string,
     content: OutboundContent,
     source: NonNullable<ConversationMessage['source']>,
-    campaignId?: string,
+    about: Pick<ConversationMessage, 'campaignId' | 'agent' | 'sources'> = {},
   ): Promise<void> {
     await this.d.conversations.append({
       contact,
@@ -68,7 +71,8 @@ export class Delivery {
       ...(content.kind === 'text' ? { text: content.body } : {}),
       summary: describeContent(content),
       source,
-      ...(campaignId ? { campaignId } : {}),
+      ...about,
+      delivery: { status: 'sent', at },
     });
   }
 }

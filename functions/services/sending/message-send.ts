@@ -95,10 +95,13 @@ export function makeMessageSend(d: MessageSendDeps) {
         await Promise.all([
           d.messages.putWamidRef(
             result.wamid,
-            { kind: 'message', messageId },
+            { kind: 'message', messageId, conversation: { contact: message.to, at } },
             epochSeconds(now) + WAMID_REF_TTL_SECONDS,
           ),
-          d.delivery.record(message.to, result.wamid, at, content, message.source ?? 'api'),
+          d.delivery.record(message.to, result.wamid, at, content, message.source ?? 'api', {
+            ...(message.agent ? { agent: message.agent } : {}),
+            ...(message.sources ? { sources: message.sources } : {}),
+          }),
         ]);
       }
       return DONE;
