@@ -15,6 +15,9 @@ new PlatformStack(app, `WhatsAppPlatform-${stageName}`, {
   ...(app.node.tryGetContext('alarmEmail')
     ? { alarmEmail: String(app.node.tryGetContext('alarmEmail')) }
     : {}),
+  ...(app.node.tryGetContext('handoffEmail')
+    ? { handoffEmail: String(app.node.tryGetContext('handoffEmail')) }
+    : {}),
   ...(app.node.tryGetContext('adminEmail')
     ? { adminEmail: String(app.node.tryGetContext('adminEmail')) }
     : {}),

@@ -8,13 +8,13 @@ import { Accounts } from '../services/accounts';
 import { type Assistant, buildAssistant } from './assistant';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
+import { alertingConversationStore } from './handoff-alerts';
 import { outbox } from './outbox';
 import { crawlQueue, sendQueue } from './queues';
 import {
   apiKeyStore,
   cannedReplyStore,
   contactStore,
-  conversationStore,
   idempotencyStore,
   knowledgeStore,
   listStore,
@@ -56,7 +56,7 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     recipients: recipientStore(c),
     contacts: contactStore(c),
     messages: messageStore(c),
-    conversations: conversationStore(c),
+    conversations: alertingConversationStore(c),
     cannedReplies: cannedReplyStore(c),
     receipts: new QueuedReadReceipts(sendQueue(c)),
     inboxReadReceipts: c.config.inbox.readReceipts,

@@ -4,14 +4,15 @@ import { QUEUES } from '../resources';
 import { makeResponder } from '../services/responder';
 import { type Assistant, buildAssistant } from './assistant';
 import type { Context } from './context';
+import { alertingConversationStore } from './handoff-alerts';
 import { outbox } from './outbox';
 import { sendQueue } from './queues';
-import { contactStore, conversationStore } from './stores';
+import { contactStore } from './stores';
 
 export function buildInbound(c: Context, options: { assistant?: Assistant } = {}) {
   const assistant = options.assistant ?? buildAssistant(c);
   return makeResponder({
-    conversations: conversationStore(c),
+    conversations: alertingConversationStore(c),
     contacts: contactStore(c),
     outbox: outbox(c),
     knowledge: assistant.knowledgeBase,

@@ -85,6 +85,19 @@ export interface CannedReplyStore {
   delete(shortcut: string): Promise<boolean>;
 }
 
+/** A conversation that now waits for a person (status open). */
+export interface HandoffAlert {
+  readonly contact: string;
+  readonly profileName?: string;
+  readonly reason?: string;
+  readonly at: string;
+}
+
+/** Tells people that a customer waits for one (SNS in AWS, a log line locally). */
+export interface HandoffAlerts {
+  handedOff(alert: HandoffAlert): Promise<void>;
+}
+
 export interface InboundQueue {
   /** `delaySeconds` holds the job back so a customer's rapid messages are answered together. */
   send(item: InboundJob, options?: { delaySeconds?: number }): Promise<void>;
