@@ -17,6 +17,8 @@ export interface ContactRecord extends Contact {
   readonly userId?: string;
   /** Values from list imports, shared by every list the contact is in. */
   readonly attributes?: Readonly<Record<string, string>>;
+  /** Ids of the lists the contact is a member of (kept with each import and removal). */
+  readonly lists?: readonly string[];
   readonly optedOutAt?: string;
   readonly optOutSource?: string;
   readonly history?: readonly { at: string; change: string; source: string }[];

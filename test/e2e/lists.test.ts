@@ -57,6 +57,12 @@ describe('contact lists through the local runtime', () => {
     expect((await p.api(`/api/lists/${list.id}/contacts/+4915110000302`, { method: 'DELETE' })).status).toBe(
       404,
     );
+    // A contact's page names its lists; the removed member's no longer does.
+    const listsOf = async (phone: string) =>
+      ((await (await p.api(`/api/contacts/${encodeURIComponent(phone)}`)).json()) as { lists: unknown[] })
+        .lists;
+    expect(await listsOf('+4915110000301')).toEqual([{ id: list.id, name: 'VIP' }]);
+    expect(await listsOf('+4915110000302')).toEqual([]);
 
     const missing = await p.api('/api/campaigns', {
       method: 'POST',

@@ -183,7 +183,12 @@ export class DynamoContactStore implements ContactStore, ContactUpdates {
   }
 
   async getRecord(contact: string): Promise<ContactRecord | undefined> {
-    return (await this.get(contact)) as ContactRecord | undefined;
+    const record = (await this.get(contact)) as
+      | (ContactRecord & { lists?: Set<string> | string[] })
+      | undefined;
+    // Lists are a string set in the table; callers get an array.
+    if (record?.lists instanceof Set) return { ...record, lists: [...record.lists].sort() };
+    return record;
   }
 
   async releaseSendSlot(phone: string, reservedAtMs: number): Promise<void> {

@@ -11,7 +11,7 @@ import { ConflictError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
 import type { ListStore } from '../../ports';
 import { batchPut } from './batch-write';
-import { newestFirst, putNew, queryPage } from './client';
+import { isConditionFailure, newestFirst, putNew, queryPage } from './client';
 
 const listKey = (id: string) => ({ pk: `LIST#${id}`, sk: 'META' });
 
@@ -54,10 +54,14 @@ export class DynamoListStore implements ListStore {
           new UpdateCommand({
             TableName: this.contactsTable,
             Key: { pk: m.phone },
-            UpdateExpression: `SET phone = :phone${names.map((_, i) => `, attributes.#a${i} = :v${i}`).join('')}`,
-            ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+            // The contact remembers its lists (a string set), so its page can name them without a scan.
+            UpdateExpression: `SET phone = :phone${names.map((_, i) => `, attributes.#a${i} = :v${i}`).join('')} ADD lists :list`,
+            ...(names.length
+              ? { ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])) }
+              : {}),
             ExpressionAttributeValues: {
               ':phone': m.phone,
+              ':list': new Set([listId]),
               ...Object.fromEntries(names.map((n, i) => [`:v${i}`, m.attributes[n]])),
             },
           }),
@@ -69,8 +73,12 @@ export class DynamoListStore implements ListStore {
             new UpdateCommand({
               TableName: this.contactsTable,
               Key: { pk: m.phone },
-              UpdateExpression: 'SET phone = :phone, attributes = :a',
-              ExpressionAttributeValues: { ':phone': m.phone, ':a': m.attributes },
+              UpdateExpression: 'SET phone = :phone, attributes = :a ADD lists :list',
+              ExpressionAttributeValues: {
+                ':phone': m.phone,
+                ':a': m.attributes,
+                ':list': new Set([listId]),
+              },
             }),
           );
         });
@@ -116,7 +124,21 @@ export class DynamoListStore implements ListStore {
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return out.Attributes !== undefined;
+    if (out.Attributes === undefined) return false;
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.contactsTable,
+          Key: { pk: phone },
+          UpdateExpression: 'DELETE lists :list',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':list': new Set([listId]) },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    return true;
   }
 
   private async withAttributes(phones: string[]): Promise<ListMember[]> {

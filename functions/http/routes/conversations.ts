@@ -16,6 +16,7 @@ import type {
   ContactStore,
   ContactUpdates,
   ConversationStore,
+  ListStore,
   ReadReceipts,
   TemplateStore,
 } from '../../ports';
@@ -155,6 +156,9 @@ const ContactSchema = z
     userId: z.string().optional(),
     attributes: z.record(z.string(), z.string()).optional().openapi({
       description: 'Values from list imports (the latest import wins), used as template variables',
+    }),
+    lists: z.array(z.object({ id: z.string(), name: z.string() })).openapi({
+      description: 'The lists the contact is a member of',
     }),
     optedOut: z.boolean(),
     marketingOptOut: z.boolean(),
@@ -392,6 +396,7 @@ export interface ConversationRouteDeps {
   readonly conversations: ConversationStore;
   readonly contacts: ContactStore & ContactUpdates;
   readonly templates: TemplateStore;
+  readonly lists: Pick<ListStore, 'get'>;
   readonly outbox: Outbox;
   readonly receipts: ReadReceipts;
   readonly clock: Clock;
@@ -631,6 +636,10 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     const contact = contactKey(c.req.valid('param').contact);
     const record = await d.contacts.getRecord(contact);
     if (!record) throw new NotFoundError(`no contact ${contact}`);
+    // A list deleted since the import is left out.
+    const lists = (await Promise.all((record.lists ?? []).slice(0, 50).map((id) => d.lists.get(id)))).flatMap(
+      (l) => (l ? [{ id: l.id, name: l.name }] : []),
+    );
     return c.json(
       {
         phone: record.phone,
@@ -639,6 +648,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
         ...(record.attributes && Object.keys(record.attributes).length > 0
           ? { attributes: { ...record.attributes } }
           : {}),
+        lists,
         optedOut: record.optedOut === true,
         marketingOptOut: record.marketingOptOut === true,
         ...(record.optedOutAt ? { optedOutAt: record.optedOutAt } : {}),
