@@ -10,7 +10,10 @@ import { runConsoleBenchmark } from './console';
 import { runSendBenchmark } from './send';
 import { runWebhookBenchmark } from './webhook';
 
-const BENCHMARKS: Record<string, (o: { quick?: boolean }) => Promise<Record<string, unknown>>> = {
+const BENCHMARKS: Record<
+  string,
+  (o: { quick?: boolean; only?: string[] }) => Promise<Record<string, unknown>>
+> = {
   send: runSendBenchmark,
   bundles: runBundlesBenchmark,
   console: runConsoleBenchmark,
@@ -23,10 +26,16 @@ async function main() {
   const [name, ...flags] = process.argv.slice(2);
   const run = name ? BENCHMARKS[name] : undefined;
   if (!run) {
-    console.error(`Usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--quick]`);
+    console.error(`Usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--quick] [--only=a,b]`);
     process.exit(2);
   }
-  const result = await run({ quick: flags.includes('--quick') });
+  // --only=a,b runs only those scenarios of a benchmark that has several (send).
+  const only = flags
+    .find((f) => f.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',')
+    .filter(Boolean);
+  const result = await run({ quick: flags.includes('--quick'), ...(only ? { only } : {}) });
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);

@@ -1,13 +1,20 @@
 /**
- * `npm run bench -- send`: campaigns through the local runtime in LIVE mode against the rate-limited
- * fake Graph API (in a child process with the emulators). Reports achieved rate against the limit,
- * 130429 answers, duplicates, launch time for 100,000 recipients and the platform's CPU per message.
+ * `npm run bench -- send [--only=healthy,faulty,fast,crash,pause,launch]`: campaigns through the local runtime in
+ * LIVE mode against the rate-limited fake Graph API (in a child process with the emulators). Reports
+ * achieved rate against the limit (over the whole run and over the first 90% of recipients), 130429
+ * answers, duplicates, the platform's CPU per message, a run with injected faults (5xx, hung requests,
+ * permanent errors), recovery from a SIGKILL of `npm start` on its data directory, Graph requests started
+ * after a pause was answered, and launch time for 100,000 recipients.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { whatsAppSender } from '../functions/compose/sending';
 import { loadConfig } from '../functions/config';
 import { createLogger } from '../functions/logger';
+import type { WhatsAppSender } from '../functions/ports';
 import { startPlatform } from '../local/platform';
 import { isolatedTableEnv } from '../test/support/aws';
 
@@ -37,11 +44,59 @@ async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** Shares of Graph requests that fail: 5xx answers, requests never answered, permanent errors (per recipient). */
+interface Faults {
+  fail5xx: number;
+  hang: number;
+  permanent: number;
+}
+
+interface GraphStats {
+  accepted: number;
+  duplicates: number;
+  rateLimited: number;
+  requests: number;
+  firstAcceptedAt: number;
+  lastAcceptedAt: number;
+  acceptedTimes: number[];
+  requestTimes: number[];
+  backendCpuMs: number;
+}
+
+const graphStats = async (b: Backends) =>
+  (await (await fetch(`${b.control}/graph/stats`)).json()) as GraphStats;
+
+const resetGraph = (b: Backends, rate: number, faults?: Faults) =>
+  fetch(
+    `${b.control}/graph/reset?rate=${rate}${
+      faults ? `&fail5xx=${faults.fail5xx}&hang=${faults.hang}&permanent=${faults.permanent}` : ''
+    }`,
+  );
+
+/**
+ * Messages per second from the first acceptance to the one that makes `share` of the recipients: the
+ * campaign's pace without the tail of late retries (a timed-out send waits 30 s for its webhook first).
+ */
+function rateOverFirst(times: readonly number[], recipients: number, share: number): number {
+  const n = Math.ceil(recipients * share);
+  if (times.length < n || n < 2) return 0;
+  const seconds = (times[n - 1]! - times[0]!) / 1000;
+  return seconds > 0 ? (n - 1) / seconds : 0;
+}
+
 interface ScenarioResult {
+  scenario: string;
   recipients: number;
   limitPerSecond: number;
+  faults?: Faults;
   achievedPerSecond: number;
   achievedShareOfLimit: number;
+  /** From the first acceptance to the acceptance that reached 90% of the recipients. */
+  first90PerSecond: number;
+  first90ShareOfLimit: number;
+  graphRequests: number;
+  /** How long answered Graph requests took, as the platform saw them (timeouts left out). */
+  graphAnswerMs: { p50: number; p99: number; max: number };
   wallSeconds: number;
   rateLimited130429: number;
   duplicates: number;
@@ -53,11 +108,15 @@ interface ScenarioResult {
   backendCpuMsPerMessage: number;
 }
 
-async function sendScenario(b: Backends, recipients: number, rate: number): Promise<ScenarioResult> {
-  await fetch(`${b.control}/graph/reset?rate=${rate}`);
-  const backendCpuBefore = (
-    (await (await fetch(`${b.control}/graph/stats`)).json()) as { backendCpuMs: number }
-  ).backendCpuMs;
+async function sendScenario(
+  b: Backends,
+  scenario: string,
+  recipients: number,
+  rate: number,
+  faults?: Faults,
+): Promise<ScenarioResult> {
+  await resetGraph(b, rate, faults);
+  const backendCpuBefore = (await graphStats(b)).backendCpuMs;
   const config = loadConfig({
     ...isolatedTableEnv(),
     PORT: '0',
@@ -67,12 +126,26 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
     WHATSAPP_API_BASE_URL: b.graph,
     SEND_RATE_PER_SECOND: String(rate),
   });
+  // The platform's own Graph client, timed: how long WhatsApp (here the fake, on a loaded machine) takes
+  // to answer is what the request timeout is chosen from.
+  const graph = whatsAppSender(config);
+  const answeredMs: number[] = [];
+  const whatsapp: WhatsAppSender = {
+    async send(message) {
+      const started = performance.now();
+      const result = await graph.send(message);
+      if (result.ok || !result.failure.uncertain) answeredMs.push(performance.now() - started);
+      return result;
+    },
+    markRead: (wamid, options) => graph.markRead(wamid, options),
+  };
   const platform = await startPlatform({
     config,
     endpoints: b,
     persistent: false,
     logger: createLogger({ level: 'ERROR' }),
     queueSuffix: `-bench-${Date.now()}`,
+    whatsapp,
   });
   const api = (path: string, body?: unknown) =>
     fetch(`${platform.url}${path}`, {
@@ -105,6 +178,7 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
     const started = Date.now();
     await json(await api(`/api/campaigns/${campaign.id}/start`));
     let state = 'running';
+    let lastProgress = started;
     let counts = { sent: 0, failed: 0 };
     while (state !== 'completed') {
       await sleep(500);
@@ -115,24 +189,30 @@ async function sendScenario(b: Backends, recipients: number, rate: number): Prom
       );
       state = c.state;
       counts = c.counts;
+      if (Date.now() - lastProgress > 30_000) {
+        lastProgress = Date.now();
+        console.error(
+          `${scenario}: ${JSON.stringify(counts)} after ${Math.round((lastProgress - started) / 1000)} s`,
+        );
+      }
       if (Date.now() - started > 15 * 60_000) throw new Error('campaign did not complete within 15 minutes');
     }
     const used = process.cpuUsage(cpu);
-    const stats = (await (await fetch(`${b.control}/graph/stats`)).json()) as {
-      accepted: number;
-      duplicates: number;
-      rateLimited: number;
-      firstAcceptedAt: number;
-      lastAcceptedAt: number;
-      backendCpuMs: number;
-    };
+    const stats = await graphStats(b);
     const seconds = (stats.lastAcceptedAt - stats.firstAcceptedAt) / 1000;
     const achieved = seconds > 0 ? (stats.accepted - 1) / seconds : stats.accepted;
+    const first90 = rateOverFirst(stats.acceptedTimes, recipients, 0.9);
     return {
+      scenario,
       recipients,
       limitPerSecond: rate,
+      ...(faults ? { faults } : {}),
       achievedPerSecond: round(achieved),
       achievedShareOfLimit: round(achieved / rate, 3),
+      first90PerSecond: round(first90),
+      first90ShareOfLimit: round(first90 / rate, 3),
+      graphRequests: stats.requests,
+      graphAnswerMs: percentiles(answeredMs),
       wallSeconds: round((Date.now() - started) / 1000),
       rateLimited130429: stats.rateLimited,
       duplicates: stats.duplicates,
@@ -193,32 +273,275 @@ async function launchScenario(b: Backends, recipients: number) {
   }
 }
 
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50: at(0.5), p99: at(0.99), max: round(sorted.at(-1) ?? 0) };
+}
+
 function round(n: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
 
-export async function runSendBenchmark(options: { quick?: boolean } = {}) {
+/** `npm start` in a child process on `dataDir`, in LIVE mode against the fake Graph API. */
+async function startLocalPlatform(
+  b: Backends,
+  dataDir: string,
+  rate: number,
+  apiKey: string,
+  previousPid?: number,
+) {
+  const tsx = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [join(__dirname, '..', 'bin', 'local.ts')], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'ERROR',
+      DEV_API_KEY: apiKey,
+      WHATSAPP_ACCESS_TOKEN: 'bench-token',
+      WHATSAPP_APP_SECRET: 'bench-app-secret',
+      WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+      WHATSAPP_API_BASE_URL: b.graph,
+      SEND_RATE_PER_SECOND: String(rate),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr = (stderr + String(chunk)).slice(-4000);
+  });
+  const runtime = join(dataDir, 'runtime.json');
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}: ${stderr}`);
+    // tsx runs the platform in a node process of its own: that process writes its pid here.
+    if (existsSync(runtime)) {
+      const info = JSON.parse(readFileSync(runtime, 'utf8')) as { pid: number; url: string };
+      if (info.pid !== previousPid) return { child, pid: info.pid, url: info.url };
+    }
+    if (Date.now() - started > 120_000) throw new Error(`npm start did not come up: ${stderr}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Crash and restart: `npm start` is killed with SIGKILL when half the recipients are accepted and
+ * started again on the same data directory. Reports how long after the restart sending resumed and the
+ * campaign completed, against the time the rest needs at the limit, and what was sent twice or lost.
+ */
+async function crashScenario(b: Backends, recipients: number, rate: number) {
+  await resetGraph(b, rate);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-crash-'));
+  const apiKey = 'wak_bench_crash_0123456789abcdef';
+  let platform = await startLocalPlatform(b, dataDir, rate, apiKey);
+  const api = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') =>
+    fetch(`${platform.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  try {
+    const template = await json<{ id: string }>(
+      await api('/api/templates', {
+        name: 'crash',
+        body: 'Hi {{customerName}}, your order is ready.',
+        whatsapp: { name: 'order_ready', language: 'en_US', body: ['customerName'] },
+      }),
+    );
+    const campaign = await json<{ id: string }>(
+      await api('/api/campaigns', {
+        name: `crash-${recipients}`,
+        templateId: template.id,
+        recipients: Array.from({ length: recipients }, (_, i) => ({
+          phone: phone(i),
+          variables: { customerName: `C${i}` },
+        })),
+      }),
+    );
+    await json(await api(`/api/campaigns/${campaign.id}/start`, undefined, 'POST'));
+    while ((await graphStats(b)).accepted < recipients / 2) await sleep(50);
+    process.kill(platform.pid, 'SIGKILL');
+    await new Promise((r) => platform.child.once('exit', r));
+    const killedAt = Date.now();
+    // Requests already on the wire may still be answered after the kill.
+    await sleep(200);
+    const atKill = (await graphStats(b)).accepted;
+
+    const restartedAt = Date.now();
+    platform = await startLocalPlatform(b, dataDir, rate, apiKey, platform.pid);
+    const readyAt = Date.now();
+    let view: { state: string; counts: Record<string, number> };
+    for (;;) {
+      view = await json(await api(`/api/campaigns/${campaign.id}`));
+      if (view.state === 'completed') break;
+      if (Date.now() - restartedAt > 10 * 60_000) throw new Error('campaign did not complete after restart');
+      await sleep(250);
+    }
+    const completedAt = Date.now();
+    const stats = await graphStats(b);
+    const after = stats.acceptedTimes.filter((t) => t >= restartedAt);
+    return {
+      scenario: 'crash',
+      recipients,
+      limitPerSecond: rate,
+      acceptedBeforeCrash: atKill,
+      restartSeconds: round((readyAt - restartedAt) / 1000),
+      downSeconds: round((restartedAt - killedAt) / 1000),
+      /** Restart to the first message accepted after it. */
+      secondsFromRestartToFirstSend: after.length > 0 ? round((after[0]! - restartedAt) / 1000) : null,
+      /** Restart to the last message accepted: includes the jobs the killed process held. */
+      secondsFromRestartToLastSend: after.length > 0 ? round((after.at(-1)! - restartedAt) / 1000) : null,
+      secondsFromRestartToCompleted: round((completedAt - restartedAt) / 1000),
+      /** What the rest would take at the limit with no crash. */
+      nominalSecondsForRest: round((recipients - atKill) / rate),
+      duplicates: stats.duplicates,
+      rateLimited130429: stats.rateLimited,
+      sent: view.counts.sent ?? 0,
+      failed: view.counts.failed ?? 0,
+      lost: recipients - (view.counts.sent ?? 0) - (view.counts.failed ?? 0) - (view.counts.skipped ?? 0),
+    };
+  } finally {
+    if (platform.child.exitCode === null) {
+      const exited = new Promise((r) => platform.child.once('exit', r));
+      process.kill(platform.pid, 'SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pause at 30%: how many Graph requests started after the pause's answer (requests on the wire may
+ * finish; none should start), then resume and let the campaign complete.
+ */
+async function pauseScenario(b: Backends, recipients: number, rate: number) {
+  await resetGraph(b, rate);
+  const config = loadConfig({
+    ...isolatedTableEnv(),
+    PORT: '0',
+    WHATSAPP_ACCESS_TOKEN: 'bench-token',
+    WHATSAPP_APP_SECRET: 'bench-app-secret',
+    WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+    WHATSAPP_API_BASE_URL: b.graph,
+    SEND_RATE_PER_SECOND: String(rate),
+  });
+  const platform = await startPlatform({
+    config,
+    endpoints: b,
+    persistent: false,
+    logger: createLogger({ level: 'ERROR' }),
+    queueSuffix: `-pause-${Date.now()}`,
+  });
+  const api = async (path: string, body?: unknown) =>
+    json<{ id: string; state: string }>(
+      await fetch(`${platform.url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${platform.apiKey}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }),
+    );
+  try {
+    const template = await api('/api/templates', {
+      name: 'pause',
+      body: 'Hi {{customerName}}, your order is ready.',
+      whatsapp: { name: 'order_ready', language: 'en_US', body: ['customerName'] },
+    });
+    const campaign = await api('/api/campaigns', {
+      name: `pause-${recipients}`,
+      templateId: template.id,
+      recipients: Array.from({ length: recipients }, (_, i) => ({
+        phone: phone(i),
+        variables: { customerName: `C${i}` },
+      })),
+    });
+    await api(`/api/campaigns/${campaign.id}/start`);
+    while ((await graphStats(b)).accepted < recipients * 0.3) await sleep(20);
+    await api(`/api/campaigns/${campaign.id}/pause`);
+    const answeredAt = Date.now();
+    await sleep(3000);
+    const stats = await graphStats(b);
+    const after = stats.requestTimes.filter((t) => t > answeredAt);
+    return {
+      scenario: 'pause',
+      recipients,
+      limitPerSecond: rate,
+      requestsBeforePause: stats.requestTimes.length - after.length,
+      /** Graph requests that reached WhatsApp after the pause was answered (target 0). */
+      requestsStartedAfterPause: after.length,
+      lastOneMsAfterPause: after.length > 0 ? Math.max(...after) - answeredAt : 0,
+    };
+  } finally {
+    await platform.stop();
+  }
+}
+
+/** The faulty scenario's mix: 10% answered 5xx, 5% never answered, 2% of recipients permanently failing. */
+const FAULTS: Faults = { fail5xx: 0.1, hang: 0.05, permanent: 0.02 };
+
+const SCENARIOS = ['healthy', 'faulty', 'fast', 'crash', 'pause', 'launch'] as const;
+
+export async function runSendBenchmark(options: { quick?: boolean; only?: readonly string[] } = {}) {
+  const only = new Set(options.only?.length ? options.only : SCENARIOS);
   const b = await startBackends();
   try {
-    const scenarios = options.quick
-      ? [await sendScenario(b, 400, 80)]
-      : [await sendScenario(b, 2_000, 80), await sendScenario(b, 20_000, 1_000)];
-    const launch = await launchScenario(b, options.quick ? 10_000 : 100_000);
+    const scenarios: ScenarioResult[] = [];
+    // Each result is printed as it comes (to stderr), so a long run that fails later still shows it.
+    const done = <T>(result: T): T => {
+      console.error(JSON.stringify(result));
+      return result;
+    };
+    if (only.has('healthy'))
+      scenarios.push(done(await sendScenario(b, 'healthy', options.quick ? 400 : 2_000, 80)));
+    if (only.has('faulty'))
+      scenarios.push(done(await sendScenario(b, 'faulty', options.quick ? 400 : 2_000, 80, FAULTS)));
+    if (only.has('fast') && !options.quick)
+      scenarios.push(done(await sendScenario(b, 'fast', 20_000, 1_000)));
+    const crash = only.has('crash')
+      ? done(await crashScenario(b, options.quick ? 400 : 2_000, 80))
+      : undefined;
+    const pause = only.has('pause')
+      ? done(await pauseScenario(b, options.quick ? 400 : 2_000, 80))
+      : undefined;
+    const launch = only.has('launch') ? await launchScenario(b, options.quick ? 10_000 : 100_000) : undefined;
     const summary = [
-      'scenario            achieved/limit      130429  duplicates  platform CPU/msg  backend CPU/msg',
+      'scenario                    achieved/limit   first 90%      130429  duplicates  platform CPU/msg  backend CPU/msg',
       ...scenarios.map(
         (r) =>
-          `${`${r.recipients} @ ${r.limitPerSecond}/s`.padEnd(20)}${`${r.achievedPerSecond}/s (${Math.round(r.achievedShareOfLimit * 100)}%)`.padEnd(20)}${String(r.rateLimited130429).padEnd(8)}${String(r.duplicates).padEnd(12)}${`${r.cpuMsPerMessage} ms`.padEnd(18)}${r.backendCpuMsPerMessage} ms`,
+          `${`${r.scenario} ${r.recipients} @ ${r.limitPerSecond}/s`.padEnd(28)}${`${r.achievedPerSecond}/s (${Math.round(r.achievedShareOfLimit * 100)}%)`.padEnd(17)}${`${r.first90PerSecond}/s (${Math.round(r.first90ShareOfLimit * 100)}%)`.padEnd(15)}${String(r.rateLimited130429).padEnd(8)}${String(r.duplicates).padEnd(12)}${`${r.cpuMsPerMessage} ms`.padEnd(18)}${r.backendCpuMsPerMessage} ms`,
       ),
-      `launch ${launch.recipients} recipients: created in ${launch.createSeconds} s, enqueued in ${launch.launchSeconds} s (${launch.enqueuedPerSecond}/s)`,
+      ...(crash
+        ? [
+            `crash ${crash.recipients} @ ${crash.limitPerSecond}/s: killed at ${crash.acceptedBeforeCrash} accepted; after the restart the first send in ${crash.secondsFromRestartToFirstSend} s, the last in ${crash.secondsFromRestartToLastSend} s (the rest needs ${crash.nominalSecondsForRest} s at the limit), completed in ${crash.secondsFromRestartToCompleted} s; ${crash.duplicates} duplicates, ${crash.lost} lost`,
+          ]
+        : []),
+      ...(pause
+        ? [
+            `pause at 30% of ${pause.recipients} @ ${pause.limitPerSecond}/s: ${pause.requestsStartedAfterPause} Graph requests started after the answer (the last ${pause.lastOneMsAfterPause} ms after it)`,
+          ]
+        : []),
+      ...(launch
+        ? [
+            `launch ${launch.recipients} recipients: created in ${launch.createSeconds} s, enqueued in ${launch.launchSeconds} s (${launch.enqueuedPerSecond}/s)`,
+          ]
+        : []),
     ].join('\n');
     return {
       benchmark: 'send',
       at: new Date().toISOString(),
       node: process.version,
       scenarios,
-      launch,
+      ...(crash ? { crash } : {}),
+      ...(pause ? { pause } : {}),
+      ...(launch ? { launch } : {}),
       summary,
     };
   } finally {

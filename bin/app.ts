@@ -12,6 +12,9 @@ new PlatformStack(app, `WhatsAppPlatform-${stageName}`, {
   ...(app.node.tryGetContext('whatsappPhoneNumberId')
     ? { whatsappPhoneNumberId: String(app.node.tryGetContext('whatsappPhoneNumberId')) }
     : {}),
+  ...(app.node.tryGetContext('whatsappBusinessAccountId')
+    ? { whatsappBusinessAccountId: String(app.node.tryGetContext('whatsappBusinessAccountId')) }
+    : {}),
   ...(app.node.tryGetContext('alarmEmail')
     ? { alarmEmail: String(app.node.tryGetContext('alarmEmail')) }
     : {}),

@@ -2,7 +2,11 @@
  * Plays WhatsApp against the running local platform:
  *   npm run simulate -- inbound --from +15551234567 --text "Hi, what are your opening hours?"
  *   npm run simulate -- inbound --from +15551234567 --button "Stop promotions"
+ *   npm run simulate -- inbound --from +15551234567 --image [--caption "Is this the right part?"]
+ *   npm run simulate -- inbound --from +15551234567 --document [--caption "My invoice"]
  * Options: --name "Customer name", --url http://localhost:3000 (default: PORT or 3000).
+ * An image or document carries a made-up media id: in DEV mode the platform keeps a built-in sample file
+ * for it (a PNG, a PDF), so the conversation shows media without WhatsApp.
  * Signs the webhook with WHATSAPP_APP_SECRET when it is set, as Meta does.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,12 +14,20 @@ import { parseArgs } from 'node:util';
 import { signPayload } from '../functions/domain/webhook-signature';
 
 const USAGE =
-  'Usage: npm run simulate -- inbound --from +15551234567 (--text "Hi" | --button "Stop promotions") [--name N] [--url U]';
+  'Usage: npm run simulate -- inbound --from +15551234567 (--text "Hi" | --button "Stop promotions" | --image | --document) [--caption C] [--name N] [--url U]';
 
 export function inboundWebhook(options: {
   from: string;
   text?: string;
   button?: string;
+  /** An image or document message, with WhatsApp's media fields (the id is made up). */
+  media?: {
+    kind: 'image' | 'document';
+    caption?: string;
+    mediaId?: string;
+    mimeType?: string;
+    sha256?: string;
+  };
   name?: string;
   at?: Date;
 }) {
@@ -24,9 +36,11 @@ export function inboundWebhook(options: {
     from: waId,
     id: `wamid.SIM${randomBytes(10).toString('hex').toUpperCase()}`,
     timestamp: String(Math.floor((options.at ?? new Date()).getTime() / 1000)),
-    ...(options.button !== undefined
-      ? { type: 'button', button: { payload: options.button, text: options.button } }
-      : { type: 'text', text: { body: options.text ?? '' } }),
+    ...(options.media
+      ? mediaMessage(options.media)
+      : options.button !== undefined
+        ? { type: 'button', button: { payload: options.button, text: options.button } }
+        : { type: 'text', text: { body: options.text ?? '' } }),
   };
   return {
     object: 'whatsapp_business_account',
@@ -49,6 +63,23 @@ export function inboundWebhook(options: {
   };
 }
 
+/** WhatsApp's shape of an image or document message: the file is named by its media id only. */
+function mediaMessage(
+  m: NonNullable<Parameters<typeof inboundWebhook>[0]['media']>,
+): Record<string, unknown> {
+  const document = m.kind === 'document';
+  return {
+    type: m.kind,
+    [m.kind]: {
+      id: m.mediaId ?? String(BigInt(`0x${randomBytes(7).toString('hex')}`)),
+      mime_type: m.mimeType ?? (document ? 'application/pdf' : 'image/jpeg'),
+      ...(m.sha256 ? { sha256: m.sha256 } : {}),
+      ...(document ? { filename: 'sample.pdf' } : {}),
+      ...(m.caption ? { caption: m.caption } : {}),
+    },
+  };
+}
+
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -56,15 +87,15 @@ async function main(): Promise<number> {
       from: { type: 'string' },
       text: { type: 'string' },
       button: { type: 'string' },
+      image: { type: 'boolean' },
+      document: { type: 'boolean' },
+      caption: { type: 'string' },
       name: { type: 'string' },
       url: { type: 'string' },
     },
   });
-  if (
-    positionals[0] !== 'inbound' ||
-    !values.from ||
-    (values.text === undefined && values.button === undefined)
-  ) {
+  const kinds = [values.text !== undefined, values.button !== undefined, values.image, values.document];
+  if (positionals[0] !== 'inbound' || !values.from || kinds.filter(Boolean).length !== 1) {
     console.error(USAGE);
     return 2;
   }
@@ -74,6 +105,14 @@ async function main(): Promise<number> {
       from: values.from,
       ...(values.text !== undefined ? { text: values.text } : {}),
       ...(values.button !== undefined ? { button: values.button } : {}),
+      ...(values.image || values.document
+        ? {
+            media: {
+              kind: values.image ? ('image' as const) : ('document' as const),
+              ...(values.caption ? { caption: values.caption } : {}),
+            },
+          }
+        : {}),
       ...(values.name ? { name: values.name } : {}),
     }),
   );

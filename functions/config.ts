@@ -3,7 +3,15 @@ import * as z from 'zod/mini';
 import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
 import { DEFAULT_MEDIA_MAX_BYTES } from './domain/media';
 import type { Mode } from './domain/mode';
-import { BUCKETS, type BucketKey, QUEUES, type QueueKey, TABLES, type TableKey } from './resources';
+import {
+  BUCKETS,
+  type BucketKey,
+  QUEUES,
+  type QueueKey,
+  SEND_BUDGET,
+  TABLES,
+  type TableKey,
+} from './resources';
 
 /** A comma-separated list, or the defaults when it is empty. */
 function listOr(text: string, fallback: readonly string[]): readonly string[] {
@@ -24,6 +32,8 @@ export interface Config {
   readonly whatsapp: {
     readonly accessToken?: string;
     readonly phoneNumberId?: string;
+    /** The WhatsApp Business Account's id: template sync, submission and the send-time template check. */
+    readonly businessAccountId?: string;
     readonly webhookVerifyToken?: string;
     readonly appSecret?: string;
     readonly apiBaseUrl: string;
@@ -47,7 +57,10 @@ export interface Config {
     readonly ratePerSecond: number;
     /** Attempts per recipient before a retryable failure is final. */
     readonly maxAttempts: number;
-    /** How long a worker's claim on a recipient holds before another worker may take over. */
+    /**
+     * How long a worker's claim on a recipient holds before another worker may take over. A Graph request
+     * starts only if it ends (timeout included) a second before the claim does.
+     */
     readonly claimLeaseMs: number;
   };
   readonly dev: {
@@ -77,6 +90,8 @@ export interface Config {
     readonly businessName?: string;
   };
   readonly inbox: {
+    /** Where handoffs are announced (SNS, in AWS); unset locally, where they are logged. */
+    readonly handoffTopicArn?: string;
     /** A person opening a conversation marks the customer's messages read on WhatsApp (blue ticks). */
     readonly readReceipts: boolean;
     /** The assistant marks a message read and shows "typing…" while it prepares its answer. */
@@ -138,6 +153,13 @@ const EnvSchema = z.object({
   WHATSAPP_PHONE_NUMBER_ID: z.optional(
     z.string().check(z.regex(/^\d{5,20}$/, "must be the numeric phone number ID shown in Meta's dashboard")),
   ),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^\d{5,20}$/, "must be the numeric WhatsApp Business Account ID shown in Meta's dashboard"),
+      ),
+  ),
   WHATSAPP_WEBHOOK_VERIFY_TOKEN: optionalText('must be a non-empty string'),
   WHATSAPP_APP_SECRET: optionalText("must be the app secret from Meta's dashboard"),
   WHATSAPP_API_BASE_URL: withDefault(
@@ -148,7 +170,10 @@ const EnvSchema = z.object({
     z.string().check(z.regex(/^v\d+\.\d+$/, 'must look like v25.0')),
     'v25.0',
   ),
-  WHATSAPP_REQUEST_TIMEOUT_MS: withDefault(millis(100, 60_000), '10000'),
+  WHATSAPP_REQUEST_TIMEOUT_MS: withDefault(
+    millis(100, 60_000),
+    String(SEND_BUDGET.requestTimeoutSeconds * 1000),
+  ),
   PORT: withDefault(wholeNumberIn('must be a port number from 0 to 65535', 0, 65535), '3000'),
   DATA_DIR: withDefault(z.string().check(z.minLength(1, 'must be a directory path')), '.data'),
   DEV_API_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters long'))),
@@ -161,7 +186,7 @@ const EnvSchema = z.object({
   SEND_MAX_ATTEMPTS: withDefault(wholeNumber(1, 9), '6'),
   SEND_CLAIM_LEASE_SECONDS: withDefault(
     wholeNumberIn('must be a whole number of seconds from 1 to 300', 1, 300),
-    '60',
+    '30',
   ),
   DEV_SIMULATE_STATUSES: withDefault(trueOrFalse, 'true'),
   DEV_STATUS_DELAY_MS: withDefault(millis(0, 60_000), '1000'),
@@ -184,6 +209,7 @@ const EnvSchema = z.object({
   MEDIA_MAX_BYTES: withDefault(wholeNumber(100_000, 104_857_600), String(DEFAULT_MEDIA_MAX_BYTES)),
   CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
   INBOX_READ_RECEIPTS: withDefault(trueOrFalse, 'true'),
+  HANDOFF_TOPIC_ARN: optionalText('must be an SNS topic ARN'),
   ASSISTANT_TYPING_INDICATOR: withDefault(trueOrFalse, 'true'),
   CRAWLER_USER_AGENT: withDefault(z.string().check(z.minLength(1)), 'WhatsAppPlatformBot/0.1'),
   CRAWLER_TIMEOUT_MS: withDefault(wholeNumber(500, 60_000), '10000'),
@@ -216,6 +242,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
+  // A Graph request starts only if it ends a second before the claim does (services/sending), so a
+  // claim shorter than that would never send.
+  if (e.SEND_CLAIM_LEASE_SECONDS * 1000 < e.WHATSAPP_REQUEST_TIMEOUT_MS + 2000) {
+    throw new ConfigError(
+      `SEND_CLAIM_LEASE_SECONDS must be at least 2 seconds more than WHATSAPP_REQUEST_TIMEOUT_MS (got ${e.SEND_CLAIM_LEASE_SECONDS} s and ${e.WHATSAPP_REQUEST_TIMEOUT_MS} ms): a send starts only if its request ends a second before the claim does`,
+    );
+  }
   const hasToken = e.WHATSAPP_ACCESS_TOKEN !== undefined;
   const hasNumber = e.WHATSAPP_PHONE_NUMBER_ID !== undefined;
   // In AWS the stack names the mode: each function holds only the secrets it uses, so the api (which
@@ -259,6 +292,7 @@ function build(
     whatsapp: {
       accessToken: e.WHATSAPP_ACCESS_TOKEN,
       phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID,
       webhookVerifyToken: e.WHATSAPP_WEBHOOK_VERIFY_TOKEN,
       appSecret: e.WHATSAPP_APP_SECRET,
       apiBaseUrl: e.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
@@ -302,6 +336,7 @@ function build(
       concurrency: e.CRAWLER_CONCURRENCY,
     },
     inbox: {
+      ...(e.HANDOFF_TOPIC_ARN ? { handoffTopicArn: e.HANDOFF_TOPIC_ARN } : {}),
       readReceipts: e.INBOX_READ_RECEIPTS === 'true',
       assistantTyping: e.ASSISTANT_TYPING_INDICATOR === 'true',
     },

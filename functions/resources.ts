@@ -28,15 +28,31 @@ export interface BucketDefinition {
   readonly envVar: string;
   /** Objects are deleted this many days after they were written. */
   readonly expireAfterDays: number;
+  /** Every object's key starts with this: grants name it, so a function reaches nothing else. */
+  readonly prefix: string;
 }
 
-export type BucketKey = 'parked';
+export type BucketKey = 'parked' | 'media';
+/** SNS topics functions publish to: `handoff` tells people that a customer waits for one. */
+export type TopicKey = 'handoff';
+
+export const TOPICS: Record<TopicKey, { readonly envVar: string }> = {
+  handoff: { envVar: 'HANDOFF_TOPIC_ARN' },
+};
 export type BucketAccess = 'put' | 'get' | 'delete';
 
 export const BUCKETS = {
   // Webhook changes too large for one queue message (a 2.7 MB history sync, say): the events queue
   // carries a pointer, the events consumer reads the change here and deletes it once applied.
-  parked: { localName: 'wa-parked-changes', envVar: 'PARKED_CHANGES_BUCKET', expireAfterDays: 14 },
+  parked: {
+    localName: 'wa-parked-changes',
+    envVar: 'PARKED_CHANGES_BUCKET',
+    expireAfterDays: 14,
+    prefix: 'changes/',
+  },
+  // Customers' media (kept when the message arrives: WhatsApp's links expire in minutes) and agents'
+  // uploads, served to signed-in users by the api. Kept a year, like the conversations that show them.
+  media: { localName: 'wa-media', envVar: 'MEDIA_BUCKET', expireAfterDays: 365, prefix: 'media/' },
 } as const satisfies Record<BucketKey, BucketDefinition>;
 
 /** Every Lambda function, by its handler file under functions/handlers/. */
@@ -175,9 +191,12 @@ export const QUEUES = {
     envVar: 'SEND_QUEUE_URL',
     consumer: 'send-worker',
     concurrency: 'send-rate',
-    consumerTimeoutSeconds: 60,
+    // A job's whole budget (SEND_BUDGET: the pacer, one Graph request, its writes) with room to spare; kept
+    // short because the visibility timeout (six times this) is how long a crashed worker's jobs stay away.
+    consumerTimeoutSeconds: 10,
     // The worker marks a recipient failed after MAX_SEND_ATTEMPTS; redrive only catches what it could not.
     maxReceiveCount: 10,
+    // The most; fewer at low rates (sendBatchSize), so a batch's jobs need not wait past the budget.
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
     dlqRetentionSeconds: 1_209_600,
@@ -187,7 +206,9 @@ export const QUEUES = {
     envVar: 'EVENTS_QUEUE_URL',
     consumer: 'events',
     concurrency: 5,
-    consumerTimeoutSeconds: 30,
+    // A batch may download customers' media (up to MEDIA_MAX_BYTES each, each request bounded by
+    // WHATSAPP_REQUEST_TIMEOUT_MS), so the consumer has a minute.
+    consumerTimeoutSeconds: 60,
     // A status can arrive before its send is recorded; it is retried (with a delay) until it can be applied.
     maxReceiveCount: 8,
     batchSize: 10,
@@ -234,12 +255,51 @@ export const QUEUES = {
 export const MAX_SEND_ATTEMPTS = 9;
 
 /**
- * How many send workers run at once for a given messages-per-second limit. Each worker paces itself at
- * rate / concurrency, so together they never exceed the limit; the same number is the event source
- * mapping's maximumConcurrency in AWS and the poller count locally.
+ * What one send job may spend, from which the send queue's concurrency and batch size and the send
+ * worker's timeout follow (docs/operations.md, "Throughput when WhatsApp is slow").
  */
-export function sendConcurrency(ratePerSecond: number): number {
-  return Math.min(50, Math.max(2, Math.ceil(ratePerSecond / 20)));
+export const SEND_BUDGET = {
+  /** The Graph request timeout by default (WHATSAPP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutSeconds: 5,
+  /** The share of Graph requests that may hang until the timeout while sending still keeps the rate. */
+  hungShare: 0.05,
+  /** How long a job waits for its turn at the pacer when nothing hangs. */
+  pacerWaitSeconds: 0.5,
+  /** The job's store writes: claim and pair slot before its Graph call, the record after it. */
+  storeSeconds: 1,
+} as const;
+
+/**
+ * How many send workers may run at once for a given rate: the event source mapping's maximumConcurrency
+ * in AWS, the poller count locally. The pacer is shared by all of them (services/pacer.ts), so this
+ * number does not split the rate; it is how many batches may be in flight. A batch with a hung request
+ * holds its worker for the request timeout while the others send in its place, so there are enough
+ * workers for the batches the tolerated share of hung requests holds at full rate (R / 10 batches a
+ * second, each holding one with probability 1 - (1 - hungShare)^10, for the timeout), plus those that
+ * wait their turn at the pacer.
+ */
+export function sendConcurrency(
+  ratePerSecond: number,
+  requestTimeoutSeconds: number = SEND_BUDGET.requestTimeoutSeconds,
+): number {
+  const batch = QUEUES.send.batchSize;
+  const holding = 1 - (1 - SEND_BUDGET.hungShare) ** batch;
+  const busySeconds = holding * requestTimeoutSeconds + SEND_BUDGET.pacerWaitSeconds;
+  return Math.min(1000, Math.max(2, Math.ceil((ratePerSecond / batch) * busySeconds)));
+}
+
+/**
+ * Records per send batch: 10, or fewer at a few messages a second, where the batches in flight would
+ * otherwise wait at the pacer longer than the worker's timeout leaves them.
+ */
+export function sendBatchSize(
+  ratePerSecond: number,
+  requestTimeoutSeconds: number = SEND_BUDGET.requestTimeoutSeconds,
+): number {
+  const waitSeconds =
+    QUEUES.send.consumerTimeoutSeconds - requestTimeoutSeconds - 2 * SEND_BUDGET.storeSeconds;
+  const perWorker = (ratePerSecond * waitSeconds) / sendConcurrency(ratePerSecond, requestTimeoutSeconds);
+  return Math.min(QUEUES.send.batchSize, Math.max(1, Math.floor(perWorker)));
 }
 
 export function visibilityTimeoutSeconds(queue: QueueDefinition): number {
@@ -288,6 +348,8 @@ export interface FunctionResources {
   readonly secrets: readonly SecretKey[];
   /** Buckets with exactly the object actions the function calls. */
   readonly buckets?: Partial<Record<BucketKey, readonly BucketAccess[]>>;
+  /** Topics it publishes to. */
+  readonly topics?: readonly TopicKey[];
   /** Campaign schedules: `manage` creates, moves and deletes them; `create` only adds release schedules. */
   readonly schedules?: 'manage' | 'create';
 }
@@ -301,7 +363,11 @@ export const FUNCTIONS = {
   api: {
     description: 'HTTP API: templates, campaigns, messages, conversations, lists, knowledge',
     tables: {
-      templates: { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'], indexes: ['gsi1'] },
+      // Platform templates, and Meta's view of the account's (synced, submitted; BatchGetItem for lists).
+      templates: {
+        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'],
+        indexes: ['gsi1'],
+      },
       // Keys are issued and revoked from the console too.
       apiKeys: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Scan'] },
       users: {
@@ -317,7 +383,11 @@ export const FUNCTIONS = {
       contacts: { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
       lists: { actions: ['GetItem', 'PutItem', 'Query', 'BatchWriteItem', 'DeleteItem'], indexes: ['gsi1'] },
       messages: { actions: ['GetItem', 'PutItem'] },
-      conversations: { actions: ['GetItem', 'Query', 'UpdateItem'], indexes: ['gsi1'] },
+      // Notes and canned replies are written here.
+      conversations: {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        indexes: ['gsi1'],
+      },
       // Sources and documents are written here; /knowledge/ask reads every passage.
       knowledge: {
         actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
@@ -325,7 +395,12 @@ export const FUNCTIONS = {
       },
     },
     sendsTo: ['send', 'launch', 'crawl'],
-    secrets: ['openai', 'admin'],
+    // A person or an API client hands a conversation over: the team is told.
+    topics: ['handoff'],
+    // The access token reads and creates the account's templates (POST /api/templates/sync, .../submit).
+    secrets: ['openai', 'admin', 'whatsapp'],
+    // Serves customers' media to signed-in users (get) and keeps agents' uploads (put).
+    buckets: { media: ['get', 'put'] },
     schedules: 'manage',
   },
   webhook: {
@@ -343,10 +418,16 @@ export const FUNCTIONS = {
       contacts: { actions: ['GetItem', 'UpdateItem'] },
       messages: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
       conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      // Template webhooks update Meta's view of a template and find the campaigns sending through it.
+      templates: { actions: ['GetItem', 'Query', 'PutItem'] },
     },
     sendsTo: ['send', 'inbound'],
-    secrets: [],
-    buckets: { parked: ['get', 'delete'] },
+    // A resolved conversation the customer restarts waits for a person when the assistant is off.
+    topics: ['handoff'],
+    // The access token downloads customers' media from the Graph API as messages arrive.
+    secrets: ['whatsapp'],
+    // media: put what was downloaded; get (HEAD) finds what a redelivered webhook already kept.
+    buckets: { parked: ['get', 'delete'], media: ['put', 'get'] },
   },
   'send-worker': {
     description: 'Sends WhatsApp messages from the send queue, paced to the rate limit',
@@ -360,6 +441,8 @@ export const FUNCTIONS = {
     // Quiet hours: a worker that defers a recipient asks the launcher (through its queue) to plan the release.
     sendsTo: ['send', 'launch'],
     secrets: ['whatsapp'],
+    // An agent's upload is read to upload it to WhatsApp's media API before the message is sent.
+    buckets: { media: ['get'] },
   },
   launcher: {
     description: "Enqueues a campaign's recipients for sending; settles cancelled campaigns",
@@ -368,9 +451,12 @@ export const FUNCTIONS = {
       recipients: { actions: ['Query', 'UpdateItem', 'BatchWriteItem'] },
       lists: { actions: ['GetItem', 'Query'] },
       contacts: { actions: ['BatchGetItem'] },
+      // The scheduled template sync, and the template check of scheduled starts and series runs.
+      templates: { actions: ['GetItem', 'Query', 'PutItem'], indexes: ['gsi1'] },
     },
     sendsTo: ['send', 'launch'],
-    secrets: [],
+    // The access token reads the account's templates every 15 minutes (the template-sync schedule).
+    secrets: ['whatsapp'],
     schedules: 'create',
   },
   inbound: {
@@ -382,6 +468,7 @@ export const FUNCTIONS = {
       knowledge: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
     },
     sendsTo: ['send'],
+    topics: ['handoff'],
     secrets: ['openai'],
   },
   crawler: {
@@ -398,6 +485,17 @@ export const FUNCTIONS = {
 } as const satisfies Record<FunctionName, FunctionResources>;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
+/**
+ * The account's templates are read from Meta every 15 minutes (template webhooks keep them current in
+ * between): an EventBridge Scheduler schedule in the stack, the local timer locally, both delivering this
+ * command to the launch queue, whose launcher runs the sync.
+ */
+export const TEMPLATE_SYNC = {
+  scheduleName: 'template-sync',
+  expression: 'rate(15 minutes)',
+  command: { action: 'sync_templates' },
+} as const;
+
 /** The queue a function consumes, if any. */
 export function consumedQueue(fn: FunctionName): QueueKey | undefined {
   return (Object.keys(QUEUES) as QueueKey[]).find((q) => QUEUES[q].consumer === fn);
@@ -409,10 +507,16 @@ export function queueConcurrency(queue: QueueKey, ratePerSecond: number): number
   return c === 'send-rate' ? sendConcurrency(ratePerSecond) : c;
 }
 
+/** A queue's batch size for a given WhatsApp rate. */
+export function queueBatchSize(queue: QueueKey, ratePerSecond: number): number {
+  return queue === 'send' ? sendBatchSize(ratePerSecond) : QUEUES[queue].batchSize;
+}
+
 /**
  * The web console: static files built by Vite into `distDir`, served at / by the local runtime and, in
  * AWS, from a private bucket behind CloudFront, with the same headers both ways. Its scripts and styles
- * are its own files only; images may come from https (template media previews show the business's URLs).
+ * are its own files only; images may come from https (template media previews show the business's URLs);
+ * conversation media (images, audio, video) comes from the API on the same origin.
  */
 export const CONSOLE = {
   distDir: 'web/dist',
@@ -421,6 +525,8 @@ export const CONSOLE = {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
+    // Customers' audio and video play from /api/media/{id} on the same origin.
+    "media-src 'self'",
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",

@@ -3,6 +3,7 @@ import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import {
+  BUCKETS,
   type BucketAccess,
   type BucketKey,
   consumedQueue,
@@ -12,16 +13,19 @@ import {
   METRICS_NAMESPACE,
   QUEUES,
   type QueueKey,
+  queueBatchSize,
   queueConcurrency,
   SECRETS,
   SERVICE_NAME,
   type SecretKey,
   type TableKey,
+  TOPICS,
 } from '../functions/resources';
 import { PlatformAlarms } from './constructs/alarms';
 import { ConsoleSite } from './constructs/console-site';
 import { PlatformDashboard } from './constructs/dashboard';
 import { allowTable } from './constructs/grants';
+import { HandoffTopic } from './constructs/handoff-topic';
 import { PlatformHttpApi } from './constructs/http-api';
 import { PlatformFunction } from './constructs/lambda-function';
 import { PlatformSecrets } from './constructs/platform-secret';
@@ -34,8 +38,15 @@ export interface PlatformStackProps extends StackProps {
   readonly stageName: string;
   /** The sending number's id from Meta's dashboard (not a secret). */
   readonly whatsappPhoneNumberId?: string;
+  /**
+   * The WhatsApp Business Account's id (not a secret): templates are synced from it every 15 minutes,
+   * submitted to it, and checked before campaigns send.
+   */
+  readonly whatsappBusinessAccountId?: string;
   /** Where alarm e-mails go. */
   readonly alarmEmail?: string;
+  /** Where e-mails go when a customer starts waiting for a person (the inbox's handoff alert). */
+  readonly handoffEmail?: string;
   readonly secretsVersion?: string;
   /** The first console admin's e-mail address (admin@platform.local by default); the password is generated. */
   readonly adminEmail?: string;
@@ -69,11 +80,20 @@ export class PlatformStack extends Stack {
   readonly httpApi: PlatformHttpApi;
   readonly secrets: PlatformSecrets;
   readonly alarms: PlatformAlarms;
+  readonly handoff: HandoffTopic;
   readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     this.stage = stageSettings(props.stageName);
+    if (
+      props.whatsappBusinessAccountId !== undefined &&
+      !/^\d{5,20}$/.test(props.whatsappBusinessAccountId)
+    ) {
+      throw new Error(
+        `whatsappBusinessAccountId must be the numeric WhatsApp Business Account ID (got ${props.whatsappBusinessAccountId})`,
+      );
+    }
     const rate = props.sendRatePerSecond ?? 80;
     if (!Number.isInteger(rate) || rate < 1 || rate > 1000) {
       throw new Error(`sendRatePerSecond must be a whole number from 1 to 1000 (got ${rate})`);
@@ -83,15 +103,21 @@ export class PlatformStack extends Stack {
     this.alarms = new PlatformAlarms(this, 'Alarms', {
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
+    this.handoff = new HandoffTopic(this, 'Handoff', {
+      ...(props.handoffEmail ? { email: props.handoffEmail } : {}),
+    });
     // Non-secret settings, the same for every function; credentials come from the secrets at cold start.
     const settings: Record<string, string> = {
       SEND_RATE_PER_SECOND: String(rate),
-      // The mode is named here: only the send worker holds the access token that would tell it.
+      // The mode is named here: the webhook, the assistant and the crawler hold no access token to tell it by.
       WHATSAPP_MODE: props.whatsappPhoneNumberId ? 'LIVE' : 'DEV',
       // Changing it (-c secretsVersion=2) replaces every function's containers, so they read the secrets again.
       SECRETS_VERSION: props.secretsVersion ?? '1',
       ...(props.adminEmail ? { ADMIN_EMAIL: props.adminEmail } : {}),
       ...(props.whatsappPhoneNumberId ? { WHATSAPP_PHONE_NUMBER_ID: props.whatsappPhoneNumberId } : {}),
+      ...(props.whatsappBusinessAccountId
+        ? { WHATSAPP_BUSINESS_ACCOUNT_ID: props.whatsappBusinessAccountId }
+        : {}),
     };
 
     this.functions = Object.fromEntries(
@@ -116,13 +142,18 @@ export class PlatformStack extends Stack {
         const queue = new PlatformQueue(this, `${key[0]!.toUpperCase()}${key.slice(1)}Queue`, {
           definition: def,
           consumer: this.functions[def.consumer],
-          // The send queue's cap keeps the rate limit: at most that many workers, each paced at its share.
+          // The send queue's workers share one pacer (slots in DynamoDB), so their number is not a share
+          // of the rate: it is how many batches may be in flight, enough that batches held by hung Graph
+          // requests do not starve the rest (sendConcurrency in functions/resources.ts).
           maxConcurrency: queueConcurrency(key, rate),
+          batchSize: queueBatchSize(key, rate),
         });
         return [key, queue];
       }),
     ) as Record<QueueKey, PlatformQueue>;
     this.scheduling = new CampaignScheduling(this, 'Scheduling', { launchQueue: this.queues.launch.queue });
+    // Without an account there are no templates to read.
+    if (props.whatsappBusinessAccountId) this.scheduling.addTemplateSync();
 
     for (const name of FUNCTION_NAMES) this.grant(name, settings);
     this.watch();
@@ -150,7 +181,8 @@ export class PlatformStack extends Stack {
     });
     new CfnOutput(this, 'WhatsAppSecretArn', {
       value: this.secrets.secrets.whatsapp.secretArn,
-      description: 'Put WHATSAPP_ACCESS_TOKEN here (read only by the send worker)',
+      description:
+        "Put WHATSAPP_ACCESS_TOKEN here (read by the send worker, by the events function to download customers' media, and by the api and the launcher for the account's templates)",
     });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: this.secrets.secrets.webhook.secretArn,
@@ -214,14 +246,17 @@ export class PlatformStack extends Stack {
       fn.role.addToPolicy(
         new PolicyStatement({
           actions: uses.map((u) => actions[u]),
-          resources: [this.storage.buckets[key].arnForObjects('changes/*')],
+          resources: [this.storage.buckets[key].arnForObjects(`${BUCKETS[key].prefix}*`)],
         }),
       );
       Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.storage.buckets[key].node.defaultChild as CfnElement)}.Arn>/changes/*]`,
-        reason:
-          "Objects are named per change at run time; the wildcard is limited to the changes/ prefix of the platform's own bucket.",
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.storage.buckets[key].node.defaultChild as CfnElement)}.Arn>/${BUCKETS[key].prefix}*]`,
+        reason: `Objects are named per item at run time (a change, a media file); the wildcard is limited to the ${BUCKETS[key].prefix} prefix of the platform's own bucket.`,
       });
+    }
+    for (const key of ('topics' in needs ? needs.topics : undefined) ?? []) {
+      env[TOPICS[key].envVar] = this.handoff.topic.topicArn;
+      this.handoff.topic.grantPublish(fn.role);
     }
     for (const key of needs.secrets as readonly SecretKey[]) {
       env[SECRETS[key].envVar] = this.secrets.secrets[key].secretArn;

@@ -80,6 +80,10 @@ export class SimulatingWhatsAppSender implements WhatsAppSender {
     return result;
   }
 
+  markRead(wamid: string, options: { typing: boolean }) {
+    return this.inner.markRead(wamid, options);
+  }
+
   stop(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

@@ -41,9 +41,12 @@ import {
   type FunctionName,
   QUEUES,
   type QueueKey,
+  queueBatchSize,
   queueConcurrency,
+  sendConcurrency,
   TABLES,
   type TableKey,
+  TEMPLATE_SYNC,
 } from '../functions/resources';
 import type { CampaignService } from '../functions/services/campaign-service';
 import { Pacer } from '../functions/services/pacer';
@@ -57,6 +60,19 @@ import { ensureBucket, ensureQueue, ensureTable, type ProvisionedQueue } from '.
 import { type SqsHandler, SqsPoller } from './sqs-poller';
 
 export const LOCAL_REGION = 'us-east-1';
+
+/**
+ * Send pollers locally: as many as the event source mapping would run in AWS for this rate and request
+ * timeout, but no more than LOCAL_SEND_POLLERS. One process on a laptop sends about 150 messages a second
+ * at most (its CPU is the limit there, not WhatsApp's), and pollers beyond what that needs only add idle
+ * receive calls.
+ */
+export const LOCAL_SEND_POLLERS = 24;
+
+function localSendPollers(config: Config): number {
+  const timeoutSeconds = config.whatsapp.requestTimeoutMs / 1000;
+  return Math.min(LOCAL_SEND_POLLERS, sendConcurrency(config.send.ratePerSecond, timeoutSeconds));
+}
 // The emulators accept any signature; the SDK still wants something to sign with.
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -229,7 +245,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         : () =>
             buildSendWorker(context, {
               // Every worker runs in this one process, so they share one pacer at the full rate.
-              pacer: Pacer.forRate(rate, 1),
+              pacer: Pacer.forRate(rate),
               ...(whatsapp ? { whatsapp } : {}),
               ...(options.print ? { print: options.print } : {}),
             }),
@@ -251,8 +267,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         queueArn: queues[key].arn,
         region: LOCAL_REGION,
         handler,
-        batchSize: def.batchSize,
-        concurrency: queueConcurrency(key, rate),
+        batchSize: queueBatchSize(key, rate),
+        concurrency: key === 'send' ? localSendPollers(config) : queueConcurrency(key, rate),
         logger,
       }),
     ];
@@ -274,6 +290,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (simulator) simulator.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
 
   for (const poller of pollers) poller.start();
+  // The account's templates are read every 15 minutes, as the stack's template-sync schedule does in AWS.
+  if (config.mode === 'LIVE' && config.whatsapp.businessAccountId) {
+    if (!scheduler.get(TEMPLATE_SYNC.scheduleName)) {
+      scheduler.upsert({
+        name: TEMPLATE_SYNC.scheduleName,
+        payload: TEMPLATE_SYNC.command,
+        recurrence: { expression: TEMPLATE_SYNC.expression, timezone: 'UTC' },
+      });
+    }
+  } else scheduler.delete(TEMPLATE_SYNC.scheduleName);
   scheduler.start();
 
   let stopping: Promise<void> | undefined;

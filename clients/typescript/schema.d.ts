@@ -260,6 +260,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The canned replies, by shortcut */
+        get: operations["listCannedReplies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-replies/{shortcut}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or replace a canned reply (admins and API keys) */
+        put: operations["putCannedReply"];
+        post?: never;
+        /** Delete a canned reply (admins and API keys) */
+        delete: operations["deleteCannedReply"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{contact}": {
         parameters: {
             query?: never;
@@ -370,11 +405,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every message with a customer, oldest first */
+        /** Every message with a customer and the team’s notes, oldest first (or newest first) */
         get: operations["listConversationMessages"];
         put?: never;
-        /** An agent's free-form reply (only inside the 24-hour customer service window) */
+        /** An agent's reply: free-form text inside the 24-hour customer service window, a template after it. A signed-in user who replies takes the conversation unless someone else owns it. */
         post: operations["replyInConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A private note for the team in the thread; the customer never sees it */
+        post: operations["addConversationNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person has seen the conversation: its unread count goes to 0, and (unless INBOX_READ_RECEIPTS is off) the customer's latest message is marked read on WhatsApp */
+        post: operations["markConversationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -624,6 +693,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keep a file to send in a reply: the raw bytes as the body, with their Content-Type
+         * @description Images (JPEG, PNG), documents (PDF, Word, Excel, PowerPoint, text), audio and video as WhatsApp sends them, each up to WhatsApp's limit for its kind (image 5 MB, audio and video 16 MB, document 100 MB) and the platform's MEDIA_MAX_BYTES (16 MB by default). The file name comes from `filename` or a `Content-Disposition: attachment; filename="..."` header.
+         */
+        post: operations["uploadMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation's media: a customer's image, document, audio, video or sticker, or an upload
+         * @description The bytes with their stored Content-Type; images, audio and video `inline`, documents as an `attachment` with their file name. `X-Content-Type-Options: nosniff`; a browser may keep it privately for an hour (`Cache-Control: private`).
+         */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages": {
         parameters: {
             query?: never;
@@ -650,6 +759,23 @@ export interface paths {
         };
         /** Status of a single message */
         get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meta-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's templates as Meta has them (from syncs, webhooks and submissions), by name */
+        get: operations["listMetaTemplates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -740,6 +866,63 @@ export interface paths {
         put?: never;
         /** Render a template with variables, and show the Graph API payload it would send */
         post: operations["previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the template to Meta for approval (creates the Meta template, and maps this one to it)
+         * @description Meta's creation rules are checked first: a 422 `meta_template_rule` names each broken rule in `details.problems` (`details.rule` is the first). Meta answers PENDING; its approval or rejection (with the reason) arrives by webhook or sync and shows in `meta`.
+         */
+        post: operations["submitTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a platform template from a Meta template (its parameters become variables), mapped to it */
+        post: operations["importTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the WhatsApp Business Account's templates from Meta (every page) and apply what changed
+         * @description Runs on its own every 15 minutes, and template webhooks keep the templates current in between. Templates Meta no longer lists become DELETED; running campaigns whose template is no longer sendable are paused.
+         */
+        post: operations["syncTemplates"];
         delete?: never;
         options?: never;
         head?: never;
@@ -993,6 +1176,12 @@ export interface components {
             /** @description Queued recipients waiting for their quiet hours to end */
             waiting: number;
         };
+        CannedReply: {
+            shortcut: string;
+            text: string;
+            updatedAt: string;
+            updatedBy?: string;
+        };
         Contact: {
             /** @description Values from list imports (the latest import wins), used as template variables */
             attributes?: {
@@ -1004,6 +1193,11 @@ export interface components {
                 source: string;
             }[];
             lastInboundAt?: string;
+            /** @description The lists the contact is a member of */
+            lists: {
+                id: string;
+                name: string;
+            }[];
             marketingOptOut: boolean;
             optedOut: boolean;
             optedOutAt?: string;
@@ -1021,11 +1215,14 @@ export interface components {
             aiEnabled: boolean;
             assigneeId?: string;
             assigneeName?: string;
+            /** @description The platform's time of the latest change (message or status): the list's order */
+            changedAt?: string;
             contact: string;
             /** @description The latest 50 status changes, oldest first (left out of lists) */
             history?: components["schemas"]["ConversationStatusChange"][];
             /** @enum {string} */
             lastDirection: "in" | "out";
+            lastInboundWamid?: string;
             lastMessageAt: string;
             lastMessagePreview: string;
             /** @description True while the status is open or assigned */
@@ -1033,19 +1230,85 @@ export interface components {
             profileName?: string;
             status: components["schemas"]["ConversationStatus"];
             statusChangedAt?: string;
+            /** @description Customer messages since a person last opened the conversation (POST .../read) or answered it */
+            unread?: number;
             userId?: string;
+            /** @description When the customer's oldest unanswered message arrived; absent once the business answered */
+            waitingSince?: string;
+        };
+        /** @description An image, document, audio, video or sticker, kept in the platform's private media store */
+        ConversationMedia: {
+            caption?: string;
+            /** @description A document's file name */
+            filename?: string;
+            /** @description The media id: GET /api/media/{id} answers the file */
+            id: string;
+            /** @enum {string} */
+            kind: "image" | "document" | "audio" | "video" | "sticker";
+            /** @example image/jpeg */
+            mimeType: string;
+            /** @description Bytes */
+            size?: number;
+            /**
+             * @description The API path that serves the file to signed-in users and API keys
+             * @example /api/media/in_0f3c2a9b8e7d6c5b4a39281706f5e4d3
+             */
+            url: string;
         };
         ConversationMessage: {
+            /** @description The user who wrote an agent's reply or a note */
+            agent?: {
+                id: string;
+                name: string;
+            };
             at: string;
             campaignId?: string;
             contact: string;
-            /** @enum {string} */
-            direction: "in" | "out";
+            /** @description Outbound messages: the latest delivery status WhatsApp reported */
+            delivery?: {
+                at: string;
+                error?: {
+                    code: number | string | null;
+                    details?: string;
+                    message?: string;
+                    title: string;
+                };
+                /** @enum {string} */
+                status: "sent" | "delivered" | "read" | "failed";
+            };
+            /**
+             * @description note: a person's private note for the team, never sent to the customer
+             * @enum {string}
+             */
+            direction: "in" | "out" | "note";
+            media?: components["schemas"]["ConversationMedia"];
+            /**
+             * @description Why a customer's media could not be kept, in words (the message itself is kept)
+             * @example the image is 7.2 MB; the limit is 5 MB
+             */
+            mediaError?: string;
             source?: string;
+            /** @description The pages an assistant's answer came from */
+            sources?: {
+                title?: string;
+                url: string;
+            }[];
             summary: string;
             text?: string;
             type: string;
             wamid: string;
+        };
+        ConversationReply: {
+            caption?: string;
+            /** @description An image or document uploaded with POST /api/media (its id), sent with `caption` */
+            mediaId?: string;
+            /** @description Once the 24-hour window has closed WhatsApp only delivers templates: the template's id */
+            templateId?: string;
+            text?: string;
+            /** @default {} */
+            variables?: {
+                [key: string]: string;
+            };
         };
         /**
          * @description ai: the assistant answers; open: waiting for a person; assigned: a named user owns it; resolved: ended (the customer's next message starts it again)
@@ -1178,6 +1441,42 @@ export interface components {
                 [key: string]: string;
             };
         };
+        MetaTemplate: {
+            /** @description MARKETING, UTILITY or AUTHENTICATION: the latest completed category, which it is sent as */
+            category?: string;
+            /** @description Header, body, footer and buttons, as Meta's template list gives them */
+            components: {
+                [key: string]: unknown;
+            }[];
+            language: string;
+            lastSyncedAt?: string;
+            /** @description Meta's id of the template */
+            metaId?: string;
+            name: string;
+            observedAt: string;
+            /** @enum {string} */
+            parameterFormat: "positional" | "named";
+            /** @description A category change Meta announced and has not made yet */
+            pendingCategory?: {
+                at?: string;
+                category: string;
+            };
+            /** @description The category before the latest change */
+            previousCategory?: string;
+            /** @description GREEN, YELLOW, RED or UNKNOWN */
+            quality?: string;
+            /** @description Meta's reason for a rejection */
+            rejectedReason?: string;
+            /** @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, ARCHIVED */
+            status: string;
+            /** @description Why Meta gave the latest status (a pause, a flag, a lock), from its webhook */
+            statusReason?: string;
+            /** @description When the platform submitted it for approval */
+            submittedAt?: string;
+            /** @description Platform templates mapped to it; none: POST /api/templates/import makes one */
+            templateIds: string[];
+            updatedAt: string;
+        };
         MetaTemplateMapping: {
             /**
              * @description Our variables that fill the body parameters: in order for positional ({{1}}, {{2}}...), by name for named
@@ -1201,6 +1500,34 @@ export interface components {
              * @enum {string}
              */
             parameterFormat?: "positional" | "named";
+        };
+        /** @description Meta's view of the mapped template (whatsapp.name and language): status, category, quality, rejection reason; absent until a sync, a webhook or a submission told the platform */
+        MetaTemplateStatus: {
+            /** @description MARKETING, UTILITY or AUTHENTICATION: the latest completed category, which it is sent as */
+            category?: string;
+            lastSyncedAt?: string;
+            /** @description Meta's id of the template */
+            metaId?: string;
+            /** @enum {string} */
+            parameterFormat: "positional" | "named";
+            /** @description A category change Meta announced and has not made yet */
+            pendingCategory?: {
+                at?: string;
+                category: string;
+            };
+            /** @description The category before the latest change */
+            previousCategory?: string;
+            /** @description GREEN, YELLOW, RED or UNKNOWN */
+            quality?: string;
+            /** @description Meta's reason for a rejection */
+            rejectedReason?: string;
+            /** @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, ARCHIVED */
+            status: string;
+            /** @description Why Meta gave the latest status (a pause, a flag, a lock), from its webhook */
+            statusReason?: string;
+            /** @description When the platform submitted it for approval */
+            submittedAt?: string;
+            updatedAt: string;
         };
         Preview: {
             /** @description Graph API body using the mapped Meta template (outside the window, or marketing) */
@@ -1337,11 +1664,41 @@ export interface components {
                 /** Format: uri */
                 url: string;
             };
+            meta?: components["schemas"]["MetaTemplateStatus"];
             name: string;
             updatedAt: string;
             variables: string[];
             version: number;
             whatsapp?: components["schemas"]["MetaTemplateMapping"];
+        };
+        TemplateImport: {
+            /** @description What the platform's own message leaves to the Meta template */
+            notes: string[];
+            template: components["schemas"]["Template"];
+        };
+        /**
+         * @example {
+         *       "name": "order_ready",
+         *       "language": "en_US",
+         *       "variables": {
+         *         "1": "customerName"
+         *       }
+         *     }
+         */
+        TemplateImportInput: {
+            /** @description The platform template's name; Meta's by default */
+            as?: string;
+            language: string;
+            /**
+             * Format: uri
+             * @description The file a media header sends; Meta's example when it is a link
+             */
+            mediaUrl?: string;
+            name: string;
+            /** @description Our variable for each Meta parameter: the body's by "1" (or their name), the header's by "header.1"; param1, param2... and header1 (positional) or Meta's names by default */
+            variables?: {
+                [key: string]: string;
+            };
         };
         /**
          * @example {
@@ -1377,6 +1734,54 @@ export interface components {
             name: string;
             whatsapp?: components["schemas"]["MetaTemplateMapping"];
         };
+        /**
+         * @example {
+         *       "examples": {
+         *         "customerName": "Maria"
+         *       }
+         *     }
+         */
+        TemplateSubmitInput: {
+            /** @description URL and phone number buttons besides the template's quick replies */
+            buttons?: ({
+                text: string;
+                /** @enum {string} */
+                type: "url";
+                url: string;
+            } | {
+                phoneNumber: string;
+                text: string;
+                /** @enum {string} */
+                type: "phone_number";
+            })[];
+            /** @description A sample value for each variable, which Meta reviews the template with; defaults fill in */
+            examples?: {
+                [key: string]: string;
+            };
+            footer?: string;
+            /** @description A media header's sample: the handle Meta's Resumable Upload API answered for the file */
+            headerHandle?: string;
+            /** @description A text header, at most one variable */
+            headerText?: string;
+            /** @description Meta's language code; the mapping's by default */
+            language?: string;
+            /** @description Meta's name for it; the mapping's by default */
+            name?: string;
+        };
+        TemplateSyncResult: {
+            campaignsPaused: number;
+            created: number;
+            /** @description Templates Meta listed */
+            fetched: number;
+            /** @description Listed templates no platform template is mapped to */
+            importable: number;
+            pages: number;
+            /** @description Known before and no longer listed: now DELETED */
+            removed: number;
+            syncedAt: string;
+            unchanged: number;
+            updated: number;
+        };
         TimelinePoint: {
             delivered: number;
             failed: number;
@@ -1384,6 +1789,23 @@ export interface components {
             minute: string;
             read: number;
             sent: number;
+        };
+        /** @description Stored, ready to send in a reply as media: {id, kind, mimeType, filename, caption} */
+        UploadedMedia: {
+            filename?: string;
+            /** @example up_01JZ8Q7W6V5T4S3R2Q1P0N9M8K */
+            id: string;
+            /**
+             * @description What WhatsApp sends it as, from its type
+             * @enum {string}
+             */
+            kind: "image" | "document" | "audio" | "video";
+            /** @example image/png */
+            mimeType: string;
+            /** @description Bytes */
+            size: number;
+            /** @example /api/media/up_01JZ8Q7W6V5T4S3R2Q1P0N9M8K */
+            url: string;
         };
         User: {
             createdAt: string;
@@ -2328,7 +2750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            /** @description LIVE: its Meta template is not approved in that language (template_not_approved), or does not take the parameters the mapping fills (template_mismatch) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2407,7 +2829,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            /** @description LIVE: its Meta template is not approved in that language (template_not_approved), or does not take the parameters the mapping fills (template_mismatch) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2550,7 +2972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            /** @description LIVE: its Meta template is not approved in that language (template_not_approved), or does not take the parameters the mapping fills (template_mismatch) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2611,6 +3033,180 @@ export interface operations {
                 };
             };
             /** @description No such campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCannedReplies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All of them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CannedReply"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putCannedReply: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description What an agent types after "/" (^[a-z0-9][a-z0-9_-]{0,31}$) */
+                shortcut: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description Invalid shortcut or text */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins manage canned replies */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What an agent types after "/" (^[a-z0-9][a-z0-9_-]{0,31}$) */
+                shortcut: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins manage canned replies */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such canned reply */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2683,11 +3279,17 @@ export interface operations {
     listConversations: {
         parameters: {
             query?: {
+                /** @description Only conversations this user owns; "me" is the signed-in user */
+                assignee?: string;
+                /** @description Polling: every conversation changed at or after this time (give the largest changedAt you hold, minus a few seconds, and merge by contact), oldest change first; the other filters are ignored, so a client also sees conversations leave its view */
+                changedSince?: string;
                 cursor?: string;
                 limit?: number;
                 needsHuman?: "true" | "false";
                 /** @description ai: the assistant answers; open: waiting for a person; assigned: a named user owns it; resolved: ended (the customer's next message starts it again) */
                 status?: components["schemas"]["ConversationStatus"];
+                /** @description Only conversations whose customer waits for an answer */
+                waiting?: "true";
             };
             header?: never;
             path?: never;
@@ -3164,6 +3766,8 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description newest: the latest messages first (what a thread view polls) */
+                order?: "oldest" | "newest";
             };
             header?: never;
             path: {
@@ -3233,9 +3837,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    text: string;
-                };
+                "application/json": components["schemas"]["ConversationReply"];
             };
         };
         responses: {
@@ -3275,6 +3877,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The window is closed (a template is required) or the contact opted out */
             409: {
                 headers: {
@@ -3302,8 +3913,153 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Invalid input, or an Idempotency-Key already used for another request */
+            /** @description Missing variables or over WhatsApp limits */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addConversationNote: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The note */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4464,6 +5220,175 @@ export interface operations {
             };
         };
     };
+    uploadMedia: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+                /** @description The file's name, shown to the customer */
+                filename?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/msword": string;
+                "application/pdf": string;
+                "application/vnd.ms-excel": string;
+                "application/vnd.ms-powerpoint": string;
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                "audio/aac": string;
+                "audio/amr": string;
+                "audio/mp4": string;
+                "audio/mpeg": string;
+                "audio/ogg": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "text/plain": string;
+                "video/3gpp": string;
+                "video/mp4": string;
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedMedia"];
+                };
+            };
+            /** @description An empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API key or console session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the limit for its kind (the answer names it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A type WhatsApp does not send (the answer names it and the allowed ones) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    /** @description private, max-age=3600 */
+                    "Cache-Control"?: string;
+                    /** @description inline, or attachment; filename=... */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "audio/aac": string;
+                    "audio/amr": string;
+                    "audio/mp4": string;
+                    "audio/mpeg": string;
+                    "audio/ogg": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "text/plain": string;
+                    "video/3gpp": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API key or console session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No media with this id (or it expired, a year after it was kept) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     sendMessage: {
         parameters: {
             query?: {
@@ -4615,6 +5540,55 @@ export interface operations {
             };
             /** @description No such message */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMetaTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every known Meta template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MetaTemplate"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5107,6 +6081,280 @@ export interface operations {
             };
             /** @description Missing variables, or the rendered message breaks a WhatsApp limit */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitTemplate: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateSubmitInput"];
+            };
+        };
+        responses: {
+            /** @description Submitted: the template, mapped, with Meta's answer in meta */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already in the account, no account configured, or the template changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule Meta would reject it for (meta_template_rule), or Meta's own refusal (meta_rejected) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Graph API failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importTemplate: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateImportInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateImport"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such Meta template (sync first) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A template with this name exists, or the Meta template is not synced yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Meta template has parts the platform cannot send (details list them) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    syncTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the sync found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSyncResult"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No WhatsApp Business Account to read from (DEV mode, or WHATSAPP_BUSINESS_ACCOUNT_ID unset) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Graph API failed or could not be reached */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,8 @@ import { type Assistant, buildAssistant } from './assistant';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
 import { alertingConversationStore } from './handoff-alerts';
+import { mediaStore } from './media';
+import { metaTemplates } from './meta-templates';
 import { outbox } from './outbox';
 import { crawlQueue, sendQueue } from './queues';
 import {
@@ -81,7 +83,9 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     },
     logger: c.logger,
     mode: c.config.mode,
+    media: { store: mediaStore(c, 'get', 'put'), maxBytes: c.config.media.maxBytes },
     assistant: options.assistant ?? buildAssistant(c),
     crawlerPolicy: { allowLoopback: c.config.crawler.allowPrivateHosts },
+    metaTemplates: metaTemplates(c),
   });
 }

@@ -2,8 +2,10 @@
 import { EventBridgeCampaignScheduler } from '../adapters/scheduler/eventbridge-scheduler';
 import type { CampaignScheduler } from '../ports';
 import { CampaignService } from '../services/campaign-service';
+import { STOP_SETTLE_MS } from '../services/sending/campaign-gate';
 import { scheduler } from './aws-scheduler';
 import type { Context } from './context';
+import { metaTemplates } from './meta-templates';
 import { launchQueue } from './queues';
 import { campaignStore, listStore, recipientStore, templateStore } from './stores';
 
@@ -28,7 +30,10 @@ export function campaignService(c: Context, scheduler: CampaignScheduler): Campa
     launchQueue: launchQueue(c),
     scheduler,
     lists: listStore(c),
+    // LIVE with an account id: a campaign sends only through an approved, matching Meta template.
+    ...(metaTemplates(c).guarded ? { templateApproval: metaTemplates(c) } : {}),
     clock: c.clock,
     logger: c.logger,
+    stopSettleMs: STOP_SETTLE_MS,
   });
 }

@@ -2,24 +2,29 @@
 import { makeEventsProcessor } from '../services/events';
 import { changeParking } from './buckets';
 import type { Context } from './context';
+import { alertingConversationStore } from './handoff-alerts';
+import { inboundMedia } from './media';
+import { metaTemplates } from './meta-templates';
 import { outbox } from './outbox';
 import { inboundQueue, redelivery } from './queues';
-import { campaignStore, contactStore, conversationStore, messageStore, statusTarget } from './stores';
+import { campaignStore, contactStore, messageStore, statusTarget } from './stores';
 
 export function buildEvents(c: Context) {
   return makeEventsProcessor({
     statuses: statusTarget(c),
     messages: messageStore(c),
     campaigns: campaignStore(c),
-    conversations: conversationStore(c),
+    conversations: alertingConversationStore(c),
     contacts: contactStore(c),
     inboundQueue: inboundQueue(c),
     outbox: outbox(c),
     parking: changeParking(c, 'get', 'delete'),
+    media: inboundMedia(c),
     redelivery: redelivery(c, 'events'),
     clock: c.clock,
     logger: c.logger,
     optOutKeywords: c.config.optOutKeywords,
     assistantDelaySeconds: c.config.assistant.coalesceSeconds,
+    templates: metaTemplates(c, { forWebhooks: true }),
   });
 }

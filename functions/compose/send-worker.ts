@@ -2,18 +2,22 @@
 
 import { decodeSendTask } from '../adapters/sqs/send-jobs';
 import type { WhatsAppSender } from '../ports';
-import { MAX_SEND_ATTEMPTS, QUEUES } from '../resources';
-import type { Pacer } from '../services/pacer';
+import { MAX_SEND_ATTEMPTS, QUEUES, visibilityTimeoutSeconds } from '../resources';
+import type { SendPacer } from '../services/pacer';
 import { makeSendWorker } from '../services/send-worker';
 import type { Context } from './context';
+import { mediaStore } from './media';
 import { launchQueue, redelivery, sendQueue } from './queues';
 import { sendMetrics, whatsAppSender, workerPacer } from './sending';
 import { campaignStore, contactStore, conversationStore, messageStore, recipientStore } from './stores';
 
 export interface SendWorkerOptions {
   readonly whatsapp?: WhatsAppSender;
-  /** By default each worker paces itself as one of sendConcurrency workers; locally one pacer is shared. */
-  readonly pacer?: Pacer;
+  /**
+   * By default the slots shared by every Lambda container (in DynamoDB); locally one in-memory pacer for
+   * all the pollers of the process.
+   */
+  readonly pacer?: SendPacer;
   /** Where the DEV console sender prints; stdout by default. */
   readonly print?: (line: string) => void;
 }
@@ -25,16 +29,18 @@ export function buildSendWorker(c: Context, options: SendWorkerOptions = {}) {
     contacts: contactStore(c),
     messages: messageStore(c),
     conversations: conversationStore(c),
-    whatsapp: options.whatsapp ?? whatsAppSender(c.config, options.print),
+    whatsapp: options.whatsapp ?? whatsAppSender(c.config, options.print, mediaStore(c, 'get')),
     sendQueue: sendQueue(c),
     redelivery: redelivery(c, 'send'),
-    pacer: options.pacer ?? workerPacer(c.config),
+    pacer: options.pacer ?? workerPacer(c),
     clock: c.clock,
     logger: c.logger,
     mode: c.config.mode,
     maxAttempts: Math.min(c.config.send.maxAttempts, MAX_SEND_ATTEMPTS),
     maxReceiveCount: QUEUES.send.maxReceiveCount,
     claimLeaseMs: c.config.send.claimLeaseMs,
+    requestTimeoutMs: c.config.whatsapp.requestTimeoutMs,
+    visibilityTimeoutSeconds: visibilityTimeoutSeconds(QUEUES.send),
     metrics: sendMetrics(),
     launchQueue: launchQueue(c),
     decode: decodeSendTask,

@@ -14,6 +14,7 @@ import { DynamoKnowledgeStore } from '../adapters/dynamodb/knowledge-store';
 import { DynamoListStore } from '../adapters/dynamodb/list-store';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../adapters/dynamodb/recipient-store';
+import { DynamoSendSlots } from '../adapters/dynamodb/send-slots';
 import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
 import { DynamoSessionStore, DynamoSignInThrottle, DynamoUserStore } from '../adapters/dynamodb/user-store';
@@ -29,6 +30,9 @@ export const campaignStore = (c: Context) =>
 export const recipientStore = (c: Context) => new DynamoRecipientStore(dynamo(c), c.table('recipients'));
 export const contactStore = (c: Context) => new DynamoContactStore(dynamo(c), c.table('contacts'));
 export const messageStore = (c: Context) => new DynamoMessageStore(dynamo(c), c.table('messages'));
+/** The sending number's throughput slots: one counter item in the messages table. */
+export const sendSlots = (c: Context) =>
+  new DynamoSendSlots(dynamo(c), c.table('messages'), c.config.send.ratePerSecond);
 export const conversationStore = (c: Context) =>
   new DynamoConversationStore(dynamo(c), c.table('conversations'), c.clock);
 export const cannedReplyStore = (c: Context) =>

@@ -1,6 +1,7 @@
 /** A customer's conversation: its messages in order, and whether the assistant or a person answers. */
 import type { SendError } from './campaign';
 import type { ConversationStatus, StatusChange } from './conversation-status';
+import type { ConversationMedia } from './media';
 
 /** Where a delivery status stands on an outbound message (from WhatsApp's status webhooks). */
 export interface MessageDelivery {
@@ -35,6 +36,10 @@ export interface ConversationMessage {
   readonly sources?: readonly CitedSource[];
   /** Outbound only: the latest delivery status WhatsApp reported (sent when the message is recorded). */
   readonly delivery?: MessageDelivery;
+  /** The image, document, audio, video or sticker, kept in the media bucket (GET media.url). */
+  readonly media?: ConversationMedia;
+  /** Why a customer's media could not be kept, in words ("the image is 7.2 MB; the limit is 5 MB"). */
+  readonly mediaError?: string;
 }
 
 export interface Conversation {

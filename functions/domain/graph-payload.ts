@@ -1,13 +1,18 @@
 import { graphRecipient } from './identity';
-import type { MediaRef, OutboundMessage } from './outbound-message';
+import { isStoredMedia, type MediaRef, type OutboundMessage } from './outbound-message';
 
 /** The JSON body of POST /{version}/{phone-number-id}/messages for one message. */
 export type GraphPayload = Record<string, unknown>;
 
 function mediaObject(media: MediaRef, caption?: string): Record<string, unknown> {
+  if (isStoredMedia(media)) {
+    // The sender uploads stored media and sends WhatsApp's id instead; reaching here is a bug.
+    throw new Error(`stored media ${media.storedId} must be uploaded to WhatsApp before it is sent`);
+  }
   return {
-    link: media.url,
-    ...(caption ? { caption } : {}),
+    ...('url' in media ? { link: media.url } : { id: media.whatsappId }),
+    // WhatsApp refuses a caption on audio.
+    ...(caption && media.type !== 'audio' ? { caption } : {}),
     ...(media.type === 'document' && media.filename ? { filename: media.filename } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /** A single message (not part of a campaign): its content, its progress, who asked for it. */
 import type { CallbackRef, SendError, TemplateSnapshot } from './campaign';
 import type { CitedSource } from './conversation';
+import type { OutgoingMedia } from './media';
 
 /** Why a single message was not sent. */
 export type SkipReason = 'opted_out' | 'person_took_over';
@@ -10,6 +11,8 @@ export interface SingleMessage {
   readonly to: string;
   readonly status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped';
   readonly text?: string;
+  /** An uploaded image, document, audio or video (POST /api/media), sent with its caption. */
+  readonly media?: OutgoingMedia;
   readonly template?: TemplateSnapshot;
   readonly variables?: Readonly<Record<string, string>>;
   readonly attempts: number;

@@ -1,5 +1,5 @@
 import { LIMITS } from './limits';
-import type { MediaRef, OutboundContent, ReplyButton, TemplateParameter } from './outbound-message';
+import type { LinkMedia, OutboundContent, ReplyButton, TemplateParameter } from './outbound-message';
 import { parseTemplateText, pickValue, renderSegments, type Segment } from './template-text';
 
 export type TemplateCategory = 'marketing' | 'utility' | 'authentication';
@@ -20,7 +20,7 @@ export interface TemplateDefinition {
   readonly body: string;
   readonly category: TemplateCategory;
   readonly defaults?: Readonly<Record<string, string>>;
-  readonly media?: MediaRef & { readonly caption?: string };
+  readonly media?: LinkMedia & { readonly caption?: string };
   readonly buttons?: readonly { readonly id?: string; readonly title: string }[];
   readonly whatsapp?: MetaTemplateMapping;
 }
@@ -189,7 +189,7 @@ export function renderTemplate(
   return { ok: true, text, session, metaTemplate };
 }
 
-function mediaOf(media: MediaRef): MediaRef {
+function mediaOf(media: LinkMedia): LinkMedia {
   return { type: media.type, url: media.url, ...(media.filename ? { filename: media.filename } : {}) };
 }
 

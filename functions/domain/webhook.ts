@@ -40,7 +40,43 @@ export type WebhookUpdate =
       readonly at: string;
     }
   | { readonly kind: 'error'; readonly error: SendError }
+  | TemplateUpdate
   | { readonly kind: 'other'; readonly field: string; readonly detail: string };
+
+/** A template webhook: a Meta template is named by its name and language (its id is kept when given). */
+interface TemplateRef {
+  readonly metaId?: string;
+  readonly name: string;
+  readonly language: string;
+  /** When Meta raised it (the entry's time), if the webhook said. */
+  readonly at?: string;
+}
+
+/**
+ * `message_template_status_update`, `message_template_quality_update` and `template_category_update`. A
+ * category change is `pending` when Meta announces it (it applies later) and completed otherwise.
+ */
+export type TemplateUpdate =
+  | (TemplateRef & {
+      readonly kind: 'template_status';
+      readonly event: string;
+      readonly reason?: string;
+      readonly category?: string;
+      readonly disableDate?: string;
+      readonly info?: string;
+    })
+  | (TemplateRef & {
+      readonly kind: 'template_quality';
+      readonly quality: string;
+      readonly previous?: string;
+    })
+  | (TemplateRef & {
+      readonly kind: 'template_category';
+      /** The category it is sent as once this change applies (the new one, or the announced one). */
+      readonly category: string;
+      readonly previous?: string;
+      readonly pending?: { readonly at?: string };
+    });
 
 export type ParseNotification =
   | {
@@ -55,6 +91,8 @@ export interface WebhookChange {
   readonly entryId: string;
   readonly field: string;
   readonly value: Record<string, unknown>;
+  /** The entry's `time` (Unix seconds): when Meta raised it. */
+  readonly time?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -82,10 +120,12 @@ export function readNotification(body: unknown): ParseNotification {
       const metadata = isObj(change.value.metadata) ? change.value.metadata : {};
       const id = str(metadata.phone_number_id);
       if (id) ids.add(id);
+      const time = Number(entry.time);
       changes.push({
         entryId: str(entry.id) ?? '',
         field: str(change.field) ?? 'unknown',
         value: change.value,
+        ...(Number.isFinite(time) && time > 0 && time < MAX_UNIX_SECONDS ? { time } : {}),
       });
     }
   }
@@ -176,11 +216,91 @@ export function updatesOf(change: WebhookChange): WebhookUpdate[] {
       });
     }
   }
+  const template = templateUpdateOf(change.field, v, change.time);
+  if (template) updates.push(template);
   if (updates.length === 0) {
     updates.push({ kind: 'other', field: change.field, detail: Object.keys(v).join(',') });
   }
   return updates;
 }
+
+const upper = (v: unknown) => str(v)?.toUpperCase();
+
+/** One template webhook's update, or undefined for another field (or one without a name and language). */
+function templateUpdateOf(field: string, v: Obj, time: number | undefined): TemplateUpdate | undefined {
+  const name = str(v.message_template_name);
+  const language = str(v.message_template_language);
+  if (!name || !language) return undefined;
+  const ref = {
+    ...(str(v.message_template_id) ? { metaId: str(v.message_template_id) } : {}),
+    name,
+    language,
+    ...(time ? { at: new Date(time * 1000).toISOString() } : {}),
+  };
+  if (field === 'message_template_status_update') {
+    const event = upper(v.event);
+    if (!event) return undefined;
+    const reason = str(v.reason);
+    const disable = isObj(v.disable_info) ? v.disable_info : undefined;
+    const other = isObj(v.other_info) ? v.other_info : undefined;
+    const info = other ? [str(other.title), str(other.description)].filter(Boolean).join(': ') : undefined;
+    return {
+      kind: 'template_status',
+      ...ref,
+      event,
+      ...(reason && reason.toUpperCase() !== 'NONE' ? { reason } : {}),
+      ...(upper(v.message_template_category) ? { category: upper(v.message_template_category) } : {}),
+      ...(disable && disable.disable_date !== undefined
+        ? { disableDate: isoFromUnixOrText(disable.disable_date) }
+        : {}),
+      ...(info ? { info } : {}),
+    };
+  }
+  if (field === 'message_template_quality_update') {
+    const quality = upper(v.new_quality_score);
+    if (!quality) return undefined;
+    return {
+      kind: 'template_quality',
+      ...ref,
+      quality,
+      ...(upper(v.previous_quality_score) ? { previous: upper(v.previous_quality_score) } : {}),
+    };
+  }
+  if (field === 'template_category_update') {
+    // Announced: correct_category is what it will be, new_category what it is now. Done: new_category.
+    const announced = upper(v.correct_category);
+    const category = announced ?? upper(v.new_category);
+    if (!category) return undefined;
+    return {
+      kind: 'template_category',
+      ...ref,
+      category,
+      ...(announced
+        ? {
+            ...(upper(v.new_category) ? { previous: upper(v.new_category) } : {}),
+            pending:
+              v.category_update_timestamp !== undefined
+                ? { at: isoFromUnixOrText(v.category_update_timestamp) }
+                : {},
+          }
+        : upper(v.previous_category)
+          ? { previous: upper(v.previous_category) }
+          : {}),
+    };
+  }
+  return undefined;
+}
+
+/** Meta gives times as Unix seconds (sometimes as text); anything else is kept as written. */
+function isoFromUnixOrText(value: unknown): string {
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0 && seconds < MAX_UNIX_SECONDS
+    ? new Date(seconds * 1000).toISOString()
+    : String(value);
+}
+
+/** Later than any time Meta sends (the year 5138), and well within what a Date can hold. */
+const MAX_UNIX_SECONDS = 1e11;
 
 /** The text and a one-line summary of an inbound message of any type. */
 export function describeInbound(m: Obj): { text?: string; summary: string; buttonPayload?: string } {

@@ -22,8 +22,11 @@ export interface SendFailure {
 export const UNCERTAIN_RETRY_SECONDS = 30;
 
 const RETRYABLE = new Set([130429, 131056, 131000, 131016, 133004, 1, 2, 4, 80007, 131057]);
-/** Errors that will fail every recipient alike: stop the campaign and tell a person. */
-const PAUSES_SENDING = new Set([0, 190, 368, 131031, 131042]);
+/**
+ * Errors that will fail every recipient alike: stop the campaign and tell a person. 132015 and 132016 (the
+ * template was paused or disabled) are among them: a template webhook missed or late still pauses it.
+ */
+const PAUSES_SENDING = new Set([0, 190, 368, 131031, 131042, 132015, 132016]);
 
 export function actionForCode(code: number | null, httpStatus?: number): FailureAction {
   if (code === null)

@@ -37,6 +37,7 @@ import {
 } from '../services/campaign-service';
 import type { KnowledgeBase } from '../services/knowledge-base';
 import type { KnowledgeIndexer } from '../services/knowledge-indexer';
+import { MetaTemplateRefusal, type MetaTemplates } from '../services/meta-templates';
 import { type Outbox, OutboxRefusal } from '../services/outbox';
 import type { AppEnv } from './app-env';
 import { type ApiKeyVerifier, authenticate, SESSION_COOKIE } from './auth';
@@ -51,6 +52,7 @@ import { registerConversationRoutes } from './routes/conversations';
 import { registerKeyRoutes } from './routes/keys';
 import { registerKnowledgeRoutes } from './routes/knowledge';
 import { registerListRoutes } from './routes/lists';
+import { type MediaRouteDeps, mediaUploadRule, registerMediaRoutes } from './routes/media';
 import { registerMessageRoutes } from './routes/messages';
 import { type PlatformSettings, registerSettingsRoutes } from './routes/settings';
 import { registerSystemRoutes } from './routes/system';
@@ -82,6 +84,10 @@ export interface AppDeps {
   readonly crawlerPolicy: AddressPolicy;
   readonly logger: Logger;
   readonly mode: Mode;
+  /** The media bucket (customers' files, agents' uploads) and MEDIA_MAX_BYTES. */
+  readonly media: MediaRouteDeps;
+  /** Meta's view of the account's templates: sync, import, submit, and what the templates show. */
+  readonly metaTemplates: MetaTemplates;
 }
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -108,9 +114,14 @@ function hasBody(request: Request): boolean {
   return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
 }
 
-function bodyRule(method: string, path: string) {
+/** `rules`: BODY_LIMITS and the ones that depend on settings (media uploads, MEDIA_MAX_BYTES). */
+function bodyRule(
+  method: string,
+  path: string,
+  rules: readonly (typeof BODY_LIMITS)[number][] = BODY_LIMITS,
+) {
   return (
-    BODY_LIMITS.find((r) => r.method === method && r.path.test(path)) ?? {
+    rules.find((r) => r.method === method && r.path.test(path)) ?? {
       bytes: MAX_JSON_BODY_BYTES,
       types: /^application\/json\b/i,
     }
@@ -127,6 +138,8 @@ const PUBLIC = [
 ];
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  // Media uploads take any type (the route names the wrong ones) up to MEDIA_MAX_BYTES.
+  const bodyRules = [...BODY_LIMITS, mediaUploadRule(deps.media)];
   let routeTable: { method: string; pattern: RegExp }[] | undefined;
   /** Methods registered for a path; built on first use, once every route exists. */
   const allowedMethods = (path: string): string[] => {
@@ -176,7 +189,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('*', securityHeaders);
 
   app.use('/api/*', async (c, next) => {
-    const limit = bodyRule(c.req.method, c.req.path).bytes;
+    const limit = bodyRule(c.req.method, c.req.path, bodyRules).bytes;
     return bodyLimit({
       maxSize: limit,
       onError: (ctx) =>
@@ -200,7 +213,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       hasBody(c.req.raw)
     ) {
       const type = c.req.header('content-type') ?? '';
-      if (!bodyRule(method, c.req.path).types.test(type)) {
+      if (!bodyRule(method, c.req.path, bodyRules).types.test(type)) {
         return sendError(
           c,
           415,
@@ -231,7 +244,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerAccountRoutes(app, deps.accounts);
   registerKeyRoutes(app, deps);
   registerSettingsRoutes(app, deps.settings);
-  registerTemplateRoutes(app, deps.templates);
+  registerTemplateRoutes(app, deps.templates, deps.metaTemplates);
   registerCampaignRoutes(app, {
     service: deps.campaignService,
     recipients: deps.recipients,
@@ -240,6 +253,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerMessageRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerCannedReplyRoutes(app, deps);
+  registerMediaRoutes(app, deps);
   registerListRoutes(app, deps);
   registerKnowledgeRoutes(app, { ...deps, ...deps.assistant });
 
@@ -309,6 +323,8 @@ function mapError(error: Error, c: Context<AppEnv>) {
   }
   if (error instanceof NothingToRetryError) return sendError(c, 409, 'nothing_to_retry', error.message);
   if (error instanceof OutboxRefusal) return sendError(c, error.status, error.code, error.message);
+  if (error instanceof MetaTemplateRefusal)
+    return sendError(c, error.status, error.code, error.message, error.details);
   if (error instanceof AccountRefusal)
     return sendError(c, error.status, error.code, error.message, error.details);
   if (error instanceof NotFoundError) return sendError(c, 404, 'not_found', error.message);

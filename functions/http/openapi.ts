@@ -24,6 +24,7 @@ export const API_TAGS = [
   { name: 'Messages', description: 'Single messages through the send queue' },
   { name: 'Conversations', description: "Customers' messages, replies, opt-outs and handoff" },
   { name: 'Contacts', description: "A contact's opt-out state and its history" },
+  { name: 'Media', description: "Customers' images, documents, audio and video, and agents' uploads" },
   { name: 'Lists', description: 'Contact lists and their members' },
   { name: 'Knowledge', description: "The assistant's website and document knowledge" },
   { name: 'Accounts', description: 'Console sign-in and sessions, users and API keys' },

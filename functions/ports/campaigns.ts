@@ -67,6 +67,11 @@ export interface CampaignStore {
   ): Promise<Campaign>;
 }
 
+/** Meta changed the category of the template a campaign sends through: later sends go as the new one. */
+export interface CampaignTemplateUpdates {
+  setTemplateCategory(id: string, category: Campaign['template']['category']): Promise<void>;
+}
+
 /**
  * A campaign's counts by recipient status, kept in sharded counters so that 1,000 sends a second spread
  * over partitions; they can always be recomputed from the recipients.

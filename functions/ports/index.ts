@@ -10,6 +10,7 @@ export * from './contacts';
 export * from './conversations';
 export * from './events';
 export * from './knowledge';
+export * from './media';
 export * from './messages';
 export * from './templates';
 export * from './whatsapp';

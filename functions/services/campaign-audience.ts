@@ -117,11 +117,21 @@ export class CampaignAudience {
     const end = series.recurrence.endAt;
     if (end && at.getTime() > Date.parse(end)) return undefined;
     const now = this.d.clock.now().toISOString();
+    const id_ = runId(id, at);
+    // LIVE: a run whose Meta template cannot be sent is made paused, with the reason, to be resumed.
+    const approval = this.d.templateApproval;
+    const verdict =
+      approval && series.template.whatsapp ? await approval.check(series.template) : ({ ok: true } as const);
+    if (verdict.ok && approval && series.template.whatsapp) await approval.noteUse(series.template, id_);
     const run: Campaign = {
-      id: runId(id, at),
+      id: id_,
       name: `${series.name} · ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      state: 'running',
-      template: series.template,
+      state: verdict.ok ? 'running' : 'paused',
+      ...(verdict.ok ? {} : { pausedAt: now, pauseReason: verdict.message }),
+      template:
+        verdict.ok && verdict.category && verdict.category !== series.template.category
+          ? { ...series.template, category: verdict.category }
+          : series.template,
       total: 0,
       buckets: 1,
       gen: 1,
@@ -137,6 +147,14 @@ export class CampaignAudience {
     if (await this.d.campaigns.createRun(run)) {
       await this.d.campaigns.noteRun(id, run.id, run.runAt!);
       this.d.logger.info('series run created', { campaignId: id, runId: run.id, runAt: run.runAt });
+    }
+    if (!verdict.ok) {
+      this.d.logger.warn('series run paused: its WhatsApp template cannot be sent', {
+        campaignId: id,
+        runId: run.id,
+        reason: verdict.message,
+      });
+      return run.id;
     }
     // Sent again for a firing delivered twice: harmless, a launch carries on from its checkpoint.
     await this.d.launchQueue.send({ campaignId: run.id, gen: run.gen, action: 'launch' });

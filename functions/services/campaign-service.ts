@@ -8,6 +8,7 @@ import {
 } from '../domain/campaign';
 import { type CampaignAction, transition } from '../domain/campaign-state';
 import { NotFoundError, StateConflictError } from '../domain/errors';
+import type { SendCheck } from '../domain/meta-template';
 // Recipient checks read phone-number metadata: loaded when a campaign is created or a list audience filled.
 import { recipientChecks } from '../domain/on-demand';
 import type { Page } from '../domain/page';
@@ -25,6 +26,7 @@ import {
 } from './campaign-types';
 import { CampaignViews } from './campaign-views';
 import { reconcileCounts } from './counters';
+import { MetaTemplateRefusal } from './meta-templates';
 import { recipientPages } from './recipient-pages';
 
 export type { CampaignServiceDeps, CampaignView, NewCampaign };
@@ -132,6 +134,7 @@ export class CampaignService {
 
   async start(id: string): Promise<CampaignView> {
     const campaign = await this.get(id);
+    await this.approve(campaign, 'start');
     const started = await this.move(
       campaign,
       'start',
@@ -147,6 +150,21 @@ export class CampaignService {
   async startFromSchedule(id: string): Promise<boolean> {
     try {
       const campaign = await this.get(id);
+      const verdict = await this.templateVerdict(campaign);
+      if (verdict) {
+        // Its template cannot be sent: the campaign waits, paused with the reason, to be resumed.
+        await this.d.campaigns.changeState(id, ['scheduled'], 'paused', {
+          startedAt: this.nowIso(),
+          pausedAt: this.nowIso(),
+          pauseReason: verdict.message,
+          ...(campaign.audience ? { preparing: true } : {}),
+        });
+        this.d.logger.warn('scheduled campaign paused at its start: its WhatsApp template cannot be sent', {
+          campaignId: id,
+          reason: verdict.message,
+        });
+        return false;
+      }
       const started = await this.d.campaigns.changeState(
         id,
         ['scheduled'],
@@ -191,12 +209,19 @@ export class CampaignService {
     if (paused.recurrence) {
       await this.d.scheduler.scheduleSeries(id, paused.recurrence, false);
       await this.alongWithRun(paused, 'pause');
-    }
+    } else await this.stopSettled();
     return this.view(id);
   }
 
   async resume(id: string): Promise<CampaignView> {
-    const resumed = await this.move(id, 'resume', {}, { bumpGen: true, clear: ['pausedAt', 'pauseReason'] });
+    const campaign = await this.get(id);
+    if (!isSeries(campaign)) await this.approve(campaign, 'resume');
+    const resumed = await this.move(
+      campaign,
+      'resume',
+      {},
+      { bumpGen: true, clear: ['pausedAt', 'pauseReason'] },
+    );
     if (resumed.recurrence) {
       await this.d.scheduler.scheduleSeries(id, resumed.recurrence, true);
       await this.alongWithRun(resumed, 'resume');
@@ -208,8 +233,20 @@ export class CampaignService {
     const cancelled = await this.move(id, 'cancel', { cancelledAt: this.nowIso() });
     if (cancelled.sendAt || cancelled.recurrence) await this.d.scheduler.cancelStart(id);
     if (cancelled.recurrence) await this.alongWithRun(cancelled, 'cancel');
-    else await this.d.launchQueue.send({ campaignId: id, gen: cancelled.gen, action: 'cancel' });
+    else {
+      await this.d.launchQueue.send({ campaignId: id, gen: cancelled.gen, action: 'cancel' });
+      await this.stopSettled();
+    }
     return this.view(id);
+  }
+
+  /**
+   * Pause and cancel answer only once no send worker can start a request on what it read before their
+   * write: each checks, right before its Graph call, a read no older than the gate allows.
+   */
+  private async stopSettled(): Promise<void> {
+    const ms = this.d.stopSettleMs ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /** Applies a series' pause, resume or cancel to its latest run, when that run is the one affected. */
@@ -228,7 +265,15 @@ export class CampaignService {
       else if (action === 'resume') await this.resume(run.id);
       else await this.cancel(run.id);
     } catch (error) {
-      // The run moved on its own meanwhile (it completed, say): nothing left to do for it.
+      // The run moved on its own meanwhile (it completed, say): nothing left to do for it. A run whose
+      // template cannot be sent stays paused, with that reason, until it is resumed on its own.
+      if (error instanceof MetaTemplateRefusal) {
+        this.d.logger.warn("the series' run stays paused: its WhatsApp template cannot be sent", {
+          campaignId: run.id,
+          reason: error.message,
+        });
+        return;
+      }
       if (!(error instanceof StateConflictError)) throw error;
     }
   }
@@ -238,6 +283,7 @@ export class CampaignService {
     const campaign = await this.get(id);
     const check = transition(campaign.state, 'retry', isSeries(campaign) ? 'series' : 'campaign');
     if (!check.ok) throw new StateConflictError(check.message, campaign.state);
+    await this.approve(campaign, 'retry');
     let requeued = 0;
     const at = this.nowIso();
     const failed = recipientPages(this.d.recipients, id, campaign.buckets, { status: 'failed', limit: 500 });
@@ -270,6 +316,32 @@ export class CampaignService {
     if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
     await reconcileCounts(this.d, id, campaign.buckets);
     return this.view(id);
+  }
+
+  /**
+   * LIVE: a campaign sending through a Meta template may go only while that template is approved in its
+   * language and takes the parameters its mapping fills (422 naming the template and the problem). It is
+   * recorded as using the template before it runs, so a later pause of the template reaches it, and it is
+   * sent as the category Meta gives the template now.
+   */
+  private async approve(campaign: Campaign, action: CampaignAction): Promise<void> {
+    const check = transition(campaign.state, action, isSeries(campaign) ? 'series' : 'campaign');
+    if (!check.ok) throw new StateConflictError(check.message, campaign.state);
+    const verdict = await this.templateVerdict(campaign);
+    if (verdict) throw new MetaTemplateRefusal(422, verdict.code, verdict.message);
+  }
+
+  /** Why the campaign's Meta template cannot be sent now, or undefined (noting the use and the category). */
+  private async templateVerdict(campaign: Campaign): Promise<Extract<SendCheck, { ok: false }> | undefined> {
+    const approval = this.d.templateApproval;
+    if (!approval || !campaign.template.whatsapp) return undefined;
+    const verdict = await approval.check(campaign.template);
+    if (!verdict.ok) return verdict;
+    await approval.noteUse(campaign.template, campaign.id);
+    if (verdict.category && verdict.category !== campaign.template.category) {
+      await this.d.campaigns.setTemplateCategory?.(campaign.id, verdict.category);
+    }
+    return undefined;
   }
 
   private async launch(campaign: Campaign): Promise<void> {

@@ -1,6 +1,7 @@
 /** The campaign service's inputs, outputs and errors, shared by its parts (audience, views). */
 import type { CountryCode } from 'libphonenumber-js';
-import type { Campaign } from '../domain/campaign';
+import type { Campaign, TemplateSnapshot } from '../domain/campaign';
+import type { SendCheck } from '../domain/meta-template';
 import type { Counts } from '../domain/recipient-status';
 import type { RecipientInput, RowProblem } from '../domain/recipients';
 import type { Recurrence } from '../domain/recurrence';
@@ -10,6 +11,7 @@ import type {
   CampaignCounters,
   CampaignScheduler,
   CampaignStore,
+  CampaignTemplateUpdates,
   Clock,
   LaunchCheckpoints,
   LaunchQueue,
@@ -26,8 +28,20 @@ export class RecipientsRejectedError extends Error {
 
 export class NothingToRetryError extends Error {}
 
+/**
+ * LIVE mode: whether a campaign may send through its Meta template (approved in that language, with the
+ * parameters its mapping fills), and the record of which campaigns send through which template, so that
+ * a template Meta pauses pauses them (services/meta-templates.ts).
+ */
+export interface TemplateApproval {
+  check(template: TemplateSnapshot): Promise<SendCheck>;
+  noteUse(template: TemplateSnapshot, campaignId: string): Promise<void>;
+}
+
 export interface CampaignServiceDeps {
-  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints;
+  readonly campaigns: CampaignStore & CampaignCounters & LaunchCheckpoints & Partial<CampaignTemplateUpdates>;
+  /** Unset (DEV mode, or no WhatsApp Business Account id): campaigns start without the check. */
+  readonly templateApproval?: TemplateApproval;
   readonly recipients: RecipientStore;
   readonly templates: TemplateStore;
   readonly launchQueue: LaunchQueue;
@@ -35,6 +49,12 @@ export interface CampaignServiceDeps {
   readonly lists?: ListStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * How long pause and cancel wait after their write before they answer, so that no Graph request for
+   * the campaign starts after the answer (the send workers' gate rests on reads no older than this less
+   * clock skew: sending/campaign-gate.ts STOP_SETTLE_MS). 0 if left out.
+   */
+  readonly stopSettleMs?: number;
 }
 
 export interface NewCampaign {

@@ -5,7 +5,9 @@ import { forRecord } from '../correlation';
 import { parseCallbackData } from '../domain/campaign';
 import { storedText } from '../domain/conversation';
 import { assistantMayAnswer } from '../domain/conversation-status';
+import { readInboundMedia } from '../domain/media';
 import type { WamidRef } from '../domain/message';
+import type { TemplateWebhookUpdate } from '../domain/meta-template';
 import { keywordIntent } from '../domain/opt-out';
 import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
@@ -23,6 +25,7 @@ import type {
   RedeliveryControl,
   StatusTarget,
 } from '../ports';
+import { type InboundMediaKeeper, MediaRetryLater } from './inbound-media';
 import type { Outbox } from './outbox';
 
 export interface EventsDeps {
@@ -34,12 +37,16 @@ export interface EventsDeps {
   readonly inboundQueue: InboundQueue;
   readonly outbox: Outbox;
   readonly parking: Pick<ChangeParking, 'take' | 'discard'>;
+  /** Downloads a customer's media into the media bucket as the message arrives (its link soon expires). */
+  readonly media: InboundMediaKeeper;
   readonly redelivery: RedeliveryControl;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly optOutKeywords: readonly string[];
   /** How long a message for the assistant waits, so a burst from one customer gets one answer. */
   readonly assistantDelaySeconds: number;
+  /** Template webhooks (status, quality, category) update Meta's view of the template (services/meta-templates.ts). */
+  readonly templates?: { apply(update: TemplateWebhookUpdate): Promise<void> };
 }
 
 /**
@@ -106,7 +113,8 @@ export function makeEventsProcessor(d: EventsDeps) {
         await apply(update, deltas, attempt);
       } catch (error) {
         retry = true;
-        if (error instanceof NotYetKnown) return;
+        // Both were logged where they arose; the change comes back after a delay.
+        if (error instanceof NotYetKnown || error instanceof MediaRetryLater) return;
         d.logger.error('could not apply a webhook update; the change will be retried', {
           kind: update.kind,
           error: String(error),
@@ -153,7 +161,7 @@ export function makeEventsProcessor(d: EventsDeps) {
       case 'status':
         return applyStatus(update, deltas, attempt);
       case 'message':
-        return applyInbound(update);
+        return applyInbound(update, attempt);
       case 'preference':
         return applyPreference(update);
       case 'error':
@@ -162,6 +170,15 @@ export function makeEventsProcessor(d: EventsDeps) {
           title: update.error.title,
           details: update.error.details,
           metric: 'webhook_error',
+        });
+        return;
+      case 'template_status':
+      case 'template_quality':
+      case 'template_category':
+        if (d.templates) return d.templates.apply(update);
+        d.logger.info('template webhook not applied here; logged only', {
+          kind: update.kind,
+          template: update.name,
         });
         return;
       case 'other':
@@ -236,12 +253,19 @@ export function makeEventsProcessor(d: EventsDeps) {
     });
   }
 
-  async function applyInbound(m: Extract<WebhookUpdate, { kind: 'message' }>): Promise<void> {
+  async function applyInbound(
+    m: Extract<WebhookUpdate, { kind: 'message' }>,
+    attempt: number,
+  ): Promise<void> {
     const contact = await contactOf(m);
     if (!contact || !m.wamid) {
       d.logger.warn('inbound message without a sender or id; logged only', { type: m.type });
       return;
     }
+    // Before anything is written: a transient download failure throws, and the redelivered change then
+    // repeats nothing. A failure that lasts (or cannot pass) is kept on the message as mediaError.
+    const inboundMedia = readInboundMedia(m.raw);
+    const kept = inboundMedia ? await d.media.keep(inboundMedia, attempt) : undefined;
     const profile = {
       ...(m.profileName ? { name: m.profileName } : {}),
       ...(m.fromUserId ? { userId: m.fromUserId } : {}),
@@ -257,6 +281,8 @@ export function makeEventsProcessor(d: EventsDeps) {
         ...(m.text !== undefined ? { text: storedText(m.text) } : {}),
         summary: storedText(m.summary),
         source: 'customer',
+        ...(kept?.media ? { media: kept.media } : {}),
+        ...(kept?.mediaError ? { mediaError: kept.mediaError } : {}),
       },
       profile,
     );

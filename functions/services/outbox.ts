@@ -7,6 +7,7 @@
 import type { TemplateSnapshot } from '../domain/campaign';
 import { ConflictError } from '../domain/errors';
 import { isUserId } from '../domain/identity';
+import { type OutgoingMedia, outgoingMediaProblem } from '../domain/media';
 import type { SingleMessage } from '../domain/message';
 import type { Mode } from '../domain/mode';
 import { decideContent, isWindowOpen } from '../domain/send-decision';
@@ -38,6 +39,11 @@ export interface OutgoingMessage {
   readonly to: string;
   readonly source: NonNullable<SingleMessage['source']>;
   readonly text?: string;
+  /**
+   * An upload (POST /api/media answers its id, kind, mimeType, size and filename) sent as an image,
+   * document, audio or video, with `caption`; free-form like text, so only inside the window. Not with text.
+   */
+  readonly media?: OutgoingMedia;
   readonly template?: TemplateSnapshot;
   readonly variables?: Readonly<Record<string, string>>;
   /** Only for the confirmation of an opt-out, which must reach the contact who just opted out. */
@@ -62,8 +68,15 @@ export class Outbox {
    * marketing template), and free-form text outside the window. The send worker checks again at send time.
    */
   async check(
-    message: Pick<OutgoingMessage, 'to' | 'text' | 'template' | 'variables' | 'ignoreOptOut'>,
+    message: Pick<OutgoingMessage, 'to' | 'text' | 'media' | 'template' | 'variables' | 'ignoreOptOut'>,
   ): Promise<void> {
+    if (message.media) {
+      const problem =
+        message.text !== undefined || message.template
+          ? 'a media message carries its words as media.caption, not with text or a template'
+          : outgoingMediaProblem(message.media);
+      if (problem) throw new OutboxRefusal('invalid_media', problem);
+    }
     const contact = await this.d.contacts.get(message.to);
     if (!message.ignoreOptOut) {
       if (contact?.optedOut) {
@@ -74,7 +87,9 @@ export class Outbox {
       }
     }
     const windowOpen = isWindowOpen(contact?.lastInboundAt, this.d.clock.now());
-    if (message.text !== undefined && !windowOpen) throw new OutboxRefusal('window_closed', WINDOW_CLOSED);
+    if ((message.text !== undefined || message.media) && !windowOpen) {
+      throw new OutboxRefusal('window_closed', WINDOW_CLOSED);
+    }
     if (message.template?.category === 'authentication' && isUserId(message.to)) {
       throw new OutboxRefusal(
         'phone_required',
@@ -102,6 +117,7 @@ export class Outbox {
       createdAt: now,
       updatedAt: now,
       ...(message.text !== undefined ? { text: message.text } : {}),
+      ...(message.media ? { media: message.media } : {}),
       ...(message.template ? { template: message.template, variables: message.variables ?? {} } : {}),
       ...(message.ignoreOptOut ? { ignoreOptOut: true } : {}),
       ...(message.agent ? { agent: message.agent } : {}),

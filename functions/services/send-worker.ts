@@ -26,7 +26,7 @@ import {
   type WhatsAppSender,
 } from '../ports';
 import { CampaignCompletion } from './campaign-completion';
-import type { Pacer } from './pacer';
+import type { SendPacer } from './pacer';
 import { makeCampaignSend } from './sending/campaign-send';
 import { Delivery } from './sending/delivery';
 import { makeMessageSend } from './sending/message-send';
@@ -42,7 +42,8 @@ export interface SendWorkerDeps {
   readonly whatsapp: WhatsAppSender;
   readonly sendQueue: SendQueue;
   readonly redelivery: RedeliveryControl;
-  readonly pacer: Pacer;
+  /** Shared by every job that sends for this number: in this process, or (in AWS) in every container. */
+  readonly pacer: SendPacer;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly mode: Mode;
@@ -51,6 +52,13 @@ export interface SendWorkerDeps {
   readonly maxReceiveCount: number;
   /** How long a claim holds; longer than one Graph call with its timeout. */
   readonly claimLeaseMs?: number;
+  /** The Graph request timeout (WHATSAPP_REQUEST_TIMEOUT_MS): a request starts only if it can end in time. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * The send queue's visibility timeout: a record held for half of it gets it again (a heartbeat), so a
+   * job still at work is never handed to another worker meanwhile.
+   */
+  readonly visibilityTimeoutSeconds?: number;
   readonly metrics?: SendMetrics;
   readonly probeDelaySeconds?: number;
   /** How long completion lets in-flight counter updates land before it recounts (services/counters.ts). */
@@ -62,7 +70,10 @@ export interface SendWorkerDeps {
 }
 
 export function makeSendWorker(d: SendWorkerDeps) {
-  const leaseMs = d.claimLeaseMs ?? 60_000;
+  const leaseMs = d.claimLeaseMs ?? 30_000;
+  // The defaults are the platform's (functions/resources.ts); compose passes the configured ones.
+  const requestTimeoutMs = d.requestTimeoutMs ?? 5_000;
+  const visibilitySeconds = d.visibilityTimeoutSeconds ?? 60;
   const metrics = d.metrics ?? noMetrics;
   const ledger = new RecipientLedger(d.recipients, d.campaigns);
   const delivery = new Delivery({
@@ -70,16 +81,34 @@ export function makeSendWorker(d: SendWorkerDeps) {
     pacer: d.pacer,
     metrics,
     conversations: d.conversations,
+    logger: d.logger,
   });
   const completion = new CampaignCompletion({
     ...d,
     ...(d.probeDelaySeconds ? { probeDelaySeconds: d.probeDelaySeconds } : {}),
   });
-  const limits = { mode: d.mode, maxAttempts: d.maxAttempts, maxReceiveCount: d.maxReceiveCount, leaseMs };
+  const limits = {
+    mode: d.mode,
+    maxAttempts: d.maxAttempts,
+    maxReceiveCount: d.maxReceiveCount,
+    leaseMs,
+    requestTimeoutMs,
+  };
   const campaignSend = makeCampaignSend({ ...d, ...limits, ledger, delivery, completion });
   const messageSend = makeMessageSend({ ...d, ...limits, delivery });
 
-  return async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
+  /**
+   * Records are processed side by side and each on its own: one waiting for a slow Graph answer holds
+   * none of the others (which go on through the shared pacer), and each reports its own outcome.
+   * `context` is Lambda's: its remaining time is the deadline no Graph request may run past.
+   */
+  return async function handle(
+    event: SQSEvent,
+    context?: { getRemainingTimeInMillis(): number },
+  ): Promise<SQSBatchResponse> {
+    const deadlineMs = context
+      ? d.clock.now().getTime() + context.getRemainingTimeInMillis()
+      : Number.POSITIVE_INFINITY;
     // One read of each campaign per batch: its state, template and generation are the same for every task.
     const campaigns = new Map<string, Promise<Campaign | undefined>>();
     const campaignOf = (id: string) => {
@@ -87,20 +116,41 @@ export function makeSendWorker(d: SendWorkerDeps) {
       return campaigns.get(id)!;
     };
     const failures: { itemIdentifier: string }[] = [];
-    await Promise.all(
-      event.Records.map(async (record) => {
-        const outcome = await forRecord(record, () => processRecord(record, campaignOf));
-        if (outcome.retryAfterSeconds === undefined) return;
-        failures.push({ itemIdentifier: record.messageId });
-        try {
-          await d.redelivery.retryAfter(record.receiptHandle, outcome.retryAfterSeconds);
-        } catch (error) {
-          d.logger.warn('could not delay the retry; the visibility timeout applies', {
-            error: String(error),
+    const held = new Set(event.Records);
+    const heartbeat = setInterval(
+      () => {
+        for (const record of held) {
+          d.redelivery.retryAfter(record.receiptHandle, visibilitySeconds).catch((error) => {
+            d.logger.warn('could not extend a held record; another worker may get it', {
+              messageId: record.messageId,
+              error: String(error),
+            });
           });
         }
-      }),
+      },
+      (visibilitySeconds * 1000) / 2,
     );
+    heartbeat.unref?.();
+    try {
+      await Promise.all(
+        event.Records.map(async (record) => {
+          const outcome = await forRecord(record, () => processRecord(record, campaignOf, deadlineMs));
+          held.delete(record);
+          if (outcome.retryAfterSeconds === undefined) return;
+          failures.push({ itemIdentifier: record.messageId });
+          try {
+            await d.redelivery.retryAfter(record.receiptHandle, outcome.retryAfterSeconds);
+          } catch (error) {
+            d.logger.warn('could not delay the retry; the visibility timeout applies', {
+              error: String(error),
+            });
+          }
+        }),
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+    delivery.trouble?.flush();
     metrics.flush();
     return { batchItemFailures: failures };
   };
@@ -108,6 +158,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
   async function processRecord(
     record: SQSRecord,
     campaignOf: (id: string) => Promise<Campaign | undefined>,
+    deadlineMs: number,
   ): Promise<Outcome> {
     const decoded = d.decode(record.body);
     if (!decoded.ok) {
@@ -119,9 +170,9 @@ export function makeSendWorker(d: SendWorkerDeps) {
     try {
       switch (task.kind) {
         case 'recipient':
-          return await campaignSend.send(task, await campaignOf(task.campaignId), receiveCount);
+          return await campaignSend.send(task, await campaignOf(task.campaignId), receiveCount, deadlineMs);
         case 'message':
-          return await messageSend(task.messageId, receiveCount);
+          return await messageSend(task.messageId, receiveCount, deadlineMs);
         case 'probe':
           await completion.probe(task, await campaignOf(task.campaignId));
           return DONE;
@@ -147,7 +198,6 @@ export function makeSendWorker(d: SendWorkerDeps) {
    * and not retried (a receipt a minute late helps nobody), but a failure is logged with its reason.
    */
   async function sendReceipt(task: Extract<SendTask, { kind: 'receipt' }>): Promise<void> {
-    if (!d.whatsapp.markRead) return;
     const result = await d.whatsapp.markRead(task.wamid, { typing: task.typing });
     if (!result.ok) {
       d.logger.warn('read receipt not accepted by WhatsApp', {

@@ -6,7 +6,8 @@ import { SECRETS, type SecretKey } from '../../functions/resources';
 import type { StageSettings } from '../stage';
 
 const DESCRIPTIONS: Record<SecretKey, string> = {
-  whatsapp: 'WhatsApp Cloud API access token (Meta system user); read only by the send worker',
+  whatsapp:
+    'WhatsApp Cloud API access token (Meta system user); read by the send worker and the events function (media downloads)',
   webhook:
     'Meta app secret (webhook signatures) and the webhook verify token (generated); read only by the webhook',
   openai: 'OpenAI API key; read only by the functions that embed or answer',

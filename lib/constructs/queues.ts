@@ -10,8 +10,10 @@ export interface PlatformQueueProps {
   readonly definition: QueueDefinition;
   /** The consumer; the event source mapping uses the definition's batch settings. */
   readonly consumer: PlatformFunction;
-  /** Caps concurrent consumer invocations (the send queue's share of the rate limit). */
+  /** Caps concurrent consumer invocations (the send queue's, from the rate limit). */
   readonly maxConcurrency?: number;
+  /** Records per invocation, if not the definition's (the send queue's, from the rate limit). */
+  readonly batchSize?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export class PlatformQueue extends Construct {
     });
     props.consumer.fn.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: def.batchSize,
+        batchSize: props.batchSize ?? def.batchSize,
         maxBatchingWindow:
           def.maxBatchingWindowSeconds > 0 ? Duration.seconds(def.maxBatchingWindowSeconds) : undefined,
         reportBatchItemFailures: true,

@@ -1,8 +1,9 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import { type Role as IamRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TEMPLATE_SYNC } from '../../functions/resources';
 
 /**
  * EventBridge Scheduler for campaigns: one schedule group, and a role that may only deliver to the
@@ -13,8 +14,11 @@ export class CampaignScheduling extends Construct {
   readonly role: Role;
   readonly groupName: string;
 
+  private readonly launchQueue: Queue;
+
   constructor(scope: Construct, id: string, props: { launchQueue: Queue }) {
     super(scope, id);
+    this.launchQueue = props.launchQueue;
     this.groupName = `${Stack.of(this).stackName}-campaigns`;
     this.group = new CfnScheduleGroup(this, 'Group', { name: this.groupName });
     this.role = new Role(this, 'TargetRole', {
@@ -25,6 +29,30 @@ export class CampaignScheduling extends Construct {
         'Lets EventBridge Scheduler deliver campaign starts, series firings and releases to the launch queue, and nothing else',
     });
     props.launchQueue.grantSendMessages(this.role);
+  }
+
+  /**
+   * The account's templates are read from Meta every 15 minutes: a schedule of the stack's own (not made
+   * at run time) delivering the template-sync command to the launch queue, whose launcher runs the sync.
+   */
+  addTemplateSync(): CfnSchedule {
+    const schedule = new CfnSchedule(this, 'TemplateSync', {
+      name: TEMPLATE_SYNC.scheduleName,
+      groupName: this.groupName,
+      description: "Reads the WhatsApp Business Account's templates from Meta (status, category, quality)",
+      scheduleExpression: TEMPLATE_SYNC.expression,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.launchQueue.queueArn,
+        roleArn: this.role.roleArn,
+        input: JSON.stringify(TEMPLATE_SYNC.command),
+        // A missed sync is harmless (the next comes in 15 minutes): no retries piling up behind it.
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 600 },
+      },
+    });
+    schedule.node.addDependency(this.group);
+    return schedule;
   }
 
   /**

@@ -1,12 +1,12 @@
 import { inboundWebhook } from '../../bin/simulate';
 import type { KnowledgeSource } from '../../functions/domain/knowledge/source';
-import { signPayload } from '../../functions/domain/webhook-signature';
 import { PAGES } from '../../local/fixture-site/pages';
 import { type FixtureSite, startFixtureSite } from '../../local/fixture-site/server';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai';
 import { fixtureJson } from '../support/fixtures';
 import { bootPlatform, type TestPlatform } from '../support/platform';
 import { phoneNumber, waitFor } from '../support/wait';
+import { postSignedWebhook } from '../support/webhooks';
 
 const SECRET = 'assistant-test-secret';
 
@@ -18,15 +18,7 @@ interface AskResult {
   passages: { url: string; relevance: number }[];
 }
 
-async function hook(p: TestPlatform, payload: object) {
-  const raw = JSON.stringify(payload);
-  const res = await fetch(`${p.url}/api/whatsapp/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(raw, SECRET) },
-    body: raw,
-  });
-  expect(res.status).toBe(200);
-}
+const hook = (p: TestPlatform, payload: object) => postSignedWebhook(p.url, payload, SECRET);
 
 const say = (p: TestPlatform, from: string, text: string) => hook(p, inboundWebhook({ from, text }));
 

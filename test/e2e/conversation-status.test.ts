@@ -4,11 +4,11 @@
  * message gives it back to the assistant, which answers. The steps run in order on one platform.
  */
 import { inboundWebhook } from '../../bin/simulate';
-import { signPayload } from '../../functions/domain/webhook-signature';
 import { type FixtureSite, startFixtureSite } from '../../local/fixture-site/server';
 import { asUser, type SignedIn, signIn as signInAt } from '../support/console-session';
 import { bootPlatform, type TestPlatform } from '../support/platform';
 import { phoneNumber, waitFor } from '../support/wait';
+import { postSignedWebhook } from '../support/webhooks';
 
 const SECRET = 'conversation-status-secret';
 const AGENT_PASSWORD = 'agent-passphrase-for-tests';
@@ -31,15 +31,7 @@ describe('conversation statuses and ownership', () => {
   const phone = phoneNumber(7401);
   const path = `/api/conversations/${encodeURIComponent(phone)}`;
 
-  async function say(text: string) {
-    const raw = JSON.stringify(inboundWebhook({ from: phone, text }));
-    const res = await fetch(`${p.url}/api/whatsapp/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(raw, SECRET) },
-      body: raw,
-    });
-    expect(res.status).toBe(200);
-  }
+  const say = (text: string) => postSignedWebhook(p.url, inboundWebhook({ from: phone, text }), SECRET);
   const sent = () => p.printed.filter((l) => l.includes(`send to ${phone}:`));
   const conversation = async () => (await (await p.api(path)).json()) as Conversation;
 

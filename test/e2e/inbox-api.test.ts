@@ -5,11 +5,11 @@
  * (admins write, agents read), and the template an agent must choose once the 24-hour window has closed.
  */
 import { inboundWebhook } from '../../bin/simulate';
-import { signPayload } from '../../functions/domain/webhook-signature';
 import { asUser, newUser, type SignedIn } from '../support/console-session';
 import { fixtureJson } from '../support/fixtures';
 import { bootPlatform, type TestPlatform } from '../support/platform';
 import { phoneNumber, waitFor } from '../support/wait';
+import { postSignedWebhook } from '../support/webhooks';
 
 const SECRET = 'inbox-api-secret';
 
@@ -39,15 +39,7 @@ describe('the inbox API', () => {
   const phone = phoneNumber(7501);
   const path = `/api/conversations/${encodeURIComponent(phone)}`;
 
-  async function post(payload: unknown) {
-    const raw = JSON.stringify(payload);
-    const res = await fetch(`${p.url}/api/whatsapp/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(raw, SECRET) },
-      body: raw,
-    });
-    expect(res.status).toBe(200);
-  }
+  const post = (payload: unknown) => postSignedWebhook(p.url, payload, SECRET);
   const say = (text: string, from = phone, at?: Date) =>
     post(inboundWebhook({ from, text, ...(at ? { at } : {}) }));
   const conversation = async (of = path) => (await (await p.api(of)).json()) as Conversation;

@@ -34,7 +34,9 @@ function liveEnv(graph: FakeGraphServer, extra: Record<string, string> = {}): Re
     WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
     WHATSAPP_API_BASE_URL: graph.baseUrl,
     WHATSAPP_REQUEST_TIMEOUT_MS: '2000',
-    SEND_CLAIM_LEASE_SECONDS: '2',
+    // Short, so a claim left by the crash test comes free soon; a request starts only if it ends (and is
+    // recorded) before the claim does, so it is the timeout plus a few seconds.
+    SEND_CLAIM_LEASE_SECONDS: '5',
     ...extra,
   };
 }
@@ -80,7 +82,11 @@ describe('the send pipeline in LIVE mode against a rate-limited fake Graph API',
     // Answers that come after the client's timeout are uncertain sends, retried (and so sent twice) by
     // design; on a loaded 2-core machine 2 s is too tight for the fake's answers, so this run allows 4 s.
     const p = await bootPlatform(
-      liveEnv(graph, { SEND_RATE_PER_SECOND: '400', WHATSAPP_REQUEST_TIMEOUT_MS: '4000' }),
+      liveEnv(graph, {
+        SEND_RATE_PER_SECOND: '400',
+        WHATSAPP_REQUEST_TIMEOUT_MS: '4000',
+        SEND_CLAIM_LEASE_SECONDS: '12',
+      }),
     );
     try {
       const templateId = await createTemplate(p, {
@@ -280,6 +286,7 @@ describe('the send pipeline in LIVE mode against a rate-limited fake Graph API',
         }
         return real.send(message);
       },
+      markRead: (wamid, options) => real.markRead(wamid, options),
     };
     const p = await bootPlatform(liveEnv(graph, { SEND_RATE_PER_SECOND: '100' }), { whatsapp: crashing });
     try {

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CONSOLE, QUEUES, sendConcurrency, TABLES } from '../../functions/resources';
+import {
+  CONSOLE,
+  FUNCTIONS,
+  QUEUES,
+  SEND_BUDGET,
+  sendBatchSize,
+  sendConcurrency,
+  TABLES,
+} from '../../functions/resources';
 import { SECRET_KEYS } from '../../functions/secrets';
 import { PlatformStack } from '../../lib/platform-stack';
 
@@ -38,6 +46,25 @@ function roleActions(template: Template, roleLogicalIdPrefix: string): string[] 
     const roles = JSON.stringify(policy.Properties.Roles);
     if (!roles.includes(roleLogicalIdPrefix)) continue;
     for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
+      actions.push(...(Array.isArray(s.Action) ? s.Action : [s.Action]));
+    }
+  }
+  return actions.sort();
+}
+
+/**
+ * The S3 actions a role is granted on one bucket's objects, each statement checked to name only that
+ * bucket's own prefix (changes/ or media/), never the whole bucket.
+ */
+function bucketGrants(template: Template, roleLogicalIdPrefix: string, bucket: 'parked' | 'media'): string[] {
+  const prefix = { parked: '/changes/*', media: '/media/*' }[bucket];
+  const actions: string[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    if (!JSON.stringify(policy.Properties.Roles).includes(roleLogicalIdPrefix)) continue;
+    for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
+      const resource = JSON.stringify(s.Resource);
+      if (!resource.includes(`Storage${bucket}Bucket`)) continue;
+      expect(resource).toContain(prefix);
       actions.push(...(Array.isArray(s.Action) ? s.Action : [s.Action]));
     }
   }
@@ -111,12 +138,17 @@ describe('PlatformStack', () => {
         'iam:PassRole',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        // Serves conversation media and keeps agents' uploads (media/* only; see the bucket test).
+        's3:GetObject',
+        's3:PutObject',
         'scheduler:CreateSchedule',
         'scheduler:DeleteSchedule',
         'scheduler:GetSchedule',
         'scheduler:UpdateSchedule',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
+        // Announces handoffs (a person or an API client hands a conversation over).
+        'sns:Publish',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
@@ -205,20 +237,51 @@ describe('PlatformStack', () => {
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
   });
 
-  it('consumes queues with partial batch responses, capping send workers by the rate limit', () => {
+  it('consumes queues with partial batch responses, with more send workers than the rate needs when nothing hangs', () => {
+    // 80/s: batches of 10, and 21 workers where 4 would keep the rate if no Graph request ever hung.
+    expect(sendConcurrency(80)).toBe(21);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: QUEUES.send.batchSize,
+      BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: sendConcurrency(80) },
+      ScalingConfig: { MaximumConcurrency: 21 },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: QUEUES.launch.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    const fast = synth('dev', 1000).template;
-    fast.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: sendConcurrency(1000) },
+    expect(sendConcurrency(1000)).toBe(251);
+    synth('dev', 1000).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 251 },
     });
+    // At 1/s two workers of one record each, so no job waits at the pacer past the worker's timeout.
+    expect([sendConcurrency(1), sendBatchSize(1)]).toEqual([2, 1]);
+    synth('dev', 1).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it("gives the send worker a timeout that holds one job's budget, so a crashed worker's jobs are back within a minute", () => {
+    const worker = Object.values(platformFunctions(template)).find(
+      (f) => f.Properties.Description === FUNCTIONS['send-worker'].description,
+    );
+    expect(worker?.Properties.Timeout).toBe(10);
+    // The longest a job takes: its pacer wait while the tolerated share of requests hangs, one request
+    // to its timeout, and its writes before and after.
+    const holding = 1 - (1 - SEND_BUDGET.hungShare) ** QUEUES.send.batchSize;
+    const budget =
+      holding * SEND_BUDGET.requestTimeoutSeconds +
+      SEND_BUDGET.pacerWaitSeconds +
+      SEND_BUDGET.requestTimeoutSeconds +
+      2 * SEND_BUDGET.storeSeconds;
+    expect(budget).toBeLessThanOrEqual(10);
+    // Six function timeouts, as AWS advises for event source mappings: a minute.
+    const visibilities = Object.values(template.findResources('AWS::SQS::Queue')).map(
+      (q) => q.Properties.VisibilityTimeout,
+    );
+    expect(visibilities).toContain(60);
+    expect(visibilities.filter((v) => v !== undefined && v <= 60)).toEqual([60]);
   });
 
   it('lets the scheduler role only send to the launch queue, and the api pass only that role', () => {
@@ -245,6 +308,36 @@ describe('PlatformStack', () => {
     expect(apiPolicy).toContain(':schedule/Test-dev-campaigns/*');
   });
 
+  it("syncs the account's templates every 15 minutes through the launch queue, once the account is named", () => {
+    expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toEqual([]);
+    const live = synthWith({
+      whatsappPhoneNumberId: '106540352242922',
+      whatsappBusinessAccountId: '102290129340398',
+    });
+    const schedules = Object.values(live.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    const { Properties: sync } = schedules[0] as {
+      Properties: { Target: { Input: string; Arn: unknown; RoleArn: unknown } };
+    };
+    expect(sync).toMatchObject({
+      Name: 'template-sync',
+      GroupName: 'Extra-dev-campaigns',
+      ScheduleExpression: 'rate(15 minutes)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    expect(JSON.parse(sync.Target.Input)).toEqual({ action: 'sync_templates' });
+    expect(JSON.stringify(sync.Target.Arn)).toMatch(/LaunchQueue(?!Dlq)[0-9A-F]{8}","Arn"/);
+    expect(JSON.stringify(sync.Target.RoleArn)).toMatch(/SchedulingTargetRole[0-9A-F]{8}","Arn"/);
+    // Every function learns the account's id (no secret: it is in Meta's dashboard).
+    for (const fn of Object.values(platformFunctions(live))) {
+      expect(fn.Properties.Environment.Variables.WHATSAPP_BUSINESS_ACCOUNT_ID).toBe('102290129340398');
+    }
+    expect(() => synthWith({ whatsappBusinessAccountId: 'my-waba' })).toThrow(
+      /numeric WhatsApp Business Account ID/,
+    );
+  });
+
   it('lets the launcher only create schedules (quiet-hours releases) and read lists, and the worker only ask it to', () => {
     const launcher = new Set(roleActions(template, 'LauncherRole'));
     expect(launcher.has('scheduler:CreateSchedule')).toBe(true);
@@ -265,9 +358,21 @@ describe('PlatformStack', () => {
       /"Action":"iam:PassRole","Effect":"Allow","Resource":\{"Fn::GetAtt":\["SchedulingTargetRole[0-9A-F]+","Arn"\]\}/,
     );
     const tableIds = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
-    for (const id of tableIds.filter((t) => /templates|apiKeys|knowledge|messages|conversations/i.test(t))) {
+    for (const id of tableIds.filter((t) => /apiKeys|knowledge|messages|conversations/i.test(t))) {
       expect(launcherPolicy).not.toContain(id);
     }
+    // The template sync reads and writes Meta's view of templates, and deletes nothing.
+    const templatesTable = tableIds.find((t) => /templates/i.test(t))!;
+    const onTemplates = policies
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('LauncherRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => JSON.stringify(st.Resource).includes(templatesTable))
+      .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    expect([...new Set(onTemplates)].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
     // The worker may send to the launch queue (a release to plan), never touch schedules.
     const workerPolicy = JSON.stringify(
       policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('SendWorkerRole')),
@@ -314,8 +419,10 @@ describe('PlatformStack', () => {
         .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${secretId(key)}"`))
         .map((p) => JSON.stringify(p.Properties.Roles).match(/"(\w+?)Role[0-9A-F]{8}"/)?.[1])
         .sort();
-    // The crawler (which fetches URLs users choose) and the internet-facing webhook never see the token.
-    expect(readers('whatsapp')).toEqual(['SendWorker']);
+    // The crawler (which fetches URLs users choose) and the internet-facing webhook never see the token;
+    // the events function downloads customers' media with it, the api and the launcher read (and the api
+    // creates) the account's templates.
+    expect(readers('whatsapp')).toEqual(['ApiFunction', 'Events', 'Launcher', 'SendWorker']);
     expect(readers('webhook')).toEqual(['Webhook']);
     expect(readers('openai')).toEqual(['ApiFunction', 'Crawler', 'Inbound']);
     for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
@@ -336,6 +443,34 @@ describe('PlatformStack', () => {
     withNumber.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
+    });
+  });
+
+  it('announces handoffs on an encrypted topic that only the functions handing over may publish to', () => {
+    const topics = template.findResources('AWS::SNS::Topic', {
+      Properties: { DisplayName: 'WhatsApp customers waiting for a person' },
+    });
+    const [[topicId, topic]] = Object.entries(topics) as [
+      [string, { Properties: { KmsMasterKeyId: string } }],
+    ];
+    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain(':alias/aws/sns');
+    const publishers: string[] = [];
+    for (const [logicalId, fn] of Object.entries(platformFunctions(template))) {
+      const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
+      if (vars.HANDOFF_TOPIC_ARN) {
+        expect(vars.HANDOFF_TOPIC_ARN).toEqual({ Ref: topicId });
+        publishers.push(logicalId.replace(/Function.*$|[0-9A-F]{8}$/, ''));
+      }
+    }
+    expect(publishers.sort()).toEqual(['Api', 'Events', 'Inbound'].sort());
+    for (const prefix of ['ApiFunction', 'Events', 'Inbound'])
+      expect(roleActions(template, prefix)).toContain('sns:Publish');
+    for (const prefix of ['SendWorker', 'Crawler', 'Webhook'])
+      expect(roleActions(template, prefix)).not.toContain('sns:Publish');
+    synthWith({ handoffEmail: 'support@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'support@example.com',
+      TopicArn: Match.objectLike({ Ref: Match.stringLikeRegexp('^Handoff') }),
     });
   });
 
@@ -416,12 +551,51 @@ describe('PlatformStack', () => {
       },
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 14, Status: 'Enabled' })] },
     });
-    const events = roleActions(template, 'EventsRole');
-    expect(events).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
-    expect(events).not.toContain('s3:PutObject');
+    expect(bucketGrants(template, 'EventsRole', 'parked')).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    expect(bucketGrants(template, 'WebhookRole', 'parked')).toEqual(['s3:PutObject']);
     for (const role of ['CrawlerRole', 'ApiFunctionRole', 'SendWorkerRole']) {
-      expect(roleActions(template, role).filter((a) => a.startsWith('s3:'))).toEqual([]);
+      expect(bucketGrants(template, role, 'parked')).toEqual([]);
     }
+  });
+
+  it('keeps conversation media a year in a private, encrypted, TLS-only bucket, reached under media/ only', () => {
+    const [[mediaId, media]] = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) =>
+      id.startsWith('StoragemediaBucket'),
+    ) as [[string, { Properties: Record<string, unknown> }]];
+    expect(media.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [expect.objectContaining({ ExpirationInDays: 365, Status: 'Enabled' })],
+      },
+    });
+    // TLS only: the bucket policy denies any request without it.
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === mediaId,
+    )!;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    // The events function keeps what it downloads (and finds it again); the api serves media and keeps
+    // uploads; the send worker reads uploads to pass them to WhatsApp; nobody deletes (the lifecycle does).
+    expect(bucketGrants(template, 'EventsRole', 'media')).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(bucketGrants(template, 'ApiFunctionRole', 'media')).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(bucketGrants(template, 'SendWorkerRole', 'media')).toEqual(['s3:GetObject']);
+    for (const role of ['WebhookRole', 'CrawlerRole', 'LauncherRole', 'InboundRole']) {
+      expect(bucketGrants(template, role, 'media')).toEqual([]);
+    }
+    const fn = (prefix: string) =>
+      Object.entries(platformFunctions(template)).find(([id]) => id.startsWith(prefix))![1];
+    for (const prefix of ['Events', 'ApiFunction', 'SendWorker']) {
+      expect(fn(prefix).Properties.Environment.Variables.MEDIA_BUCKET).toEqual({ Ref: mediaId });
+    }
+    expect(fn('Crawler').Properties.Environment.Variables.MEDIA_BUCKET).toBeUndefined();
   });
 
   it('traces every function with X-Ray', () => {

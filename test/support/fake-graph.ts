@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeGraphMedia } from './fake-graph-media';
+import { FakeGraphTemplates } from './fake-graph-templates';
 
 export interface GraphRequest {
   readonly method: string;
@@ -44,10 +46,16 @@ export class FakeGraphServer {
   rateLimited = 0;
   firstAcceptedAt: number | undefined;
   lastAcceptedAt: number | undefined;
+  /** When each message was accepted (ms since the epoch), in order: benchmarks read rates off it. */
+  readonly acceptedTimes: number[] = [];
   private tokens: number;
   private rate: number | undefined;
   private refilledAt = performance.now();
   private server: Server | undefined;
+  /** Media served and uploads received (test/support/fake-graph-media.ts). */
+  readonly media = new FakeGraphMedia(() => this.baseUrl);
+  /** The account's message templates: list (paged) and create (test/support/fake-graph-templates.ts). */
+  readonly templates = new FakeGraphTemplates(() => this.baseUrl);
   private readonly hanging = new Set<import('node:http').ServerResponse>();
 
   constructor(private readonly options: FakeGraphOptions = {}) {
@@ -62,6 +70,7 @@ export class FakeGraphServer {
     this.rateLimited = 0;
     this.firstAcceptedAt = undefined;
     this.lastAcceptedAt = undefined;
+    this.acceptedTimes.length = 0;
     this.rate = ratePerSecond;
     this.tokens = ratePerSecond ?? 0;
     this.refilledAt = performance.now();
@@ -105,6 +114,10 @@ export class FakeGraphServer {
 
   async start(): Promise<this> {
     this.server = createServer(async (req, res) => {
+      // Media lookups, downloads and uploads are answered apart: they are not message sends.
+      if (await this.media.handle(req, res)) return;
+      // Template management is answered apart too: it is not a message send.
+      if (await this.templates.handle(req, res)) return;
       const body = await readJson(req);
       const request: GraphRequest = {
         method: req.method ?? 'GET',
@@ -128,6 +141,7 @@ export class FakeGraphServer {
         const now = Date.now();
         this.firstAcceptedAt ??= now;
         this.lastAcceptedAt = now;
+        this.acceptedTimes.push(now);
       }
       if (answer === 'hang') {
         this.hanging.add(res);

@@ -436,6 +436,15 @@ export class ScriptedWhatsApp implements WhatsAppSender {
     const next = this.script.shift() ?? 'ok';
     return next === 'ok' ? { ok: true, wamid: `wamid.T${this.sent.length}` } : { ok: false, failure: next };
   }
+  /** Read receipts asked for, in order (typing or not). */
+  readonly receipts: { wamid: string; typing: boolean }[] = [];
+  async markRead(
+    wamid: string,
+    options: { typing: boolean },
+  ): Promise<{ ok: true } | { ok: false; failure: SendFailure }> {
+    this.receipts.push({ wamid, typing: options.typing });
+    return { ok: true };
+  }
 }
 
 export const recipientStatuses = RECIPIENT_STATUSES;

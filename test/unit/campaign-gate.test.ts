@@ -5,19 +5,20 @@ const campaign = (state: Campaign['state'], gen: number, updatedAt: string) =>
   ({ id: 'c1', state, gen, updatedAt }) as Campaign;
 
 describe('the campaign gate', () => {
-  it("answers from the freshest view: a new launch's job is not stopped by a stale pause", () => {
+  it("answers from the freshest view: a new launch's job is not stopped by a stale pause", async () => {
     let stored = campaign('paused', 1, '2026-12-02T10:00:01.000Z');
-    const gate = new CampaignGate({ get: async () => stored }, 60_000);
+    // Reads never age here, so every verdict comes from what the jobs brought.
+    const gate = new CampaignGate({ get: async () => stored }, 60_000, Number.POSITIVE_INFINITY);
     const older = gate.watch(campaign('running', 1, '2026-12-02T10:00:00.000Z'));
     // The older job's read was taken before the pause it now waits through; the gate keeps the later one.
     const paused = gate.watch(stored);
-    expect(gate.verdict('c1', 1)).toBe('stop');
+    expect(await gate.verdict('c1', 1)).toBe('stop');
     // Resumed: a new launch (gen 2) read by its own job replaces the stale paused view.
     stored = campaign('running', 2, '2026-12-02T10:00:02.000Z');
     const resumed = gate.watch(stored);
-    expect(gate.verdict('c1', 2)).toBe('send');
+    expect(await gate.verdict('c1', 2)).toBe('send');
     // A job of the earlier launch is stale whatever the state.
-    expect(gate.verdict('c1', 1)).toBe('stop');
+    expect(await gate.verdict('c1', 1)).toBe('stop');
     for (const done of [older, paused, resumed]) done();
   });
 
@@ -36,11 +37,59 @@ describe('the campaign gate', () => {
     const done = gate.watch(stored);
     stored = campaign('cancelled', 1, '2026-12-02T10:00:03.000Z');
     await new Promise((r) => setTimeout(r, 70));
-    expect(gate.verdict('c1', 1)).toBe('cancelled');
+    const beforeVerdict = reads;
+    expect(await gate.verdict('c1', 1)).toBe('cancelled');
+    // The background read was recent enough: the verdict cost no read of its own.
+    expect(reads).toBe(beforeVerdict);
     done();
     const after = reads;
     await new Promise((r) => setTimeout(r, 70));
     expect(reads).toBe(after);
     expect(after).toBeGreaterThan(0);
+  });
+
+  it('never answers from a read older than its limit: it waits for one that started after the pause', async () => {
+    let now = 1_000;
+    let stored = campaign('running', 1, '2026-12-02T10:00:00.000Z');
+    const startedAt: number[] = [];
+    const gate = new CampaignGate(
+      {
+        get: async () => {
+          startedAt.push(now);
+          return stored;
+        },
+      },
+      60_000,
+      500,
+      () => now,
+    );
+    const done = gate.watch(stored);
+    // The job's own view is of unknown age: the first verdict reads.
+    expect(await gate.verdict('c1', 1)).toBe('send');
+    expect(startedAt).toEqual([1_000]);
+    // Within the limit, the same read answers.
+    now = 1_400;
+    expect(await gate.verdict('c1', 1)).toBe('send');
+    expect(startedAt).toHaveLength(1);
+    // Paused (and answered 600 ms later): the read from before the pause is too old by then.
+    stored = campaign('paused', 1, '2026-12-02T10:00:01.000Z');
+    now = 2_100;
+    expect(await gate.verdict('c1', 1)).toBe('stop');
+    expect(startedAt).toEqual([1_000, 2_100]);
+    done();
+  });
+
+  it('lets a failed read fail the verdict, so the job is retried rather than dropped', async () => {
+    const gate = new CampaignGate(
+      {
+        get: async () => {
+          throw new Error('table unavailable');
+        },
+      },
+      60_000,
+    );
+    const done = gate.watch(campaign('running', 1, '2026-12-02T10:00:00.000Z'));
+    await expect(gate.verdict('c1', 1)).rejects.toThrow('table unavailable');
+    done();
   });
 });

@@ -54,6 +54,8 @@ function world() {
     inboundQueue: inbound,
     outbox,
     parking,
+    // Media downloads have their own tests (media-inbound.test.ts); here nothing is fetched.
+    media: { keep: async () => ({ mediaError: 'not fetched in this test' }) },
     redelivery: new MemoryRedelivery(),
     clock,
     logger: createLogger({ level: 'ERROR' }),

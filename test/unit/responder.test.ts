@@ -73,6 +73,7 @@ function setup(options: {
     },
   } as unknown as KnowledgeBase;
   const outbox = new Outbox({ messages, sendQueue, contacts, clock: { now: () => NOW }, mode: 'DEV' });
+  const receipts: { wamid: string; typing: boolean }[] = [];
   const responder = makeResponder({
     conversations,
     contacts,
@@ -82,8 +83,9 @@ function setup(options: {
     logger: createLogger({ level: 'ERROR' }),
     handoffKeywords: ['agent', 'human'],
     maxReceiveCount: 5,
+    receipts: { markRead: async (_contact, wamid, o) => void receipts.push({ wamid, typing: o.typing }) },
   });
-  return { responder, created, enqueued, asked, isNeedsHuman: () => needsHuman };
+  return { responder, created, enqueued, asked, receipts, isNeedsHuman: () => needsHuman };
 }
 
 const inbound = (wamid: string, at: string, text?: string, type = 'text'): ConversationMessage => ({
@@ -112,6 +114,19 @@ describe('the responder', () => {
     expect(await s.responder.respond(job(q))).toBe('answered');
     expect(s.created).toHaveLength(1);
     expect(s.created[0]).toMatchObject({ to: CONTACT, source: 'ai', text: 'About: What are your hours?' });
+    // It marked the message read with "typing…" before answering (a retried job may do so again).
+    expect(s.receipts[0]).toEqual({ wamid: 'wamid.A', typing: true });
+  });
+
+  it('never shows typing when it will not answer', async () => {
+    const waiting = setup({ messages: [q], conversation: { needsHuman: true } });
+    await waiting.responder.respond(job(q));
+    const off = setup({ messages: [q], conversation: { aiEnabled: false } });
+    await off.responder.respond(job(q));
+    const a = inbound('wamid.A0', '2026-11-23T11:59:58.000Z', 'Hi');
+    const coalesced = setup({ messages: [a, inbound('wamid.B0', '2026-11-23T11:59:58.000Z', 'hours?')] });
+    await coalesced.responder.respond(job(a));
+    expect([...waiting.receipts, ...off.receipts, ...coalesced.receipts]).toEqual([]);
   });
 
   it('answers a burst of messages in one reply, from the newest message’s job only', async () => {

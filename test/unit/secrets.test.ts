@@ -58,12 +58,14 @@ describe('loadSecretsIntoEnv (aws-sdk-client-mock)', () => {
     );
   });
 
-  it('gives the access token to no function that does not send, and the app secret only to the webhook', () => {
+  it('gives the access token only to the functions that call the Graph API, and the app secret only to the webhook', () => {
     const readers = (secret: keyof typeof SECRETS) =>
       Object.entries(FUNCTIONS)
         .filter(([, f]) => (f.secrets as readonly string[]).includes(secret))
         .map(([name]) => name);
-    expect(readers('whatsapp')).toEqual(['send-worker']);
+    // The send worker sends; the events function downloads customers' media as messages arrive; the api
+    // and the launcher read the account's templates (and the api submits them).
+    expect(readers('whatsapp')).toEqual(['api', 'events', 'send-worker', 'launcher']);
     expect(readers('webhook')).toEqual(['webhook']);
     expect(readers('openai')).not.toContain('webhook');
   });

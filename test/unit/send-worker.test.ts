@@ -7,7 +7,8 @@ import { decodeSendTask, encodeSendTask } from '../../functions/adapters/sqs/sen
 import type { Campaign, SendTask } from '../../functions/domain/campaign';
 import type { SendFailure } from '../../functions/domain/whatsapp-errors';
 import { createLogger } from '../../functions/logger';
-import { Pacer } from '../../functions/services/pacer';
+import type { WhatsAppSender } from '../../functions/ports';
+import { Pacer, type SendPacer } from '../../functions/services/pacer';
 import { makeSendWorker } from '../../functions/services/send-worker';
 import {
   MemoryCampaigns,
@@ -50,7 +51,10 @@ const failure = (over: Partial<SendFailure>): SendFailure => ({
   ...over,
 });
 
-function world(pacer: Pick<Pacer, 'acquire' | 'pause'> = new Pacer(0)) {
+function world(
+  pacer: SendPacer = new Pacer(0),
+  options: { visibilityTimeoutSeconds?: number; requestTimeoutMs?: number; whatsapp?: WhatsAppSender } = {},
+) {
   const ports = {
     campaigns: new MemoryCampaigns(),
     recipients: new MemoryRecipients(),
@@ -68,11 +72,11 @@ function world(pacer: Pick<Pacer, 'acquire' | 'pause'> = new Pacer(0)) {
     contacts: ports.contacts,
     messages: ports.messages,
     conversations: ports.conversations as never,
-    whatsapp: ports.whatsapp,
+    whatsapp: options.whatsapp ?? ports.whatsapp,
     sendQueue: ports.queue,
     launchQueue: ports.queue,
     redelivery: ports.redelivery,
-    pacer: pacer as Pacer,
+    pacer,
     clock: ports.clock,
     logger: createLogger({ level: 'ERROR' }),
     mode: 'DEV',
@@ -80,17 +84,24 @@ function world(pacer: Pick<Pacer, 'acquire' | 'pause'> = new Pacer(0)) {
     maxReceiveCount: 10,
     settleMs: 0,
     decode: decodeSendTask,
+    ...(options.visibilityTimeoutSeconds
+      ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+      : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   let n = 0;
-  const run = (tasks: (SendTask | string)[], receiveCount = 1) =>
-    worker({
-      Records: tasks.map((t) => ({
-        messageId: `m${++n}`,
-        receiptHandle: `r${n}`,
-        body: typeof t === 'string' ? t : encodeSendTask(t),
-        attributes: { ApproximateReceiveCount: String(receiveCount) },
-      })),
-    } as unknown as SQSEvent);
+  const run = (tasks: (SendTask | string)[], receiveCount = 1, remainingMs?: number) =>
+    worker(
+      {
+        Records: tasks.map((t) => ({
+          messageId: `m${++n}`,
+          receiptHandle: `r${n}`,
+          body: typeof t === 'string' ? t : encodeSendTask(t),
+          attributes: { ApproximateReceiveCount: String(receiveCount) },
+        })),
+      } as unknown as SQSEvent,
+      remainingMs === undefined ? undefined : { getRemainingTimeInMillis: () => remainingMs },
+    );
   return { ...ports, run };
 }
 
@@ -100,7 +111,42 @@ function heldPacer() {
   const waiting = new Promise<void>((resolve) => {
     letGo = resolve;
   });
-  return { pacer: { acquire: () => waiting, pause: () => {} }, letGo: () => letGo() };
+  return { pacer: { acquire: () => waiting, pause: () => {}, refund: () => {} }, letGo: () => letGo() };
+}
+
+/** A pacer that lets everyone through and counts what the jobs gave back or held. */
+function countingPacer() {
+  const counts = { acquired: 0, refunded: 0, paused: 0 };
+  const pacer: SendPacer = {
+    acquire: async () => {
+      counts.acquired += 1;
+    },
+    refund: () => {
+      counts.refunded += 1;
+    },
+    pause: () => {
+      counts.paused += 1;
+    },
+  };
+  return { pacer, counts };
+}
+
+/** WhatsApp where chosen numbers hang until released; everyone else is accepted at once. */
+function hangingWhatsApp(hang: Set<string>) {
+  const sent: string[] = [];
+  const release: (() => void)[] = [];
+  const whatsapp: WhatsAppSender = {
+    async send(message) {
+      if (hang.has(message.to)) await new Promise<void>((r) => release.push(r));
+      sent.push(message.to);
+      return { ok: true, wamid: `wamid.H${sent.length}` };
+    },
+    markRead: async () => ({ ok: true }),
+  };
+  const releaseAll = () => {
+    for (const r of release.splice(0)) r();
+  };
+  return { whatsapp, sent, releaseAll };
 }
 
 const task = (phone: string, gen = 1): SendTask => ({
@@ -124,14 +170,23 @@ describe('a campaign recipient through the send worker', () => {
     expect(w.whatsapp.sent).toHaveLength(1);
     expect((await w.recipients.get(key))?.status).toBe('sent');
     expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, sent: 1 });
+    const [recorded] = w.conversations.appended;
+    // The lookup names the send and the conversation's copy of it (whose ticks statuses move).
     expect(w.messages.refs.get('wamid.T1')).toEqual({
       kind: 'campaign',
       campaignId: 'c1',
       bucket: 0,
       phone: key.phone,
+      conversation: { contact: key.phone, at: recorded?.at },
     });
     expect(w.conversations.appended).toEqual([
-      expect.objectContaining({ contact: key.phone, direction: 'out', source: 'campaign', campaignId: 'c1' }),
+      expect.objectContaining({
+        contact: key.phone,
+        direction: 'out',
+        source: 'campaign',
+        campaignId: 'c1',
+        delivery: { status: 'sent', at: recorded?.at },
+      }),
     ]);
   });
 
@@ -182,6 +237,79 @@ describe('a campaign recipient through the send worker', () => {
     expect(w.redelivery.delays).toEqual([1]);
     expect(w.whatsapp.sent).toHaveLength(0);
     expect(await w.recipients.get(key)).toMatchObject({ status: 'queued' });
+  });
+
+  it('sends the other records of a batch while one waits for a hung Graph request', async () => {
+    const hung = '+4915110000020';
+    const graph = hangingWhatsApp(new Set([hung]));
+    const w = world(new Pacer(0), { whatsapp: graph.whatsapp });
+    w.campaigns.put(campaign({ total: 3 }), { total: 3, queued: 3 });
+    const keys = ['+4915110000020', '+4915110000021', '+4915110000022'].map((p) =>
+      w.recipients.add('c1', p, { customerName: 'X' }),
+    );
+    const batch = w.run(keys.map((k) => task(k.phone)));
+    await new Promise((r) => setTimeout(r, 50));
+    // The two others are sent and recorded while the first still waits for its answer.
+    expect(graph.sent).toEqual(['+4915110000021', '+4915110000022']);
+    expect((await w.recipients.get(keys[1]!))?.status).toBe('sent');
+    expect((await w.recipients.get(keys[2]!))?.status).toBe('sent');
+    expect((await w.recipients.get(keys[0]!))?.status).toBe('queued');
+    graph.releaseAll();
+    expect((await batch).batchItemFailures).toEqual([]);
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, sent: 3 });
+  });
+
+  it('gives its pacer slot back when WhatsApp answered with an error, keeps it for a timeout, and holds back on 130429', async () => {
+    const { pacer, counts } = countingPacer();
+    const w = world(pacer);
+    w.campaigns.put(campaign({ total: 3 }), { total: 3, queued: 3 });
+    const [a, b, c] = ['+4915110000030', '+4915110000031', '+4915110000032'].map((p) =>
+      w.recipients.add('c1', p, { customerName: 'X' }),
+    );
+    w.whatsapp.answer(failure({ code: null, httpStatus: 500, title: 'HTTP 500' }));
+    await w.run([task(a!.phone)]);
+    expect(counts).toEqual({ acquired: 1, refunded: 1, paused: 0 });
+    w.whatsapp.answer(failure({ code: null, title: 'Request timed out', uncertain: true }));
+    await w.run([task(b!.phone)]);
+    expect(counts).toEqual({ acquired: 2, refunded: 1, paused: 0 });
+    w.whatsapp.answer(failure({ code: 130429, title: 'Rate limit hit' }));
+    await w.run([task(c!.phone)]);
+    expect(counts).toEqual({ acquired: 3, refunded: 1, paused: 1 });
+  });
+
+  it('steps back without a Graph call when the request could not end before the invocation is cut off', async () => {
+    const { pacer, counts } = countingPacer();
+    const w = world(pacer, { requestTimeoutMs: 5000 });
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000040', { customerName: 'Lu' });
+    // 5 s of request timeout and 1 s to record do not fit in the 4 s Lambda has left.
+    const out = await w.run([task(key.phone)], 1, 4000);
+    expect(out.batchItemFailures).toHaveLength(1);
+    expect(w.redelivery.delays).toEqual([1]);
+    expect(w.whatsapp.sent).toHaveLength(0);
+    expect(counts.refunded).toBe(1);
+    // Not held by the claim: the next receive (with a fresh invocation's time) sends it.
+    expect(await w.recipients.get(key)).toMatchObject({ status: 'queued', attempts: 0 });
+    await w.run([task(key.phone)], 2, 10_000);
+    expect(w.whatsapp.sent).toHaveLength(1);
+  });
+
+  it('keeps a record it still holds invisible to other workers (a visibility heartbeat), and stops when done', async () => {
+    const { pacer, letGo } = heldPacer();
+    const w = world(pacer, { visibilityTimeoutSeconds: 0.2 });
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const key = w.recipients.add('c1', '+4915110000041', { customerName: 'Mo' });
+    const running = w.run([task(key.phone)]);
+    await new Promise((r) => setTimeout(r, 350));
+    // Every half visibility timeout while held, the record's visibility is set again.
+    expect(w.redelivery.delays.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(w.redelivery.delays)).toEqual(new Set([0.2]));
+    letGo();
+    await running;
+    const after = w.redelivery.delays.length;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(w.redelivery.delays).toHaveLength(after);
+    expect(w.whatsapp.sent).toHaveLength(1);
   });
 
   it('skips an opted-out contact and counts it skipped, without a Graph call', async () => {
@@ -401,9 +529,36 @@ describe('the send queue format', () => {
       task('+4915110000012'),
       { kind: 'message', messageId: 'm1' },
       { kind: 'probe', campaignId: 'c1', gen: 3, stalled: 2, lastQueued: 7 },
+      { kind: 'receipt', wamid: 'wamid.IN1', typing: true },
     ];
     for (const t of tasks) expect(decodeSendTask(encodeSendTask(t))).toEqual({ ok: true, task: t });
     expect(decodeSendTask('{"t":"m"}')).toEqual({ ok: false, problem: 'not a send job' });
     expect(decodeSendTask('{')).toEqual({ ok: false, problem: 'not JSON' });
+  });
+});
+
+describe('a read receipt through the send worker', () => {
+  it('marks the message read (with typing when asked), once, unpaced and never retried', async () => {
+    const { pacer } = heldPacer(); // a pacer that never lets a message through
+    const w = world(pacer);
+    const out = await w.run([
+      { kind: 'receipt', wamid: 'wamid.IN1', typing: true },
+      { kind: 'receipt', wamid: 'wamid.IN2', typing: false },
+    ]);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(w.whatsapp.receipts).toEqual([
+      { wamid: 'wamid.IN1', typing: true },
+      { wamid: 'wamid.IN2', typing: false },
+    ]);
+    expect(w.whatsapp.sent).toEqual([]);
+  });
+
+  it('drops a receipt WhatsApp refuses, without a retry', async () => {
+    const whatsapp = new ScriptedWhatsApp();
+    whatsapp.markRead = async () => ({ ok: false, failure: failure({ code: 100, action: 'fail' }) });
+    const w = world(new Pacer(0), { whatsapp });
+    expect(
+      (await w.run([{ kind: 'receipt', wamid: 'wamid.GONE', typing: false }])).batchItemFailures,
+    ).toEqual([]);
   });
 });

@@ -14,6 +14,10 @@ function short(u: WebhookUpdate): string {
       return `preference ${u.value} ${u.waId}`;
     case 'error':
       return `error ${u.error.code}`;
+    case 'template_status':
+    case 'template_quality':
+    case 'template_category':
+      return `${u.kind} ${u.name} ${u.language}`;
     case 'other':
       return `other ${u.field}`;
   }

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, setCsrfToken } from './api';
 import { Loading } from './components/ui';
+import { InboxFeedContext, useInboxFeed } from './inbox-feed';
 import { href, useRoute } from './router';
 import { CampaignPage } from './screens/campaign';
 import { CampaignsList } from './screens/campaigns';
 import { ContactPage } from './screens/contact';
+import { InboxScreen } from './screens/inbox';
 import { KnowledgeScreen } from './screens/knowledge';
 import { ListsScreen } from './screens/lists';
 import { NewCampaign } from './screens/new-campaign';
@@ -13,7 +15,10 @@ import { ChangePassword, SignIn } from './screens/sign-in';
 import { TemplatesScreen } from './screens/templates';
 import { SessionContext, type SessionInfo } from './session';
 
+const TITLE = 'WhatsApp platform console';
+
 const NAV = [
+  { path: 'inbox', label: 'Inbox' },
   { path: 'campaigns', label: 'Campaigns' },
   { path: 'templates', label: 'Templates' },
   { path: 'lists', label: 'Contacts & lists' },
@@ -71,8 +76,16 @@ function Shell(props: { session: SessionInfo; onSignOut: () => void; onChangePas
   const route = useRoute();
   const [section = 'campaigns', id, sub] = route;
   const isAdmin = props.session.user.role === 'admin';
+  const feed = useInboxFeed();
+  // The tab says how many customers wait for a person, also while another tab is in front.
+  useEffect(() => {
+    document.title = feed.waiting ? `(${feed.waiting}) ${TITLE}` : TITLE;
+    return () => {
+      document.title = TITLE;
+    };
+  }, [feed.waiting]);
   return (
-    <>
+    <InboxFeedContext.Provider value={feed}>
       <a class="skip" href="#main">
         Skip to content
       </a>
@@ -82,6 +95,12 @@ function Shell(props: { session: SessionInfo; onSignOut: () => void; onChangePas
           {NAV.filter((n) => !('admin' in n) || isAdmin).map((n) => (
             <a key={n.path} href={href(n.path)} aria-current={section === n.path ? 'page' : undefined}>
               {n.label}
+              {n.path === 'inbox' && feed.waiting > 0 ? (
+                <span class="badge count" data-testid="waiting-badge">
+                  {feed.waiting}
+                  <span class="sr-only"> waiting for a person</span>
+                </span>
+              ) : null}
             </a>
           ))}
         </nav>
@@ -97,10 +116,10 @@ function Shell(props: { session: SessionInfo; onSignOut: () => void; onChangePas
           </button>
         </span>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} class={section === 'inbox' ? 'wide' : undefined}>
         <Screen section={section} id={id} sub={sub} isAdmin={isAdmin} />
       </main>
-    </>
+    </InboxFeedContext.Provider>
   );
 }
 
@@ -116,6 +135,8 @@ function Screen({
   isAdmin: boolean;
 }) {
   switch (section) {
+    case 'inbox':
+      return <InboxScreen contact={id} />;
     case 'campaigns':
       if (id === 'new') return <NewCampaign />;
       return id ? <CampaignPage id={id} /> : <CampaignsList />;

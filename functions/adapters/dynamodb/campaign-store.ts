@@ -22,6 +22,7 @@ import type {
   AudienceEntry,
   CampaignCounters,
   CampaignStore,
+  CampaignTemplateUpdates,
   LaunchCheckpoint,
   LaunchCheckpoints,
 } from '../../ports';
@@ -42,7 +43,9 @@ const checkpointKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'LAUNCH' });
 const runsOf = (seriesId: string) => `RUNS#${seriesId}`;
 
 /** One table holds a campaign, its counter shards and its launch checkpoint; one class serves all three. */
-export class DynamoCampaignStore implements CampaignStore, CampaignCounters, LaunchCheckpoints {
+export class DynamoCampaignStore
+  implements CampaignStore, CampaignCounters, LaunchCheckpoints, CampaignTemplateUpdates
+{
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -221,6 +224,17 @@ export class DynamoCampaignStore implements CampaignStore, CampaignCounters, Lau
       if (!current) throw new NotFoundError(`campaign ${id} does not exist`);
       throw new StateConflictError(`campaign ${id} is ${current.state}`, current.state);
     }
+  }
+
+  /** The category the campaign's template is sent as (Meta changed it): later sends go as this one. */
+  async setTemplateCategory(id: string, category: Campaign['template']['category']): Promise<void> {
+    await conditionalUpdate(this.db, this.table, {
+      Key: metaKey(id),
+      UpdateExpression: 'SET #template.#category = :c',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#template': 'template', '#category': 'category' },
+      ExpressionAttributeValues: { ':c': category },
+    });
   }
 
   async counts(id: string): Promise<Counts> {

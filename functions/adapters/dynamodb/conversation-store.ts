@@ -323,30 +323,37 @@ export class DynamoConversationStore implements ConversationStore {
       values[`:f${i}`] = s;
     });
     const allowed = from.map((_, i) => `:f${i}`).join(', ');
+    // "sent" moves from no status only: an empty IN () is a syntax error, which would retry the change.
     return conditionalUpdate(this.db, this.table, {
       Key: { pk: `CONV#${tick.contact}`, sk: `MSG#${tick.messageAt}#${tick.wamid}` },
       UpdateExpression: 'SET delivery = :d',
-      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(delivery) OR delivery.#s IN (${allowed}))`,
-      ExpressionAttributeNames: { '#s': 'status' },
+      ...(from.length > 0
+        ? {
+            ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(delivery) OR delivery.#s IN (${allowed}))`,
+            ExpressionAttributeNames: { '#s': 'status' },
+          }
+        : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivery)' }),
       ExpressionAttributeValues: values,
     });
   }
 
   async markRead(contact: string): Promise<{ conversation: Conversation; wasUnread: number }> {
+    const changedAt = this.clock.now().toISOString();
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: convKey(contact),
-          UpdateExpression: 'SET unread = :zero',
+          // A change for the list too: other agents' consoles see the unread count go to 0 on their next poll.
+          UpdateExpression: 'SET unread = :zero, changedAt = :changed, gsi1sk = :g1sk',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)',
-          ExpressionAttributeValues: { ':zero': 0 },
+          ExpressionAttributeValues: { ':zero': 0, ':changed': changedAt, ':g1sk': `${changedAt}#${contact}` },
           ReturnValues: 'ALL_OLD',
         }),
       );
       const before = out.Attributes!;
       return {
-        conversation: toConversation({ ...before, unread: 0 }),
+        conversation: toConversation({ ...before, unread: 0, changedAt }),
         wasUnread: Number(before.unread ?? 0),
       };
     } catch (error) {

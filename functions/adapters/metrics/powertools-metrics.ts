@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SendMetrics, WebhookMetrics } from '../../ports';
+import type { GraphTroubleKind, SendMetrics, WebhookMetrics } from '../../ports';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../resources';
 
 /** CloudWatch metrics through Powertools (embedded metric format in the function's log, no API calls). */
@@ -16,6 +16,23 @@ export class PowertoolsSendMetrics implements SendMetrics {
     const single = this.metrics.singleMetric();
     single.addDimension('ErrorCode', code);
     single.addMetric('MessagesFailed', MetricUnit.Count, 1);
+  }
+
+  /**
+   * `GraphTrouble` by `Kind` (server_error, timeout, throughput); the campaign id rides along as EMF
+   * metadata (searchable in Logs Insights) rather than as a dimension, which would make a metric per campaign.
+   */
+  trouble(kind: GraphTroubleKind, campaignId?: string): void {
+    const single = this.metrics.singleMetric();
+    single.addDimension('Kind', kind);
+    if (campaignId) single.addMetadata('campaignId', campaignId);
+    single.addMetric('GraphTrouble', MetricUnit.Count, 1);
+  }
+
+  /** Every request's duration, published with the invocation's other counts (p50/p99 in CloudWatch). */
+  latency(ms: number): void {
+    this.metrics.addMetric('GraphLatency', MetricUnit.Milliseconds, Math.round(ms));
+    this.counted = true;
   }
 
   flush(): void {

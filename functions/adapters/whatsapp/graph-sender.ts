@@ -10,6 +10,13 @@ export interface GraphSenderOptions {
   readonly accessToken: string;
   readonly timeoutMs: number;
   readonly fetch?: typeof fetch;
+  /**
+   * Readies a message before it is sent: stored media is uploaded to WhatsApp and referenced by the id
+   * it answers (graph-media-upload.ts). A failure is the send's failure.
+   */
+  readonly prepare?: (
+    message: OutboundMessage,
+  ) => Promise<{ ok: true; message: OutboundMessage } | { ok: false; failure: SendFailure }>;
 }
 
 /** LIVE mode: one POST per message to Meta's Cloud API; failures come back as values, never thrown. */
@@ -23,6 +30,36 @@ export class GraphWhatsAppSender implements WhatsAppSender {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
+    const ready = this.options.prepare ? await this.options.prepare(message) : { ok: true as const, message };
+    if (!ready.ok) return ready;
+    const answer = await this.post(buildGraphPayload(ready.message));
+    if (!answer.ok) return answer;
+    const wamid = readWamid(answer.body);
+    if (wamid) return { ok: true, wamid };
+    return failure({
+      code: null,
+      httpStatus: answer.status,
+      title: 'Unexpected response',
+      message: 'The Graph API accepted the request but returned no message id',
+      // Accepted without an id: sending again could duplicate the message.
+      action: 'fail',
+    });
+  }
+
+  /** Meta's read receipt, with the typing indicator when asked: a status posted to the messages endpoint. */
+  async markRead(wamid: string, options: { typing: boolean }) {
+    const answer = await this.post({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: wamid,
+      ...(options.typing ? { typing_indicator: { type: 'text' } } : {}),
+    });
+    return answer.ok ? ({ ok: true } as const) : answer;
+  }
+
+  private async post(
+    payload: unknown,
+  ): Promise<{ ok: true; status: number; body: unknown } | { ok: false; failure: SendFailure }> {
     let response: Response;
     try {
       response = await this.fetchImpl(this.url, {
@@ -31,7 +68,7 @@ export class GraphWhatsAppSender implements WhatsAppSender {
           authorization: `Bearer ${this.options.accessToken}`,
           'content-type': 'application/json',
         },
-        body: JSON.stringify(buildGraphPayload(message)),
+        body: JSON.stringify(payload),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
@@ -50,18 +87,7 @@ export class GraphWhatsAppSender implements WhatsAppSender {
     }
     const text = await response.text().catch(() => '');
     const body = safeJson(text);
-    if (response.ok) {
-      const wamid = readWamid(body);
-      if (wamid) return { ok: true, wamid };
-      return failure({
-        code: null,
-        httpStatus: response.status,
-        title: 'Unexpected response',
-        message: 'The Graph API accepted the request but returned no message id',
-        // Accepted without an id: sending again could duplicate the message.
-        action: 'fail',
-      });
-    }
+    if (response.ok) return { ok: true, status: response.status, body };
     return { ok: false, failure: parseGraphError(body, response.status, text) };
   }
 }
@@ -72,7 +98,10 @@ function describeNetworkError(error: unknown): string {
   return [e?.message, cause].filter((x) => typeof x === 'string' && x).join(': ') || String(error);
 }
 
-function failure(f: Omit<SendFailure, 'action'> & { action?: SendFailure['action'] }): SendResult {
+function failure(f: Omit<SendFailure, 'action'> & { action?: SendFailure['action'] }): {
+  ok: false;
+  failure: SendFailure;
+} {
   return { ok: false, failure: { ...f, action: f.action ?? actionForCode(f.code, f.httpStatus) } };
 }
 

@@ -169,6 +169,13 @@ export const actionRoute = (action: Action, summary: string) =>
       ...common,
       404: errorResponse('No such campaign'),
       409: errorResponse('Not allowed in the current state (details.state says which)'),
+      ...(action === 'start' || action === 'resume' || action === 'retry'
+        ? {
+            422: errorResponse(
+              'LIVE: its Meta template is not approved in that language (template_not_approved), or does not take the parameters the mapping fills (template_mismatch)',
+            ),
+          }
+        : {}),
     },
   });
 

@@ -10,6 +10,7 @@ import {
 } from '../../domain/conversation-status';
 import { NotFoundError } from '../../domain/errors';
 import { MAX_CONTACT_KEY } from '../../domain/identity';
+import { MAX_CAPTION_LENGTH, type OutgoingMedia, uploadKindOf } from '../../domain/media';
 import { isWindowOpen } from '../../domain/send-decision';
 import type {
   Clock,
@@ -17,6 +18,7 @@ import type {
   ContactUpdates,
   ConversationStore,
   ListStore,
+  MediaStore,
   ReadReceipts,
   TemplateStore,
 } from '../../ports';
@@ -26,6 +28,7 @@ import type { AppEnv } from '../app-env';
 import type { Caller } from '../auth';
 import { ApiError } from '../errors';
 import { errorResponse, jsonBody, jsonResponse, ListQuery, MessageSchema, pageOf } from '../schemas';
+import { ConversationMediaSchema } from '../schemas/media';
 import { publicMessage, templateSnapshot } from './messages';
 
 const tags = ['Conversations'];
@@ -130,6 +133,11 @@ const ConversationMessageSchema = z
       })
       .optional()
       .openapi({ description: 'Outbound messages: the latest delivery status WhatsApp reported' }),
+    media: ConversationMediaSchema.optional(),
+    mediaError: z.string().optional().openapi({
+      description: "Why a customer's media could not be kept, in words (the message itself is kept)",
+      example: 'the image is 7.2 MB; the limit is 5 MB',
+    }),
   })
   .openapi('ConversationMessage');
 
@@ -142,10 +150,18 @@ const ReplyBody = z
       description: "Once the 24-hour window has closed WhatsApp only delivers templates: the template's id",
     }),
     variables: z.record(z.string(), z.string().max(1024)).default({}),
+    mediaId: z.string().min(1).max(64).optional().openapi({
+      description: 'An image or document uploaded with POST /api/media (its id), sent with `caption`',
+    }),
+    caption: z.string().min(1).max(MAX_CAPTION_LENGTH).optional(),
   })
-  .refine((m) => (m.text === undefined) !== (m.templateId === undefined), {
-    message: 'give either text or templateId (with variables), not both',
+  .refine((m) => [m.text, m.templateId, m.mediaId].filter((x) => x !== undefined).length === 1, {
+    message: 'give one of text, templateId (with variables) or mediaId (with a caption)',
     path: ['text'],
+  })
+  .refine((m) => m.caption === undefined || m.mediaId !== undefined, {
+    message: 'a caption goes with mediaId',
+    path: ['caption'],
   })
   .openapi('ConversationReply');
 
@@ -219,7 +235,7 @@ const routes = {
         }),
         changedSince: z.iso.datetime().optional().openapi({
           description:
-            'Polling: every conversation changed after this time (give the largest changedAt you hold, minus a few seconds), oldest change first; the other filters are ignored, so a client also sees conversations leave its view',
+            'Polling: every conversation changed at or after this time (give the largest changedAt you hold, minus a few seconds, and merge by contact), oldest change first; the other filters are ignored, so a client also sees conversations leave its view',
         }),
       }),
     },
@@ -397,6 +413,7 @@ export interface ConversationRouteDeps {
   readonly contacts: ContactStore & ContactUpdates;
   readonly templates: TemplateStore;
   readonly lists: Pick<ListStore, 'get'>;
+  readonly media: { readonly store: Pick<MediaStore, 'head'> };
   readonly outbox: Outbox;
   readonly receipts: ReadReceipts;
   readonly clock: Clock;
@@ -539,17 +556,40 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
     const input = c.req.valid('json');
     const caller = c.var.caller;
     const template = input.templateId ? await templateSnapshot(d.templates, input.templateId) : undefined;
+    const media = input.mediaId ? await uploaded(input.mediaId, input.caption) : undefined;
     const message = await d.outbox.send({
       id: ulid(d.clock.now().getTime()),
       to: contact,
       source: 'agent',
       ...(input.text !== undefined ? { text: input.text } : {}),
       ...(template ? { template, variables: input.variables } : {}),
+      ...(media ? { media } : {}),
       ...(caller.kind === 'user' ? { agent: { id: caller.id, name: caller.name } } : {}),
     });
     await takeOnReply(contact, caller);
     return c.json(publicMessage(message), 202);
   });
+
+  /** A file an agent uploaded (POST /api/media), as the outbox sends it. */
+  async function uploaded(id: string, caption: string | undefined): Promise<OutgoingMedia> {
+    const info = await d.media.store.head(id);
+    if (!info)
+      throw new ApiError(
+        422,
+        'invalid_media',
+        `there is no uploaded file ${id}; upload it with POST /api/media`,
+      );
+    const kind = uploadKindOf(info.mimeType);
+    if (!kind) throw new ApiError(422, 'invalid_media', `a ${info.mimeType} file cannot be sent on WhatsApp`);
+    return {
+      id: info.id,
+      kind,
+      mimeType: info.mimeType,
+      size: info.size,
+      ...(info.filename ? { filename: info.filename } : {}),
+      ...(caption ? { caption } : {}),
+    };
+  }
 
   /**
    * A person now has the conversation, so the assistant stays quiet (and drops a reply it was preparing).

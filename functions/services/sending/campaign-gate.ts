@@ -4,41 +4,57 @@ import type { CampaignStore } from '../../ports';
 /** How often a worker reads a campaign again while any of its jobs waits to send. */
 export const GATE_REFRESH_MS = 250;
 
+/**
+ * The oldest read a verdict may rest on. Pause and cancel answer this long after their write
+ * (`STOP_SETTLE_MS`), so every verdict asked after their answer rests on a (strongly consistent) read
+ * that started after the write, and no Graph request for the campaign starts after the answer.
+ */
+export const GATE_MAX_AGE_MS = 500;
+
+/** How long pause and cancel wait after their write before they answer: the gate's age plus clock skew. */
+export const STOP_SETTLE_MS = GATE_MAX_AGE_MS + 100;
+
 export type GateVerdict = 'send' | 'cancelled' | 'stop';
+
+interface Watched {
+  waiters: number;
+  campaign: Campaign | undefined;
+  /** When the read behind `campaign` started (-Infinity: a job's own read, of unknown age). */
+  readAt: number;
+  /** The read in flight, if any, and when it started. */
+  reading?: { startedAt: number; done: Promise<void> };
+  timer: ReturnType<typeof setInterval>;
+}
 
 /**
  * Whether a campaign still wants its sends, asked right before each Graph call: at a low rate a job can
  * wait at the pacer for seconds, and a pause or cancel acknowledged meanwhile must stop it there. While
  * jobs of a campaign wait, the gate reads the campaign in the background every quarter second, so the
- * answer costs no wait on the send path (a read on that path would hold claims past their lease when the
- * table is slow) and the table one read per campaign, worker and quarter second.
+ * answer rarely costs a wait on the send path, and the table one read per campaign, worker and quarter
+ * second. A verdict never rests on a read older than GATE_MAX_AGE_MS: past that (a slow table, a job
+ * that did not wait), the job waits for a fresh read.
  */
 export class CampaignGate {
-  private readonly watched = new Map<
-    string,
-    { waiters: number; campaign: Campaign | undefined; timer: ReturnType<typeof setInterval> }
-  >();
+  private readonly watched = new Map<string, Watched>();
 
   constructor(
     private readonly campaigns: Pick<CampaignStore, 'get'>,
     private readonly refreshMs = GATE_REFRESH_MS,
+    private readonly maxAgeMs = GATE_MAX_AGE_MS,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Starts watching `campaign` (as its job just read it) until the returned function is called. */
   watch(campaign: Campaign): () => void {
     let entry = this.watched.get(campaign.id);
     if (!entry) {
-      const created = {
+      const created: Watched = {
         waiters: 0,
-        campaign: campaign as Campaign | undefined,
+        campaign,
+        readAt: Number.NEGATIVE_INFINITY,
         timer: setInterval(() => {
-          this.campaigns.get(campaign.id).then(
-            (latest) => {
-              created.campaign = latest;
-            },
-            // A failed read keeps the last answer; the next tick tries again.
-            () => {},
-          );
+          // A failed read keeps the last answer; the next tick (or a verdict) tries again.
+          this.read(campaign.id, created).catch(() => {});
         }, this.refreshMs),
       };
       created.timer.unref?.();
@@ -46,7 +62,7 @@ export class CampaignGate {
       this.watched.set(campaign.id, entry);
     } else if (isNewer(campaign, entry.campaign)) {
       // This job read the campaign after the gate last did (a resume's new launch, say): its view wins
-      // until the next background read, so a fresh job is not stopped by a stale pause.
+      // until the next read, so a fresh job is not stopped by a stale pause.
       entry.campaign = campaign;
     }
     const watching = entry;
@@ -63,11 +79,36 @@ export class CampaignGate {
     };
   }
 
-  /** `send` while the campaign runs under this launch; otherwise what it has become. */
-  verdict(campaignId: string, gen: number): GateVerdict {
-    const campaign = this.watched.get(campaignId)?.campaign;
+  /**
+   * `send` while the campaign runs under this launch; otherwise what it has become. Rests on a read no
+   * older than GATE_MAX_AGE_MS, waiting for one if need be (a failed read throws: the job is retried).
+   */
+  async verdict(campaignId: string, gen: number): Promise<GateVerdict> {
+    const entry = this.watched.get(campaignId);
+    if (entry && this.now() - entry.readAt > this.maxAgeMs) await this.read(campaignId, entry);
+    const campaign = entry?.campaign;
     if (campaign?.state === 'running' && campaign.gen === gen) return 'send';
     return campaign?.state === 'cancelled' ? 'cancelled' : 'stop';
+  }
+
+  /** A read that started no earlier than now less the age allowed: the one in flight if it qualifies. */
+  private read(campaignId: string, entry: Watched): Promise<void> {
+    const now = this.now();
+    if (entry.reading && now - entry.reading.startedAt <= this.maxAgeMs) return entry.reading.done;
+    const startedAt = now;
+    const done = this.campaigns.get(campaignId).then((latest) => {
+      // Campaigns only move forward (gen, updatedAt): the newest view wins, whichever read brought it. A
+      // job's own view newer than this read reflects everything written before the read started, too.
+      if (!latest || !entry.campaign || !isNewer(entry.campaign, latest)) entry.campaign = latest;
+      entry.readAt = Math.max(entry.readAt, startedAt);
+    });
+    const reading = { startedAt, done };
+    entry.reading = reading;
+    const clear = () => {
+      if (entry.reading === reading) entry.reading = undefined;
+    };
+    done.then(clear, clear);
+    return done;
   }
 }
 

@@ -24,7 +24,13 @@ import type {
 import type { CampaignCompletion } from '../campaign-completion';
 import { countryZoneFor } from '../country-zone';
 import { CampaignGate, type GateVerdict } from './campaign-gate';
-import { type Delivery, epochSeconds, toSendError, WAMID_REF_TTL_SECONDS } from './delivery';
+import {
+  type Delivery,
+  epochSeconds,
+  RECORD_MARGIN_MS,
+  toSendError,
+  WAMID_REF_TTL_SECONDS,
+} from './delivery';
 import { DONE, type Outcome, retryAfter } from './outcome';
 import type { RecipientLedger } from './recipient-ledger';
 
@@ -44,6 +50,8 @@ export interface CampaignSendDeps {
   readonly maxAttempts: number;
   readonly maxReceiveCount: number;
   readonly leaseMs: number;
+  /** The Graph request timeout: a request starts only if it ends before the claim does. */
+  readonly requestTimeoutMs: number;
 }
 
 type RecipientTask = Extract<SendTask, { kind: 'recipient' }>;
@@ -53,10 +61,12 @@ export function makeCampaignSend(d: CampaignSendDeps) {
   const plannedReleases = new Set<string>();
   const gate = new CampaignGate(d.campaigns);
 
+  /** `deadlineMs`: when the invocation is cut off (Lambda's timeout), on the worker's clock. */
   async function send(
     task: RecipientTask,
     campaign: Campaign | undefined,
     receiveCount: number,
+    deadlineMs = Number.POSITIVE_INFINITY,
   ): Promise<Outcome> {
     const key: RecipientKey = { campaignId: task.campaignId, bucket: task.bucket, phone: task.phone };
     const now = d.clock.now();
@@ -126,34 +136,38 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       d.logger.warn(decision.warning, { campaignId: campaign.id, to: maskPhone(task.phone) });
 
     const callback = campaignCallbackData(campaign.id, task.bucket, task.phone);
-    let verdict = 'send' as GateVerdict | 'lease_expired';
+    let verdict = 'send' as GateVerdict | 'out_of_time';
+    // The request must be over (answered or timed out) and recorded before the claim runs out, when
+    // another job may take the recipient over, and before the invocation is cut off.
+    const sendBy = Math.min(now.getTime() + d.leaseMs, deadlineMs) - RECORD_MARGIN_MS;
     const unwatch = gate.watch(campaign);
     let result: Awaited<ReturnType<Delivery['sendIf']>>;
     try {
       result = await d.delivery.sendIf(
         async () => {
-          verdict = gate.verdict(campaign.id, task.gen);
-          // A claim past its lease may be another job's by now (a slow machine, a long wait at the pacer):
-          // sending on it could send twice, so this job steps back and checks again later.
-          if (verdict === 'send' && d.clock.now().getTime() - now.getTime() >= d.leaseMs) {
-            verdict = 'lease_expired';
+          verdict = await gate.verdict(campaign.id, task.gen);
+          // Too late for that (a slow machine, a long wait at the pacer): sending could overlap with
+          // another job's send, so this job steps back and checks again later.
+          if (verdict === 'send' && d.clock.now().getTime() + d.requestTimeoutMs > sendBy) {
+            verdict = 'out_of_time';
           }
           return verdict === 'send';
         },
         task.phone,
         decision.content,
         callback,
+        { campaignId: campaign.id },
       );
     } finally {
       unwatch();
     }
     if (!result) {
-      // Paused or cancelled while this job waited for its turn at the pacer, or its claim ran out: nothing
+      // Paused or cancelled while this job waited for its turn at the pacer, or its time ran out: nothing
       // was sent.
       await d.contacts.releaseSendSlot(task.phone, now.getTime());
       if (verdict === 'cancelled') {
         await d.ledger.skipped(key, 'cancelled', d.clock.now().toISOString(), token);
-      } else if (verdict === 'lease_expired') {
+      } else if (verdict === 'out_of_time') {
         // Released only if still ours (the write is conditional on the token).
         await d.recipients.release(key, token, { countAttempt: false });
         return { retryAfterSeconds: 1 };

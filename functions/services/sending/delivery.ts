@@ -1,51 +1,108 @@
 /** One Graph call through the pacer, counted; and every outbound message joining its conversation. */
 import type { SendError } from '../../domain/campaign';
 import type { ConversationMessage } from '../../domain/conversation';
-import { describeContent, type OutboundContent } from '../../domain/outbound-message';
+import { sentMedia } from '../../domain/media';
+import { describeContent, isStoredMedia, type OutboundContent } from '../../domain/outbound-message';
 import type { SendFailure } from '../../domain/whatsapp-errors';
+import type { Logger } from '../../logger';
 import type { ConversationStore, SendMetrics, SendResult, WhatsAppSender } from '../../ports';
-import type { Pacer } from '../pacer';
+import type { SendPacer } from '../pacer';
+import { GraphTroubleLog, troubleKind } from './graph-trouble';
 
 /** Wamid lookups outlive WhatsApp's 30-day message lifetime. */
 export const WAMID_REF_TTL_SECONDS = 35 * 24 * 3600;
 
+/**
+ * Time kept after a Graph request's timeout for the writes that record its answer: a request starts only
+ * if it ends this long before the job's claim (and its Lambda invocation) does.
+ */
+export const RECORD_MARGIN_MS = 1000;
+
 export interface DeliveryDeps {
   readonly whatsapp: WhatsAppSender;
-  readonly pacer: Pacer;
+  readonly pacer: SendPacer;
   readonly metrics: SendMetrics;
   readonly conversations: Pick<ConversationStore, 'append'>;
+  /** Where 5xx answers, timeouts and 130429 are told (sampled); nowhere if left out. */
+  readonly logger?: Logger;
+}
+
+/** What a send is part of, for its logs and metrics. */
+export interface SendAbout {
+  readonly campaignId?: string;
 }
 
 export class Delivery {
-  constructor(private readonly d: DeliveryDeps) {}
+  /** Graph trouble (5xx, timeouts, 130429), told once per kind, campaign and minute. */
+  readonly trouble: GraphTroubleLog | undefined;
 
-  async send(to: string, content: OutboundContent, callbackData: string): Promise<SendResult> {
+  constructor(private readonly d: DeliveryDeps) {
+    this.trouble = d.logger ? new GraphTroubleLog(d.logger) : undefined;
+  }
+
+  async send(
+    to: string,
+    content: OutboundContent,
+    callbackData: string,
+    about: SendAbout = {},
+  ): Promise<SendResult> {
     await this.d.pacer.acquire();
-    return this.call(to, content, callbackData);
+    return this.call(to, content, callbackData, about);
   }
 
   /**
    * Waits for the pacer, then sends unless `stillWanted` (asked after the wait, right before the call)
-   * says no: then nothing is sent and the answer is undefined.
+   * says no: then nothing is sent, the pacer's slot goes to the next job, and the answer is undefined.
    */
   async sendIf(
     stillWanted: () => Promise<boolean>,
     to: string,
     content: OutboundContent,
     callbackData: string,
+    about: SendAbout = {},
   ): Promise<SendResult | undefined> {
     await this.d.pacer.acquire();
-    if (!(await stillWanted())) return undefined;
-    return this.call(to, content, callbackData);
+    let wanted: boolean;
+    try {
+      wanted = await stillWanted();
+    } catch (error) {
+      this.d.pacer.refund();
+      throw error;
+    }
+    if (!wanted) {
+      this.d.pacer.refund();
+      return undefined;
+    }
+    return this.call(to, content, callbackData, about);
   }
 
-  private async call(to: string, content: OutboundContent, callbackData: string): Promise<SendResult> {
+  private async call(
+    to: string,
+    content: OutboundContent,
+    callbackData: string,
+    about: SendAbout,
+  ): Promise<SendResult> {
+    const started = performance.now();
     const result = await this.d.whatsapp.send({ to, content, callbackData });
-    if (result.ok) this.d.metrics.sent();
-    else this.d.metrics.failed(String(result.failure.code ?? result.failure.httpStatus ?? 'network'));
-    if (!result.ok && result.failure.code === 130429) {
-      // Throughput limit hit: hold this worker back a second so its peers' share is not exceeded again.
+    this.d.metrics.latency(performance.now() - started);
+    if (result.ok) {
+      this.d.metrics.sent();
+      return result;
+    }
+    const failure = result.failure;
+    this.d.metrics.failed(String(failure.code ?? failure.httpStatus ?? 'network'));
+    const kind = troubleKind(failure);
+    if (kind) {
+      this.d.metrics.trouble(kind, about.campaignId);
+      this.trouble?.note(kind, failure, about.campaignId);
+    }
+    if (failure.code === 130429) {
+      // Throughput limit hit: hold this worker's sends back a second.
       this.d.pacer.pause(1000);
+    } else if (!failure.uncertain) {
+      // WhatsApp answered with an error, so no message went out: the slot goes to the next job. (A
+      // timeout keeps its slot: the request may have been accepted.)
+      this.d.pacer.refund();
     }
     return result;
   }
@@ -69,6 +126,13 @@ export class Delivery {
       at,
       type: content.kind,
       ...(content.kind === 'text' ? { text: content.body } : {}),
+      // An agent's upload: the conversation shows the file (and its caption) as it shows a customer's.
+      ...(content.kind === 'media' && isStoredMedia(content.media)
+        ? {
+            media: sentMedia(content.media, content.caption),
+            ...(content.caption ? { text: content.caption } : {}),
+          }
+        : {}),
       summary: describeContent(content),
       source,
       ...about,

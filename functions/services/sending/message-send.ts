@@ -5,13 +5,19 @@ import { messageCallbackData } from '../../domain/campaign';
 import { assistantMayAnswer } from '../../domain/conversation-status';
 import { isUserId } from '../../domain/identity';
 import type { Mode } from '../../domain/mode';
-import type { OutboundContent } from '../../domain/outbound-message';
+import { mediaContent, type OutboundContent } from '../../domain/outbound-message';
 import { maskContact } from '../../domain/redact';
 import { decideContent, isWindowOpen } from '../../domain/send-decision';
 import type { Logger } from '../../logger';
 import type { Clock, ContactStore, ConversationStore, MessageStore } from '../../ports';
 import { WINDOW_CLOSED } from '../outbox';
-import { type Delivery, epochSeconds, toSendError, WAMID_REF_TTL_SECONDS } from './delivery';
+import {
+  type Delivery,
+  epochSeconds,
+  RECORD_MARGIN_MS,
+  toSendError,
+  WAMID_REF_TTL_SECONDS,
+} from './delivery';
 import { DONE, type Outcome, retryAfter } from './outcome';
 
 export interface MessageSendDeps {
@@ -25,13 +31,20 @@ export interface MessageSendDeps {
   readonly maxAttempts: number;
   readonly maxReceiveCount: number;
   readonly leaseMs: number;
+  /** The Graph request timeout: a request starts only if it ends before the claim does. */
+  readonly requestTimeoutMs: number;
 }
 
 const AUTH_NEEDS_PHONE =
   'authentication templates cannot be sent to a business-scoped user id; WhatsApp needs the phone number';
 
 export function makeMessageSend(d: MessageSendDeps) {
-  return async function send(messageId: string, receiveCount: number): Promise<Outcome> {
+  /** `deadlineMs`: when the invocation is cut off (Lambda's timeout), on the worker's clock. */
+  return async function send(
+    messageId: string,
+    receiveCount: number,
+    deadlineMs = Number.POSITIVE_INFINITY,
+  ): Promise<Outcome> {
     const message = await d.messages.get(messageId);
     if (message?.status !== 'queued') return DONE;
     const now = d.clock.now();
@@ -75,7 +88,10 @@ export function makeMessageSend(d: MessageSendDeps) {
     }
     const windowOpen = isWindowOpen(slot.contact.lastInboundAt, now);
     let content: OutboundContent;
-    if (message.text !== undefined) {
+    if (message.media) {
+      if (!windowOpen) return fail('window_closed', 'Customer service window closed', WINDOW_CLOSED);
+      content = mediaContent(message.media);
+    } else if (message.text !== undefined) {
       if (!windowOpen) return fail('window_closed', 'Customer service window closed', WINDOW_CLOSED);
       content = { kind: 'text', body: message.text };
     } else {
@@ -88,7 +104,20 @@ export function makeMessageSend(d: MessageSendDeps) {
       if (decision.warning) d.logger.warn(decision.warning, { messageId, to: maskContact(message.to) });
       content = decision.content;
     }
-    const result = await d.delivery.send(message.to, content, messageCallbackData(messageId));
+    // As for a campaign recipient: the request must be over and recorded before the claim or the
+    // invocation runs out, or this job steps back (nothing sent) and comes again in a second.
+    const sendBy = Math.min(now.getTime() + d.leaseMs, deadlineMs) - RECORD_MARGIN_MS;
+    const result = await d.delivery.sendIf(
+      async () => d.clock.now().getTime() + d.requestTimeoutMs <= sendBy,
+      message.to,
+      content,
+      messageCallbackData(messageId),
+    );
+    if (!result) {
+      await d.contacts.releaseSendSlot(message.to, now.getTime());
+      await d.messages.release(messageId, token, { countAttempt: false });
+      return { retryAfterSeconds: 1 };
+    }
     const at = d.clock.now().toISOString();
     if (result.ok) {
       if (await d.messages.markSent(messageId, token, result.wamid, at)) {

@@ -1,12 +1,14 @@
 /**
- * Settings (admins only): what the platform runs with, the console's users and the API keys.
+ * Settings (admins only): what the platform runs with, the console's users, the API keys and the inbox's
+ * canned replies.
  * Passwords and keys the API hands out are shown once, right where they were asked for.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
+import { shortcutProblem } from '../../../functions/domain/canned-reply';
 import { api, call, type Outcome } from '../api';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Select } from '../components/ui';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Notice, Select } from '../components/ui';
 import { useAction } from '../components/use-action';
 import type { Problem } from '../problems';
 import { useSession } from '../session';
@@ -15,6 +17,7 @@ type Settings = components['schemas']['Settings'];
 type User = components['schemas']['User'];
 type Role = User['role'];
 type ApiKey = components['schemas']['ApiKey'];
+type CannedReply = components['schemas']['CannedReply'];
 
 const ROLES: readonly { value: Role; label: string }[] = [
   { value: 'agent', label: 'Agent' },
@@ -28,6 +31,7 @@ export function SettingsScreen() {
       <PlatformSection />
       <UsersSection />
       <ApiKeysSection />
+      <CannedRepliesSection />
     </>
   );
 }
@@ -568,6 +572,208 @@ function KeyRow({ apiKey: k, onRevoked }: { apiKey: ApiKey; onRevoked: () => voi
             onConfirm={revoke}
           />
         )}
+        <ErrorNote problem={problem} />
+      </td>
+    </tr>
+  );
+}
+
+/* ---------- canned replies ---------- */
+
+function CannedRepliesSection() {
+  const [replies, reload] = useLoad(() => call(api.GET('/api/canned-replies')));
+  const items = replies.data?.items ?? [];
+  return (
+    <section aria-labelledby="settings-canned">
+      <h2 id="settings-canned">Canned replies</h2>
+      <p class="muted">
+        Agents type <code>/shortcut</code> in the inbox's reply box and press Tab to put the text in.
+      </p>
+      <CannedReplyForm existing={items} onSaved={reload} />
+      <ErrorNote problem={replies.problem} />
+      {replies.data ? (
+        items.length === 0 ? (
+          <p class="muted">There are no canned replies yet.</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <caption class="muted">Canned replies, by shortcut</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Shortcut</th>
+                  <th scope="col">Text</th>
+                  <th scope="col" class="optional">
+                    Changed
+                  </th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((r) => (
+                  <CannedReplyRow key={r.shortcut} reply={r} onChanged={reload} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : replies.problem ? null : (
+        <Loading what="the canned replies" />
+      )}
+    </section>
+  );
+}
+
+function CannedReplyForm(props: { existing: readonly CannedReply[]; onSaved: () => void }) {
+  const [shortcut, setShortcut] = useState('');
+  const [text, setText] = useState('');
+  const [notice, setNotice] = useState<string>();
+  const { busy, problem, setProblem, run } = useAction();
+  const name = shortcut.trim().replace(/^\//, '');
+  const taken = props.existing.some((r) => r.shortcut === name);
+  return (
+    <form
+      class="card"
+      aria-labelledby="settings-new-canned"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setNotice(undefined);
+        const wrong = shortcutProblem(name);
+        if (wrong) {
+          setProblem({
+            code: 'validation_failed',
+            message: wrong,
+            status: 0,
+            fields: { shortcut: wrong },
+            rows: [],
+          });
+          return;
+        }
+        const saved = await run(() =>
+          call(
+            api.PUT('/api/canned-replies/{shortcut}', {
+              params: { path: { shortcut: name } },
+              body: { text: text.trim() },
+            }),
+          ),
+        );
+        if (!saved) return;
+        setShortcut('');
+        setText('');
+        setNotice(`Saved /${saved.shortcut}.`);
+        props.onSaved();
+      }}
+    >
+      <h3 id="settings-new-canned">Add a canned reply</h3>
+      <Field
+        label="Shortcut"
+        name="shortcut"
+        hint={
+          taken
+            ? `/${name} exists already: saving replaces its text.`
+            : 'Lower-case letters, digits, "-" or "_", e.g. opening-hours.'
+        }
+        value={shortcut}
+        onInput={setShortcut}
+        problem={problem}
+        required
+      />
+      <Field
+        label="Text"
+        name="text"
+        multiline
+        rows={3}
+        value={text}
+        onInput={setText}
+        problem={problem}
+        required
+      />
+      <ErrorNote problem={problem} />
+      <Notice text={notice} />
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? 'Saving…' : taken ? 'Replace' : 'Add canned reply'}
+      </button>
+    </form>
+  );
+}
+
+function CannedReplyRow({ reply, onChanged }: { reply: CannedReply; onChanged: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(reply.text);
+  const { busy, problem, setProblem, run } = useAction();
+  useEffect(() => setText(reply.text), [reply.text]);
+  const path = { params: { path: { shortcut: reply.shortcut } } };
+  const remove = async () => {
+    const out = await call(api.DELETE('/api/canned-replies/{shortcut}', path));
+    if (!out.ok) return setProblem(out.problem);
+    onChanged();
+  };
+  return (
+    <tr>
+      <td>
+        <code>/{reply.shortcut}</code>
+      </td>
+      <td>
+        {editing ? (
+          <Field
+            label={`Text of /${reply.shortcut}`}
+            name="text"
+            multiline
+            rows={3}
+            value={text}
+            onInput={setText}
+            problem={problem}
+          />
+        ) : (
+          <span class="pre">{reply.text}</span>
+        )}
+      </td>
+      <td class="optional">
+        {formatTime(reply.updatedAt)}
+        {reply.updatedBy ? <div class="muted">by {reply.updatedBy}</div> : null}
+      </td>
+      <td>
+        <div class="actions">
+          {editing ? (
+            <>
+              <button
+                type="button"
+                class="primary"
+                disabled={busy}
+                onClick={async () => {
+                  const saved = await run(() =>
+                    call(api.PUT('/api/canned-replies/{shortcut}', { ...path, body: { text: text.trim() } })),
+                  );
+                  if (!saved) return;
+                  setEditing(false);
+                  onChanged();
+                }}
+              >
+                Save
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setEditing(false);
+                  setText(reply.text);
+                  setProblem(undefined);
+                }}
+              >
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
+          <ConfirmButton
+            label="Delete"
+            question={`Delete /${reply.shortcut}?`}
+            confirmLabel="Delete"
+            danger
+            onConfirm={remove}
+          />
+        </div>
         <ErrorNote problem={problem} />
       </td>
     </tr>

@@ -1,0 +1,69 @@
+/** Meta's view of the account's templates: its store, the Graph API's template management, and the service. */
+import { DynamoMetaTemplateStore } from '../adapters/dynamodb/meta-template-store';
+import { GraphTemplateApi } from '../adapters/whatsapp/graph-templates';
+import type { Config } from '../config';
+import type { MetaTemplateApi } from '../ports';
+import { FUNCTIONS, type FunctionResources } from '../resources';
+import { MetaTemplates } from '../services/meta-templates';
+import { dynamo } from './aws-dynamodb';
+import type { Context } from './context';
+import { campaignStore, templateStore } from './stores';
+
+export const metaTemplateStore = (c: Context) => new DynamoMetaTemplateStore(dynamo(c), c.table('templates'));
+
+/** Why the platform cannot reach the account's templates, or undefined when it can. */
+export function metaUnavailable(config: Config): string | undefined {
+  const w = config.whatsapp;
+  if (config.mode !== 'LIVE') {
+    return 'the platform is in DEV mode, without a Meta account (LIVE mode needs WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID, and templates WHATSAPP_BUSINESS_ACCOUNT_ID)';
+  }
+  if (!w.businessAccountId)
+    return 'WHATSAPP_BUSINESS_ACCOUNT_ID (the WhatsApp Business Account id) is not set';
+  if (!w.accessToken) return 'WHATSAPP_ACCESS_TOKEN is not set';
+  return undefined;
+}
+
+export function metaTemplateApi(config: Config): MetaTemplateApi | undefined {
+  const w = config.whatsapp;
+  if (metaUnavailable(config) || !w.businessAccountId || !w.accessToken) return undefined;
+  return new GraphTemplateApi({
+    baseUrl: w.apiBaseUrl,
+    apiVersion: w.apiVersion,
+    businessAccountId: w.businessAccountId,
+    accessToken: w.accessToken,
+    timeoutMs: w.requestTimeoutMs,
+  });
+}
+
+/**
+ * The service over the templates and campaigns tables. Campaigns are checked against Meta's view (the
+ * send-time guard) in LIVE mode with an account id, whether or not this function holds the token.
+ */
+export function metaTemplates(c: Context, options: { forWebhooks?: boolean } = {}): MetaTemplates {
+  const api = metaTemplateApi(c.config);
+  const unavailable = metaUnavailable(c.config);
+  // The events function applies webhooks only: it leaves platform templates and stale records to syncs.
+  const webhooksOnly = options.forWebhooks === true;
+  return c.once(
+    webhooksOnly ? 'metaTemplates:webhooks' : 'metaTemplates',
+    () =>
+      new MetaTemplates({
+        store: metaTemplateStore(c),
+        ...(api ? { api } : {}),
+        ...(unavailable ? { unavailable } : {}),
+        guard: c.config.mode === 'LIVE' && Boolean(c.config.whatsapp.businessAccountId),
+        ...(webhooksOnly ? {} : { templates: templateStore(c) }),
+        // Records of campaigns that ended are dropped only where the grants allow deleting.
+        pruneUses: mayDeleteTemplates(c),
+        campaigns: campaignStore(c),
+        clock: c.clock,
+        logger: c.logger,
+      }),
+  );
+}
+
+function mayDeleteTemplates(c: Context): boolean {
+  if (c.fn === 'local') return true;
+  const grant = (FUNCTIONS[c.fn] as FunctionResources).tables.templates;
+  return grant?.actions.includes('DeleteItem') ?? false;
+}
