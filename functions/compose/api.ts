@@ -10,7 +10,6 @@ import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
 import { alertingConversationStore } from './handoff-alerts';
 import { mediaStore } from './media';
-import { metaTemplates } from './meta-templates';
 import { outbox } from './outbox';
 import { crawlQueue, sendQueue } from './queues';
 import {
@@ -27,6 +26,7 @@ import {
   templateStore,
   userStore,
 } from './stores';
+import { metaTemplates } from './template-service';
 
 export interface ApiOptions {
   /** The local runtime's DEV_API_KEY, accepted besides stored keys (never in Lambda). */

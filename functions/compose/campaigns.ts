@@ -5,9 +5,9 @@ import { CampaignService } from '../services/campaign-service';
 import { STOP_SETTLE_MS } from '../services/sending/campaign-gate';
 import { scheduler } from './aws-scheduler';
 import type { Context } from './context';
-import { metaTemplates } from './meta-templates';
 import { launchQueue } from './queues';
 import { campaignStore, listStore, recipientStore, templateStore } from './stores';
+import { metaTemplates } from './template-service';
 
 /** EventBridge Scheduler, in the platform's schedule group; the local runtime brings its timer instead. */
 export function eventBridgeScheduler(c: Context): CampaignScheduler {

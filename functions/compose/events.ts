@@ -4,7 +4,7 @@ import { changeParking } from './buckets';
 import type { Context } from './context';
 import { alertingConversationStore } from './handoff-alerts';
 import { inboundMedia } from './media';
-import { metaTemplates } from './meta-templates';
+import { webhookMetaTemplates } from './meta-templates';
 import { outbox } from './outbox';
 import { inboundQueue, redelivery } from './queues';
 import { campaignStore, contactStore, messageStore, statusTarget } from './stores';
@@ -25,6 +25,6 @@ export function buildEvents(c: Context) {
     logger: c.logger,
     optOutKeywords: c.config.optOutKeywords,
     assistantDelaySeconds: c.config.assistant.coalesceSeconds,
-    templates: metaTemplates(c, { forWebhooks: true }),
+    templates: webhookMetaTemplates(c),
   });
 }

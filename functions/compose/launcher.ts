@@ -7,9 +7,9 @@ import { consumeJsonRecords } from '../services/json-records';
 import { runLaunchCommand } from '../services/launcher';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
-import { metaTemplates } from './meta-templates';
 import { launchQueue, sendQueue } from './queues';
 import { campaignStore, recipientStore } from './stores';
+import { metaTemplates } from './template-service';
 
 export function buildLauncher(c: Context, options: { scheduler?: CampaignScheduler } = {}) {
   const scheduler = options.scheduler ?? eventBridgeScheduler(c);

@@ -7,7 +7,7 @@ import { FUNCTIONS, type FunctionResources } from '../resources';
 import { MetaTemplates } from '../services/meta-templates';
 import { dynamo } from './aws-dynamodb';
 import type { Context } from './context';
-import { campaignStore, templateStore } from './stores';
+import { campaignStore } from './stores';
 
 export const metaTemplateStore = (c: Context) => new DynamoMetaTemplateStore(dynamo(c), c.table('templates'));
 
@@ -35,32 +35,30 @@ export function metaTemplateApi(config: Config): MetaTemplateApi | undefined {
   });
 }
 
-/**
- * The service over the templates and campaigns tables. Campaigns are checked against Meta's view (the
- * send-time guard) in LIVE mode with an account id, whether or not this function holds the token.
- */
-export function metaTemplates(c: Context, options: { forWebhooks?: boolean } = {}): MetaTemplates {
+/** What both variants of the service are built from. */
+export function metaTemplateParts(c: Context) {
   const api = metaTemplateApi(c.config);
   const unavailable = metaUnavailable(c.config);
-  // The events function applies webhooks only: it leaves platform templates and stale records to syncs.
-  const webhooksOnly = options.forWebhooks === true;
-  return c.once(
-    webhooksOnly ? 'metaTemplates:webhooks' : 'metaTemplates',
-    () =>
-      new MetaTemplates({
-        store: metaTemplateStore(c),
-        ...(api ? { api } : {}),
-        ...(unavailable ? { unavailable } : {}),
-        guard: c.config.mode === 'LIVE' && Boolean(c.config.whatsapp.businessAccountId),
-        ...(webhooksOnly ? {} : { templates: templateStore(c) }),
-        // Records of campaigns that ended are dropped only where the grants allow deleting.
-        pruneUses: mayDeleteTemplates(c),
-        campaigns: campaignStore(c),
-        clock: c.clock,
-        logger: c.logger,
-      }),
-  );
+  return {
+    store: metaTemplateStore(c),
+    ...(api ? { api } : {}),
+    ...(unavailable ? { unavailable } : {}),
+    // Campaigns are checked against Meta's view in LIVE mode with an account id, token or not.
+    guard: c.config.mode === 'LIVE' && Boolean(c.config.whatsapp.businessAccountId),
+    // Records of campaigns that ended are dropped only where the grants allow deleting.
+    pruneUses: mayDeleteTemplates(c),
+    campaigns: campaignStore(c),
+    clock: c.clock,
+    logger: c.logger,
+  };
 }
+
+/**
+ * The events function's service: it applies template webhooks only, and leaves the platform's own
+ * templates to syncs (its bundle carries no template store).
+ */
+export const webhookMetaTemplates = (c: Context): MetaTemplates =>
+  c.once('metaTemplates:webhooks', () => new MetaTemplates(metaTemplateParts(c)));
 
 function mayDeleteTemplates(c: Context): boolean {
   if (c.fn === 'local') return true;

@@ -3,6 +3,7 @@
  * scheduled start, resume), pauses that reach running campaigns, what DEV mode answers, and the hourly
  * creation budget.
  */
+import { loadConfig } from '../../functions/config';
 import type { Campaign } from '../../functions/domain/campaign';
 import type { MetaTemplate } from '../../functions/domain/meta-template';
 import { creationWindow } from '../../functions/domain/meta-template-submit';
@@ -228,5 +229,22 @@ describe('the template service', () => {
       details: { rule: 'creation_rate' },
     });
     expect(w.calls).toEqual([]);
+  });
+});
+
+describe('the WhatsApp Business Account setting', () => {
+  const live = {
+    WHATSAPP_ACCESS_TOKEN: 't',
+    WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+    WHATSAPP_APP_SECRET: 's',
+  };
+  it("is read as the numeric id from Meta's dashboard, and a wrong one stops start-up naming it", () => {
+    expect(
+      loadConfig({ ...live, WHATSAPP_BUSINESS_ACCOUNT_ID: '102290129340398' }).whatsapp.businessAccountId,
+    ).toBe('102290129340398');
+    expect(loadConfig(live).whatsapp.businessAccountId).toBeUndefined();
+    expect(() => loadConfig({ ...live, WHATSAPP_BUSINESS_ACCOUNT_ID: 'waba-1' })).toThrow(
+      /WHATSAPP_BUSINESS_ACCOUNT_ID must be the numeric WhatsApp Business Account ID/,
+    );
   });
 });
