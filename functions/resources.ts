@@ -525,8 +525,9 @@ export const CONSOLE = {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
-    // Customers' audio and video play from /api/media/{id} on the same origin.
-    "media-src 'self'",
+    // Customers' audio and video play from /api/media/{id} on the same origin; in AWS a file over 4 MB
+    // comes from a signed S3 link that the API redirects to.
+    "media-src 'self' https:",
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",

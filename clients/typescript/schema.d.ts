@@ -5351,6 +5351,15 @@ export interface operations {
                     "video/mp4": string;
                 };
             };
+            /** @description In AWS, a file over 4 MB (too large for a Lambda answer): a signed link to it that works for a minute */
+            302: {
+                headers: {
+                    /** @description The signed link */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid request */
             400: {
                 headers: {

@@ -3,6 +3,7 @@
 import { QueuedReadReceipts } from '../adapters/sqs/read-receipts';
 import { createApp } from '../http/app';
 import { makeApiKeyVerifier } from '../http/auth';
+import { LAMBDA_PASS_THROUGH_BYTES } from '../http/routes/media';
 import type { CampaignScheduler } from '../ports';
 import { Accounts } from '../services/accounts';
 import { type Assistant, buildAssistant } from './assistant';
@@ -83,7 +84,12 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     },
     logger: c.logger,
     mode: c.config.mode,
-    media: { store: mediaStore(c, 'get', 'put'), maxBytes: c.config.media.maxBytes },
+    media: {
+      store: mediaStore(c, 'get', 'put'),
+      maxBytes: c.config.media.maxBytes,
+      // Lambda passes at most 6 MB each way; the local runtime streams any size itself.
+      ...(c.fn === 'api' ? { redirectAboveBytes: LAMBDA_PASS_THROUGH_BYTES } : {}),
+    },
     assistant: options.assistant ?? buildAssistant(c),
     crawlerPolicy: { allowLoopback: c.config.crawler.allowPrivateHosts },
     metaTemplates: metaTemplates(c),

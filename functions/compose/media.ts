@@ -27,6 +27,7 @@ export const mediaStore = (c: Context, ...uses: BucketAccess[]): MediaStore => {
     head: async (id) => (await store()).head(id),
     open: async (id) => (await store()).open(id),
     read: async (id) => (await store()).read(id),
+    link: async (info, disposition, seconds) => (await store()).link(info, disposition, seconds),
   };
 };
 

@@ -35,4 +35,6 @@ export interface MediaStore {
   /** The bytes as a stream, for answering an HTTP request without holding the file. */
   open(id: string): Promise<{ info: StoredMediaInfo; body: ReadableStream<Uint8Array> } | undefined>;
   read(id: string): Promise<{ info: StoredMediaInfo; bytes: Uint8Array } | undefined>;
+  /** A short-lived signed link straight to the file (for files too large to pass through the API). */
+  link(info: StoredMediaInfo, disposition: string, seconds: number): Promise<string>;
 }

@@ -43,6 +43,9 @@ class MemoryMediaStore implements MediaStore {
   async read(id: string) {
     return this.objects.get(id);
   }
+  async link(info: StoredMediaInfo) {
+    return `https://media.example/${info.id}`;
+  }
 }
 
 /** A media source that answers what each test scripts, and counts its calls. */

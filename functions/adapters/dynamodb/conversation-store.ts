@@ -347,7 +347,11 @@ export class DynamoConversationStore implements ConversationStore {
           // A change for the list too: other agents' consoles see the unread count go to 0 on their next poll.
           UpdateExpression: 'SET unread = :zero, changedAt = :changed, gsi1sk = :g1sk',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)',
-          ExpressionAttributeValues: { ':zero': 0, ':changed': changedAt, ':g1sk': `${changedAt}#${contact}` },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':changed': changedAt,
+            ':g1sk': `${changedAt}#${contact}`,
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );

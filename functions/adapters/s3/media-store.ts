@@ -4,6 +4,7 @@
  * serving it needs no table. The bucket expires objects after a year (functions/resources.ts).
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { MEDIA_KINDS, type MediaKind, type StoredMediaInfo } from '../../domain/media';
 import type { MediaStore } from '../../ports';
 
@@ -51,6 +52,24 @@ export class S3MediaStore implements MediaStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A link to the object that works for `seconds`, for a file too large for a Lambda answer; it names the
+   * stored type and disposition so the browser shows or saves it as GET /api/media would.
+   */
+  async link(info: StoredMediaInfo, disposition: string, seconds: number): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: keyOf(info.id),
+        ResponseContentType: info.mimeType,
+        ResponseContentDisposition: disposition,
+        ResponseCacheControl: 'private, max-age=300',
+      }),
+      { expiresIn: seconds },
+    );
   }
 
   async read(id: string) {

@@ -38,7 +38,15 @@ export interface MediaRouteDeps {
   readonly store: MediaStore;
   /** MEDIA_MAX_BYTES: no upload is larger, whatever WhatsApp would take. */
   readonly maxBytes: number;
+  /**
+   * In Lambda, an answer is at most 6 MB and binary bodies travel base64 (a third larger): a file over
+   * this many bytes is answered with a redirect to a signed link that works for a minute instead.
+   */
+  readonly redirectAboveBytes?: number;
 }
+
+/** Lambda's 6 MB answer, less the base64 third and the headers: the largest file the api passes through. */
+export const LAMBDA_PASS_THROUGH_BYTES = 4 * 1024 * 1024;
 
 /**
  * The body rule app.ts applies to uploads: any type (the route refuses the wrong ones in words) up to the
@@ -89,6 +97,11 @@ const routes = {
         },
         content: binary(ALL_MEDIA_TYPES),
       },
+      302: {
+        description:
+          'In AWS, a file over 4 MB (too large for a Lambda answer): a signed link to it that works for a minute',
+        headers: { Location: { schema: { type: 'string' }, description: 'The signed link' } },
+      },
       404: errorResponse('No media with this id (or it expired, a year after it was kept)'),
     },
   }),
@@ -129,6 +142,15 @@ export function registerMediaRoutes(
 ): void {
   app.openapi(routes.get, async (c) => {
     const id = c.req.valid('param').id;
+    const limit = d.media.redirectAboveBytes;
+    if (limit !== undefined && isMediaId(id)) {
+      const info = await d.media.store.head(id);
+      if (info && info.size > limit) {
+        // Only a signed-in caller gets here (the auth middleware): the link is theirs, and expires.
+        const link = await d.media.store.link(info, contentDisposition(info), 60);
+        return c.body(null, 302, { location: link, 'cache-control': 'no-store' });
+      }
+    }
     const found = isMediaId(id) ? await d.media.store.open(id) : undefined;
     if (!found) throw new ApiError(404, 'not_found', `there is no media ${id}`);
     return c.body(found.body, 200, {

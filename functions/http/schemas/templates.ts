@@ -73,12 +73,9 @@ const META_STATUS =
 const metaViewShape = {
   metaId: z.string().optional().openapi({ description: "Meta's id of the template" }),
   status: z.string().openapi({ description: `Meta's status: ${META_STATUS}` }),
-  category: z
-    .string()
-    .optional()
-    .openapi({
-      description: 'MARKETING, UTILITY or AUTHENTICATION: the latest completed category, which it is sent as',
-    }),
+  category: z.string().optional().openapi({
+    description: 'MARKETING, UTILITY or AUTHENTICATION: the latest completed category, which it is sent as',
+  }),
   previousCategory: z.string().optional().openapi({ description: 'The category before the latest change' }),
   pendingCategory: z
     .object({ category: z.string(), at: z.string().optional() })
@@ -126,11 +123,9 @@ export const MetaTemplateSchema = z
       .array(z.record(z.string(), z.unknown()))
       .openapi({ description: "Header, body, footer and buttons, as Meta's template list gives them" }),
     observedAt: z.string(),
-    templateIds: z
-      .array(z.string())
-      .openapi({
-        description: 'Platform templates mapped to it; none: POST /api/templates/import makes one',
-      }),
+    templateIds: z.array(z.string()).openapi({
+      description: 'Platform templates mapped to it; none: POST /api/templates/import makes one',
+    }),
   })
   .openapi('MetaTemplate');
 
