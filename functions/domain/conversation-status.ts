@@ -100,6 +100,10 @@ const to = (status: ConversationStatus, assignee?: Assignee): TransitionResult =
 
 const mayAssign = (actor: StatusActor) => actor.kind === 'api' || (actor.kind === 'user' && actor.admin);
 
+/** A signed-in agent (not an admin) acting on a conversation that another user owns. */
+const ownedByAnother = (state: StatusState, actor: StatusActor) =>
+  state.status === 'assigned' && actor.kind === 'user' && !actor.admin && state.assigneeId !== actor.id;
+
 export function transition(state: StatusState, action: StatusAction, actor: StatusActor): TransitionResult {
   const s = state.status;
   switch (action.type) {
@@ -135,12 +139,21 @@ export function transition(state: StatusState, action: StatusAction, actor: Stat
       if (actor.kind === 'assistant' || actor.kind === 'customer')
         return refuse('only a person resolves a conversation');
       if (s === 'resolved') return refuse('the conversation is already resolved');
+      if (ownedByAnother(state, actor))
+        return refuse(
+          `the conversation is assigned to ${owner(state)}; only they or an admin can resolve it`,
+        );
       return to('resolved');
     case 'customer_message':
       if (s !== 'resolved') return UNCHANGED;
       return to(state.aiEnabled ? 'ai' : 'open');
     case 'release':
       if (s === 'ai') return UNCHANGED;
+      // Giving someone else's conversation back to the assistant would let an agent claim it next.
+      if (ownedByAnother(state, actor))
+        return refuse(
+          `the conversation is assigned to ${owner(state)}; only they or an admin can give it back to the assistant`,
+        );
       return to('ai');
   }
 }

@@ -65,8 +65,11 @@ export interface ConversationStore {
     contact: string,
     options?: { by?: StatusActor; reason?: string; at?: string },
   ): Promise<boolean>;
-  /** Records a delivery status on an outbound message of the conversation; false if it changed nothing. */
-  applyDelivery(tick: DeliveryTick): Promise<boolean>;
+  /**
+   * Records a delivery status on an outbound message of the conversation: `unchanged` for a late or
+   * repeated status, `missing` when the conversation does not hold the message (yet).
+   */
+  applyDelivery(tick: DeliveryTick): Promise<'moved' | 'unchanged' | 'missing'>;
   /** A person has seen the conversation: its unread count goes to 0 (`wasUnread` is what it was). */
   markRead(contact: string): Promise<{ conversation: Conversation; wasUnread: number }>;
   /**

@@ -231,19 +231,26 @@ export function makeEventsProcessor(d: EventsDeps) {
     } else {
       await d.statuses.applyToMessage(ref.messageId, statusUpdate);
     }
-    await tickConversation(statusUpdate, ref);
+    await tickConversation(statusUpdate, ref, attempt);
   }
 
   /**
    * Moves the delivery ticks of the conversation's copy of the message. The callback data names the send
    * but not the conversation's copy, so that comes from the wamid lookup written with the send.
    */
-  async function tickConversation(update: StatusUpdate, ref: WamidRef): Promise<void> {
-    const where =
-      ref.conversation ??
-      (update.wamid ? (await d.messages.getWamidRef(update.wamid))?.conversation : undefined);
-    if (!where || !update.wamid) return;
-    await d.conversations.applyDelivery({
+  async function tickConversation(update: StatusUpdate, ref: WamidRef, attempt: number): Promise<void> {
+    if (!update.wamid) return;
+    const lookup = ref.conversation ? ref : await d.messages.getWamidRef(update.wamid);
+    // A status can overtake the send's own records (written right after WhatsApp accepts it): it comes
+    // back a little later rather than leave the thread at a single tick. A lookup without a conversation
+    // is a send recorded before conversations kept ticks: nothing to move.
+    if (!lookup) {
+      if (attempt < UNKNOWN_STATUS_RECEIVES) throw new NotYetKnown();
+      return;
+    }
+    const where = lookup.conversation;
+    if (!where) return;
+    const result = await d.conversations.applyDelivery({
       contact: where.contact,
       messageAt: where.at,
       wamid: update.wamid,
@@ -251,6 +258,7 @@ export function makeEventsProcessor(d: EventsDeps) {
       at: update.at,
       ...(update.error ? { error: update.error } : {}),
     });
+    if (result === 'missing' && attempt < UNKNOWN_STATUS_RECEIVES) throw new NotYetKnown();
   }
 
   async function applyInbound(

@@ -9,7 +9,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CitedSource, ConversationMessage, InboundJob } from '../domain/conversation';
 import { assistantMayAnswer, type StatusActor } from '../domain/conversation-status';
 import { deterministicUlid } from '../domain/deterministic-id';
-import { asksForHuman, REPLIES, type Turn } from '../domain/knowledge/assistant';
+import { asksForHuman, type ReplyTexts, repliesIn, type Turn } from '../domain/knowledge/assistant';
 import { maskContact } from '../domain/redact';
 import { isWindowOpen } from '../domain/send-decision';
 import type { Logger } from '../logger';
@@ -30,6 +30,8 @@ export interface ResponderDeps {
   readonly maxReceiveCount: number;
   /** Marks the customer's message read, with "typing…", once the assistant is sure to answer. */
   readonly receipts?: ReadReceipts;
+  /** The business's own wording of the assistant's messages, by language (ASSISTANT_REPLIES). */
+  readonly replies?: Readonly<Record<string, Partial<ReplyTexts>>>;
 }
 
 /** Message types the assistant reads as text. */
@@ -93,26 +95,35 @@ export function makeResponder(d: ResponderDeps) {
       d.logger.warn('could not queue the read receipt', { ...log, error: String(error) });
     });
 
+    const burstIds = new Set(burst.map((m) => m.wamid));
+    const olderTurns = recent
+      // Notes are the team's, never the customer's or the business's words: they stay out of the model.
+      .filter((m) => m.direction !== 'note' && !burstIds.has(m.wamid) && m.text?.trim())
+      .slice(0, HISTORY_TURNS)
+      .reverse()
+      .map((m): Turn => ({ role: m.direction === 'in' ? 'customer' : 'business', text: m.text! }));
     const texts = burst.filter((m) => TEXTUAL.has(m.type) && m.text?.trim()).map((m) => m.text!.trim());
     if (texts.length === 0) {
-      await reply(job, REPLIES.media, 'media');
+      // Nothing to read the language from but what the customer wrote before.
+      const earlier = olderTurns.filter((t) => t.role === 'customer').map((t) => t.text);
+      const language = earlier.length ? await d.knowledge.languageOf(earlier.join('\n')) : undefined;
+      await reply(job, repliesIn(language, d.replies).media, 'media');
       d.logger.info('assistant: media only, told the customer what it can read', log);
       return 'media_reply';
     }
     const question = texts.join('\n');
     if (asksForHuman(question, d.handoffKeywords)) {
-      await handoff(job, 'customer_asked', { kind: 'customer' });
+      await handoff(
+        job,
+        'customer_asked',
+        { kind: 'customer' },
+        await d.knowledge.languageOf(question, olderTurns),
+      );
       return 'handoff';
     }
-    const burstIds = new Set(burst.map((m) => m.wamid));
-    const olderTurns = recent
-      .filter((m) => !burstIds.has(m.wamid) && m.text?.trim())
-      .slice(0, HISTORY_TURNS)
-      .reverse()
-      .map((m): Turn => ({ role: m.direction === 'in' ? 'customer' : 'business', text: m.text! }));
     const result = await d.knowledge.ask(question, olderTurns);
     if (result.handoff) {
-      await handoff(job, result.reason ?? 'model_cannot_answer');
+      await handoff(job, result.reason ?? 'model_cannot_answer', { kind: 'assistant' }, result.language);
       return 'handoff';
     }
     // Asking the model takes seconds: a person may have claimed the conversation meanwhile. The send
@@ -161,11 +172,12 @@ export function makeResponder(d: ResponderDeps) {
     job: InboundJob,
     reason: string,
     by: StatusActor = { kind: 'assistant' },
+    language?: string,
   ): Promise<void> {
-    // Only the first handoff speaks; the conversation then waits for a person.
+    // Only the first handoff speaks, in the customer's language; the conversation then waits for a person.
     // The notice is the platform's, not an answer: it goes out although the conversation is now a person's.
     if (await d.conversations.requestHuman(job.contact, { by, reason, at: d.clock.now().toISOString() }))
-      await reply(job, REPLIES.handoff, 'handoff', 'system');
+      await reply(job, repliesIn(language, d.replies).handoff, 'handoff', 'system');
     d.logger.info('assistant handed the conversation to a person', {
       contact: maskContact(job.contact),
       reason,

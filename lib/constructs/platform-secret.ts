@@ -7,7 +7,7 @@ import type { StageSettings } from '../stage';
 
 const DESCRIPTIONS: Record<SecretKey, string> = {
   whatsapp:
-    'WhatsApp Cloud API access token (Meta system user); read by the send worker and the events function (media downloads)',
+    'WhatsApp Cloud API access token (Meta system user); read by the send worker, the events function (media downloads), the api and the launcher (template sync)',
   webhook:
     'Meta app secret (webhook signatures) and the webhook verify token (generated); read only by the webhook',
   openai: 'OpenAI API key; read only by the functions that embed or answer',

@@ -55,16 +55,16 @@ describe('DynamoConversationStore against dynalite', () => {
     const status = async () =>
       (await store.messages(contact, { limit: 10 })).items.find((m) => m.wamid === 'wamid.OUT1')?.delivery
         ?.status;
-    expect(await tick('sent')).toBe(true);
-    expect(await tick('sent')).toBe(false);
-    expect(await tick('read')).toBe(true);
-    expect(await tick('delivered')).toBe(false);
-    expect(await tick('failed')).toBe(false);
+    expect(await tick('sent')).toBe('moved');
+    expect(await tick('sent')).toBe('unchanged');
+    expect(await tick('read')).toBe('moved');
+    expect(await tick('delivered')).toBe('unchanged');
+    expect(await tick('failed')).toBe('unchanged');
     expect(await status()).toBe('read');
     // A status for a message the conversation does not hold changes nothing (and creates nothing).
     expect(
       await store.applyDelivery({ contact, messageAt: at, wamid: 'wamid.NONE', status: 'read', at }),
-    ).toBe(false);
+    ).toBe('missing');
     expect((await store.messages(contact, { limit: 10 })).items).toHaveLength(2);
   });
 

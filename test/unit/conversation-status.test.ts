@@ -69,6 +69,8 @@ describe('conversation status transitions', () => {
     ['assigned', { type: 'release' }, apiKey, 'ai'],
     ['resolved', { type: 'release' }, apiKey, 'ai'],
     ['ai', { type: 'release' }, apiKey, 'unchanged'],
+    ['assigned', { type: 'release' }, admin, 'ai'],
+    ['assigned', { type: 'resolve' }, admin, 'resolved'],
   ] as [ConversationStatus, StatusAction, StatusActor, string][])(
     '%s + %o by %o → %s',
     (from, action, actor, expected) => {
@@ -103,6 +105,9 @@ describe('conversation status transitions', () => {
     ['resolved', { type: 'resolve' }, agentAna, /already resolved/],
     ['ai', { type: 'resolve' }, assistant, /only a person resolves/],
     ['assigned', { type: 'handoff' }, agentBen, /already assigned to Ana/],
+    // Another agent may not end or give back Ana's conversation (and then claim it): only Ana or an admin.
+    ['assigned', { type: 'resolve' }, agentBen, /assigned to Ana; only they or an admin can resolve/],
+    ['assigned', { type: 'release' }, agentBen, /only they or an admin can give it back/],
   ] as [ConversationStatus, StatusAction, StatusActor, RegExp][])(
     'refuses %s + %o by %o, in words',
     (from, action, actor, words) => {

@@ -98,11 +98,49 @@ describe('the Graph media source', () => {
       timeoutMs: 2000,
       fetch: async () => new Response(endless, { headers: { 'content-type': 'video/mp4' } }),
     });
-    expect(await streaming.download({ url: 'https://media.example/1' }, 1024 * 1024)).toEqual({
+    expect(await streaming.download({ url: 'https://lookaside.fbsbx.com/1' }, 1024 * 1024)).toEqual({
       ok: false,
       problem: { reason: 'too_large', size: 1024 * 1024, limit: 1024 * 1024, atLeast: true },
     });
     expect(pulled).toBeLessThan(40);
+  });
+
+  it("sends the token only to Meta's hosts or the Graph API itself, never where a lookup or a redirect points", async () => {
+    const { createServer } = await import('node:http');
+    const seen: (string | undefined)[] = [];
+    // A server on another port: as far as the adapter knows, not Meta's.
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.url === '/bounce') {
+        res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'image/png' }).end('x');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    const port = (other.address() as import('node:net').AddressInfo).port;
+    try {
+      const elsewhere = await source.download({ url: `http://127.0.0.1:${port}/file` }, 1024);
+      expect(elsewhere).toMatchObject({ ok: false, problem: { reason: 'graph_error', transient: false } });
+      if (!elsewhere.ok && elsewhere.problem.reason === 'graph_error')
+        expect(elsewhere.problem.message).toContain("not Meta's");
+      expect(seen).toEqual([]);
+      // Meta's hosts over https are trusted; http, other hosts and look-alikes are not.
+      const { isTrustedMediaUrl } = await import('../../functions/adapters/whatsapp/graph-media-source');
+      expect(
+        isTrustedMediaUrl('https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', graph.baseUrl),
+      ).toBe(true);
+      for (const url of [
+        'http://lookaside.fbsbx.com/x',
+        'https://fbsbx.com.evil.example/x',
+        'https://user:pw@lookaside.fbsbx.com/x',
+        'http://169.254.169.254/latest/meta-data/',
+        'not a url',
+      ])
+        expect(isTrustedMediaUrl(url, graph.baseUrl)).toBe(false);
+    } finally {
+      other.close();
+    }
   });
 
   it('says a network failure in words, as transient', async () => {

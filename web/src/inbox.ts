@@ -51,8 +51,8 @@ export function mergeConversations(
     const before = conversations.get(c.contact);
     if (before && changedAtOf(before) > changedAtOf(c)) continue;
     let next = c;
-    // Marking a conversation read changes no changedAt: of two copies of the same change, the one read
-    // later has the lower unread count (a poll answered before the read cannot bring the count back).
+    // Two copies of the same change: the one with the lower unread count is the later one (a poll
+    // answered before this console's own read cannot bring the count back).
     if (before && changedAtOf(before) === changedAtOf(c) && (before.unread ?? 0) < (c.unread ?? 0))
       next = { ...next, unread: before.unread ?? 0 };
     // A list item has no history; keep the one a detail view fetched until a newer one comes.

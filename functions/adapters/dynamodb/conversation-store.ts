@@ -313,7 +313,7 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
-  async applyDelivery(tick: DeliveryTick): Promise<boolean> {
+  async applyDelivery(tick: DeliveryTick): Promise<'moved' | 'unchanged' | 'missing'> {
     // Forward only (sent < delivered < read; failed ends a message that was not delivered), as for
     // campaign recipients: a late or repeated status changes nothing.
     const from = MOVES_FROM[tick.status].filter((s) => s !== 'queued');
@@ -324,8 +324,9 @@ export class DynamoConversationStore implements ConversationStore {
     });
     const allowed = from.map((_, i) => `:f${i}`).join(', ');
     // "sent" moves from no status only: an empty IN () is a syntax error, which would retry the change.
-    return conditionalUpdate(this.db, this.table, {
-      Key: { pk: `CONV#${tick.contact}`, sk: `MSG#${tick.messageAt}#${tick.wamid}` },
+    const key = { pk: `CONV#${tick.contact}`, sk: `MSG#${tick.messageAt}#${tick.wamid}` };
+    const moved = await conditionalUpdate(this.db, this.table, {
+      Key: key,
       UpdateExpression: 'SET delivery = :d',
       ...(from.length > 0
         ? {
@@ -335,6 +336,13 @@ export class DynamoConversationStore implements ConversationStore {
         : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivery)' }),
       ExpressionAttributeValues: values,
     });
+    if (moved) return 'moved';
+    // Refused: a late or repeated status (common, and fine), or a copy not written yet (a status that
+    // overtook the send's own records; the caller retries it).
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true, ProjectionExpression: 'pk' }),
+    );
+    return out.Item ? 'unchanged' : 'missing';
   }
 
   async markRead(contact: string): Promise<{ conversation: Conversation; wasUnread: number }> {

@@ -1,8 +1,8 @@
 import type { ReadReceipts, SendQueue } from '../../ports';
 
 /**
- * Read receipts go through the send queue: only the send worker holds WhatsApp's access token, so the API
- * and the assistant ask it rather than holding the secret themselves.
+ * Read receipts go through the send queue: the send worker holds WhatsApp's access token and the assistant's
+ * function does not, so both the API and the assistant ask the worker, in one way.
  */
 export class QueuedReadReceipts implements ReadReceipts {
   constructor(private readonly queue: SendQueue) {}

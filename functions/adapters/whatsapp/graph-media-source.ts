@@ -41,13 +41,16 @@ export class GraphMediaSource implements WhatsAppMediaSource {
     const body = safeJson(text);
     if (!response.ok) return graphRefusal(body, response.status, text);
     const b = (body ?? {}) as Obj;
-    if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) {
+    if (typeof b.url !== 'string' || !isTrustedMediaUrl(b.url, o.baseUrl)) {
       return {
         ok: false,
         problem: {
           reason: 'graph_error',
           httpStatus: response.status,
-          message: 'the Graph API answered without a download URL',
+          message:
+            typeof b.url === 'string'
+              ? `the Graph API named a download address that is not Meta's (${safeHost(b.url)}); the access token is not sent there`
+              : 'the Graph API answered without a download URL',
           transient: false,
         },
       };
@@ -69,12 +72,26 @@ export class GraphMediaSource implements WhatsAppMediaSource {
     let response: Response;
     const signal = AbortSignal.timeout(o.timeoutMs);
     try {
-      response = await this.fetchImpl(lookup.url, {
-        headers: { authorization: `Bearer ${o.accessToken}` },
-        signal,
-      });
+      let url = lookup.url;
+      // Redirects are followed by hand, and only to Meta's own hosts: the token never leaves them.
+      for (let hop = 0; ; hop++) {
+        if (!isTrustedMediaUrl(url, o.baseUrl)) return untrusted(url);
+        response = await this.fetchImpl(url, {
+          headers: { authorization: `Bearer ${o.accessToken}` },
+          signal,
+          redirect: 'manual',
+        });
+        const next = response.headers.get('location');
+        if (response.status < 300 || response.status >= 400 || !next || hop >= 2) break;
+        await response.body?.cancel().catch(() => undefined);
+        url = new URL(next, url).toString();
+      }
     } catch (error) {
       return unreachable(describeFetchError(error, o.timeoutMs));
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      return untrusted(response.headers.get('location') ?? '(no address)');
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
@@ -112,6 +129,45 @@ export class GraphMediaSource implements WhatsAppMediaSource {
       return unreachable(describeFetchError(error, o.timeoutMs));
     }
   }
+}
+
+/**
+ * Meta serves media from its own hosts (lookaside.fbsbx.com and the like), over https. The configured Graph
+ * base URL's own origin counts too: the simulator and the tests' fake Graph API serve media themselves.
+ * Anything else (a private address, the metadata service, plain http elsewhere) never gets the token.
+ */
+const META_MEDIA_HOSTS = ['fbsbx.com', 'facebook.com', 'fbcdn.net', 'whatsapp.net', 'whatsapp.com'];
+
+export function isTrustedMediaUrl(url: string, baseUrl: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  if (target.origin === new URL(baseUrl).origin) return true;
+  if (target.protocol !== 'https:' || target.username || target.password) return false;
+  const host = target.hostname.toLowerCase();
+  return META_MEDIA_HOSTS.some((h) => host === h || host.endsWith(`.${h}`));
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'not a URL';
+  }
+}
+
+function untrusted(url: string): MediaOutcome<DownloadedMedia> {
+  return {
+    ok: false,
+    problem: {
+      reason: 'graph_error',
+      message: `the media download pointed to ${safeHost(url)}, which is not Meta's; the access token is not sent there`,
+      transient: false,
+    },
+  };
 }
 
 /** The body, or undefined as soon as it passes `maxBytes` (the rest is never read). */

@@ -10,7 +10,7 @@ import {
 } from '../../domain/conversation-status';
 import { NotFoundError } from '../../domain/errors';
 import { MAX_CONTACT_KEY } from '../../domain/identity';
-import { MAX_CAPTION_LENGTH, type OutgoingMedia, uploadKindOf } from '../../domain/media';
+import { isMediaId, MAX_CAPTION_LENGTH, type OutgoingMedia, uploadKindOf } from '../../domain/media';
 import { isWindowOpen } from '../../domain/send-decision';
 import type {
   Clock,
@@ -37,6 +37,7 @@ const security = [{ bearerAuth: [] }];
 const ContactParam = z.object({
   contact: z
     .string()
+    .trim()
     .min(3)
     .max(MAX_CONTACT_KEY)
     .openapi({
@@ -461,7 +462,8 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
       ...(status ? { status } : {}),
       ...(assigneeId ? { assigneeId } : {}),
       ...(waiting ? { waiting: true } : {}),
-      ...(changedSince ? { changedSince } : {}),
+      // Compared as text with stored ISO times: "10:00:00Z" must read as "10:00:00.000Z".
+      ...(changedSince ? { changedSince: new Date(changedSince).toISOString() } : {}),
     });
     return c.json({ ...page, items: page.items.map(publicConversation) }, 200);
   });
@@ -566,13 +568,17 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>, d: Conversa
       ...(media ? { media } : {}),
       ...(caller.kind === 'user' ? { agent: { id: caller.id, name: caller.name } } : {}),
     });
-    await takeOnReply(contact, caller);
+    // The reply is queued: the answer must say so even if taking the conversation fails (a client that
+    // saw an error would send it again).
+    await takeOnReply(contact, caller).catch((error: unknown) => {
+      c.var.logger.warn('reply queued, but the conversation could not be taken', { error: String(error) });
+    });
     return c.json(publicMessage(message), 202);
   });
 
   /** A file an agent uploaded (POST /api/media), as the outbox sends it. */
   async function uploaded(id: string, caption: string | undefined): Promise<OutgoingMedia> {
-    const info = await d.media.store.head(id);
+    const info = isMediaId(id) ? await d.media.store.head(id) : undefined;
     if (!info)
       throw new ApiError(
         422,

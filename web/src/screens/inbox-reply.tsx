@@ -75,6 +75,9 @@ export function ReplyBox(props: {
         call(api.POST('/api/conversations/{contact}/messages', { ...path, body: { templateId, variables } })),
       );
       if (!queued) return;
+      // Cleared, so a second press cannot send the same (paid) template again by mistake.
+      setTemplateId('');
+      setVariables({});
       setNotice('Template queued.');
     } else {
       // A "/shortcut" left unexpanded goes out as its canned text, never as "/shortcut".

@@ -481,9 +481,14 @@ export function MessageItem({ message: m }: { message: ConversationMessage }) {
             {m.sources.map((s, i) => (
               <Fragment key={s.url}>
                 {i > 0 ? ', ' : ''}
-                <a href={s.url} target="_blank" rel="noopener noreferrer">
-                  {s.title || s.url}
-                </a>
+                {/^https?:\/\//.test(s.url) ? (
+                  <a href={s.url} target="_blank" rel="noopener noreferrer">
+                    {s.title || s.url}
+                  </a>
+                ) : (
+                  // A document added as text has no page to open.
+                  <span>{s.title || 'a document'}</span>
+                )}
               </Fragment>
             ))}
           </div>
