@@ -94,10 +94,7 @@ export const CLINIC_QUESTIONS: readonly LabelledQuestion[] = [
   ...followUp(en('do you take delta dental?', ['/insurance']), en('what about aetna?', ['/insurance'])),
   ...followUp(en('what time do you open on saturday?', ['/visit']), en('and on sunday?', ['/visit'])),
   ...followUp(en('how much is a root canal?', ['/prices']), en('does insurance cover it', ['/prices'])),
-  ...followUp(
-    pt('quanto custa uma limpeza?', ['/pt/precos']),
-    pt('e o clareamento?', ['/pt/precos']),
-  ),
+  ...followUp(pt('quanto custa uma limpeza?', ['/pt/precos']), pt('e o clareamento?', ['/pt/precos'])),
   ...followUp(es('cuánto cuesta una limpieza?', ['/es/precios']), es('y para niños?', ['/es/precios'])),
   pt('qual o endereço de vcs?', ['/pt/'], 'slang'),
   pt('vcs atendem sabado?', ['/pt/'], 'slang', 'typo'),

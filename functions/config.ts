@@ -1,6 +1,6 @@
 // zod's mini build: the same checks at a quarter of the size, for every function's start-up.
 import * as z from 'zod/mini';
-import { DEFAULT_HANDOFF_KEYWORDS } from './domain/knowledge/assistant';
+import { DEFAULT_HANDOFF_KEYWORDS, parseReplyOverrides, type ReplyTexts } from './domain/knowledge/assistant';
 import { DEFAULT_MEDIA_MAX_BYTES } from './domain/media';
 import type { Mode } from './domain/mode';
 import {
@@ -88,6 +88,8 @@ export interface Config {
     readonly coalesceSeconds: number;
     readonly handoffKeywords: readonly string[];
     readonly businessName?: string;
+    /** The business's own wording of the assistant's messages, by language (ASSISTANT_REPLIES). */
+    readonly replies?: Readonly<Record<string, Partial<ReplyTexts>>>;
   };
   readonly inbox: {
     /** Where handoffs are announced (SNS, in AWS); unset locally, where they are logged. */
@@ -186,7 +188,7 @@ const EnvSchema = z.object({
   SEND_MAX_ATTEMPTS: withDefault(wholeNumber(1, 9), '6'),
   SEND_CLAIM_LEASE_SECONDS: withDefault(
     wholeNumberIn('must be a whole number of seconds from 1 to 300', 1, 300),
-    '30',
+    '20',
   ),
   DEV_SIMULATE_STATUSES: withDefault(trueOrFalse, 'true'),
   DEV_STATUS_DELAY_MS: withDefault(millis(0, 60_000), '1000'),
@@ -201,11 +203,19 @@ const EnvSchema = z.object({
   OPENAI_TIMEOUT_MS: withDefault(wholeNumber(1000, 120_000), '20000'),
   OPENAI_MAX_RETRIES: withDefault(wholeNumber(0, 5), '2'),
   ASSISTANT_TOP_K: withDefault(wholeNumber(1, 10), '4'),
-  ASSISTANT_MIN_RELEVANCE: withDefault(numberIn('must be a number from 0 to 1', 0, 1), '0.5'),
+  ASSISTANT_MIN_RELEVANCE: withDefault(numberIn('must be a number from 0 to 1', 0, 1), '0.6'),
   ASSISTANT_MAX_CHARS: withDefault(wholeNumber(100, 4096), '1000'),
   ASSISTANT_COALESCE_SECONDS: withDefault(wholeNumber(0, 60), '3'),
   HANDOFF_KEYWORDS: withDefault(z.string(), ''),
   BUSINESS_NAME: optionalText('must be a non-empty name'),
+  ASSISTANT_REPLIES: z.optional(
+    z.string().check(
+      z.refine((v) => typeof parseReplyOverrides(v) !== 'string', {
+        error:
+          'must be JSON like {"pt":{"handoff":"..."}} with handoff, media, excerpt, reviews or source per language',
+      }),
+    ),
+  ),
   MEDIA_MAX_BYTES: withDefault(wholeNumber(100_000, 104_857_600), String(DEFAULT_MEDIA_MAX_BYTES)),
   CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
   INBOX_READ_RECEIPTS: withDefault(trueOrFalse, 'true'),
@@ -326,6 +336,9 @@ function build(
       coalesceSeconds: e.ASSISTANT_COALESCE_SECONDS,
       handoffKeywords: listOr(e.HANDOFF_KEYWORDS, DEFAULT_HANDOFF_KEYWORDS),
       businessName: e.BUSINESS_NAME,
+      ...(e.ASSISTANT_REPLIES
+        ? { replies: parseReplyOverrides(e.ASSISTANT_REPLIES) as Record<string, Partial<ReplyTexts>> }
+        : {}),
     },
     media: { maxBytes: e.MEDIA_MAX_BYTES },
     crawler: {

@@ -39,7 +39,7 @@ export function buildAssistant(c: Context): Assistant {
       ...(a.businessName ? { businessName: a.businessName } : {}),
     });
   } else {
-    answerer = new ExcerptAnswerer(a.maxChars);
+    answerer = new ExcerptAnswerer(a.maxChars, a.replies);
   }
   return {
     ...(embedder ? { embedder } : {}),

@@ -19,6 +19,7 @@ export function buildInbound(c: Context, options: { assistant?: Assistant } = {}
     clock: c.clock,
     logger: c.logger,
     handoffKeywords: c.config.assistant.handoffKeywords,
+    ...(c.config.assistant.replies ? { replies: c.config.assistant.replies } : {}),
     maxReceiveCount: QUEUES.inbound.maxReceiveCount,
     ...(c.config.inbox.assistantTyping ? { receipts: new QueuedReadReceipts(sendQueue(c)) } : {}),
   });

@@ -52,12 +52,19 @@ export interface AnswerInput {
   readonly question: string;
   readonly passages: readonly import('../domain/knowledge/assistant').PromptPassage[];
   readonly history: readonly import('../domain/knowledge/assistant').Turn[];
+  /** The customer's language (ISO 639-1), for the reply and the assistant's own words. */
+  readonly language?: string;
 }
 
 export interface Answerer {
   /** `model` for a language model, `excerpt` for the offline reply quoting the best passage. */
   readonly kind: 'model' | 'excerpt';
-  answer(input: AnswerInput): Promise<{ readonly handoff: boolean; readonly text: string }>;
+  answer(input: AnswerInput): Promise<{
+    readonly handoff: boolean;
+    readonly text: string;
+    /** Why a reply was not sent (the model said it cannot answer, refused, linked off the site...). */
+    readonly problem?: import('../domain/knowledge/assistant').ReplyProblem;
+  }>;
 }
 
 export interface FetchedPage {

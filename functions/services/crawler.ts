@@ -2,11 +2,14 @@
  * Crawls one website source: robots.txt first (obeyed for our user agent), then the sitemap and the start
  * page, then same-origin links breadth-first to the depth limit. Non-HTML, robots-disallowed, noindex and
  * duplicate pages (same canonical URL or same content) are skipped with a reason; every fetch goes through
- * the guarded fetcher, which refuses private addresses. Pages that are gone since the last crawl are
- * removed, and unchanged pages are not embedded again.
+ * the guarded fetcher, which refuses private addresses. Once every page is read, the blocks the site
+ * repeats on most pages (its template's banners and bands) are dropped, and the pages are indexed. Pages
+ * that are gone since the last crawl are removed, and unchanged pages are not embedded again.
  */
 import robotsParser from 'robots-parser';
-import { extractPage, safeUrl } from '../domain/knowledge/html';
+import { forEachLimit } from '../concurrency';
+import { withoutRepeatedBlocks } from '../domain/knowledge/boilerplate';
+import { type ExtractedPage, extractPage, safeUrl } from '../domain/knowledge/html';
 import { parseSitemap } from '../domain/knowledge/sitemap';
 import type { SkippedPage } from '../domain/knowledge/source';
 import type { Logger } from '../logger';
@@ -49,6 +52,8 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     return;
   }
   const deadline = startedAt.getTime() + d.budgetMs;
+  // Reading pages stops halfway through the budget, so indexing (embedding) the pages read has time too.
+  const readDeadline = startedAt.getTime() + d.budgetMs / 2;
   const start = new URL(source.url);
   const origin = start.origin;
   const skipped: SkippedPage[] = [];
@@ -93,6 +98,9 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
   let unchanged = 0;
   let chunks = 0;
   let stoppedEarly: string | undefined;
+  /** Pages read and kept, in crawl order (the start page first), indexed once all are read. */
+  const read: { url: string; page: ExtractedPage }[] = [];
+  const readUrls = new Set<string>();
 
   const processOne = async (item: { url: string; depth: number }) => {
     if (!allowed(item.url)) return skip(item.url, 'disallowed by robots.txt');
@@ -107,7 +115,7 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
       return skip(item.url, `redirected to another site (${page.url})`);
     if (page.url !== item.url) {
       if (!allowed(page.url)) return skip(item.url, 'redirected to a page disallowed by robots.txt');
-      if (indexedUrls.has(page.url)) {
+      if (readUrls.has(page.url)) {
         return skip(item.url, `redirect to ${page.url}, already indexed`);
       }
       seen.add(page.url);
@@ -131,30 +139,47 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     if (hashOwner) return skip(page.url, `duplicate of ${hashOwner} (same content)`);
     canonicals.set(canonical, canonical);
     hashes.set(hash, canonical);
-    if (indexed + unchanged >= source.maxPages) {
+    if (read.length >= source.maxPages) {
       stoppedEarly = `stopped at maxPages (${source.maxPages})`;
       return;
     }
+    read.push({ url: canonical, page: extracted });
+    readUrls.add(canonical);
+  };
+
+  const indexOne = async (item: { url: string; page: ExtractedPage }) => {
+    if (d.clock.now().getTime() > deadline) {
+      stoppedEarly ??= 'stopped at the time limit of one crawl';
+      return skip(item.url, 'not indexed: the crawl ran out of time');
+    }
     try {
       const result = await d.indexer.indexPage(sourceId, {
-        url: canonical,
-        title: extracted.title,
-        blocks: extracted.blocks,
+        url: item.url,
+        title: item.page.title,
+        blocks: item.page.blocks,
+        ...(item.page.language ? { language: item.page.language } : {}),
       });
-      indexedUrls.add(canonical);
+      indexedUrls.add(item.url);
       chunks += result.chunks;
       if (result.status === 'indexed') indexed++;
       else unchanged++;
+      if (result.removed.length > 0) {
+        d.logger.warn('instructions aimed at an AI assistant dropped from a page', {
+          sourceId,
+          url: item.url,
+          sentences: result.removed,
+        });
+      }
     } catch (error) {
-      if (errors.length < MAX_ERRORS_LISTED) errors.push(`${canonical}: ${(error as Error).message}`);
-      skip(canonical, 'could not be indexed (see errors)');
+      if (errors.length < MAX_ERRORS_LISTED) errors.push(`${item.url}: ${(error as Error).message}`);
+      skip(item.url, 'could not be indexed (see errors)');
     }
   };
 
   // Breadth-first in waves: every page of one depth before the next, `concurrency` fetches at a time.
   let deleted = false;
   while (queue.length > 0 && !stoppedEarly) {
-    if (d.clock.now().getTime() > deadline) {
+    if (d.clock.now().getTime() > readDeadline) {
       stoppedEarly = 'stopped at the time limit of one crawl';
       break;
     }
@@ -165,10 +190,16 @@ export async function crawlSource(d: CrawlerDeps, sourceId: string): Promise<voi
     }
     const wave = queue.splice(0, d.concurrency);
     await Promise.all(wave.map(processOne));
-    if (indexed + unchanged >= source.maxPages && queue.length > 0)
+    if (read.length >= source.maxPages && queue.length > 0)
       stoppedEarly = `stopped at maxPages (${source.maxPages})`;
   }
   if (deleted) return forgetDeleted(d, sourceId);
+  const cleaned = withoutRepeatedBlocks(read.map((r) => r.page.blocks));
+  await forEachLimit(
+    read.map((r, i) => ({ url: r.url, page: { ...r.page, blocks: cleaned[i]! } })),
+    d.concurrency,
+    indexOne,
+  );
   if (stoppedEarly) errors.push(stoppedEarly);
 
   // Pages indexed by an earlier crawl and not found now are gone from the site (or now excluded).

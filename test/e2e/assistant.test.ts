@@ -1,5 +1,6 @@
 import { inboundWebhook } from '../../bin/simulate';
 import type { KnowledgeSource } from '../../functions/domain/knowledge/source';
+import { type ClinicSite, startClinicSite } from '../../local/fixture-site/clinic';
 import { PAGES } from '../../local/fixture-site/pages';
 import { type FixtureSite, startFixtureSite } from '../../local/fixture-site/server';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai';
@@ -122,9 +123,9 @@ describe('the assistant without an OpenAI key (excerpt replies), on the fixture 
   it('answers a burst of messages once', async () => {
     const phone = phoneNumber(7002);
     await say(p, phone, 'Hi there');
-    await say(p, phone, 'what is the price of a full service?');
+    await say(p, phone, 'how much does a puncture repair cost?');
     const line = await waitFor(async () => sentTo(p, phone)[0], 20_000, 'the reply');
-    expect(line).toContain('Full service: €79');
+    expect(line).toContain('Puncture repair: €12');
     await new Promise((r) => setTimeout(r, 3000));
     expect(sentTo(p, phone)).toHaveLength(1);
   });
@@ -328,8 +329,14 @@ describe('the assistant with OpenAI (a fake OpenAI server through the official S
     expect(result.answer).toContain('Source: https://shop.example/returns');
     const chat = openai.chatRequests.at(-1)!;
     expect(chat.model).toBe('gpt-4.1-mini');
+    // The rules alone in the system message; the passages quoted as data in a user message.
+    expect(chat.messages[0]!.role).toBe('system');
     expect(chat.messages[0]!.content).toContain('CANNOT_ANSWER');
-    expect(chat.messages[0]!.content).toContain('within 14 days if ridden less than 50 km');
+    expect(chat.messages[0]!.content).not.toContain('within 14 days');
+    expect(chat.messages.at(-2)!.role).toBe('user');
+    expect(chat.messages.at(-2)!.content).toMatch(
+      /<website_content>[\s\S]*within 14 days if ridden less than 50 km[\s\S]*<\/website_content>/,
+    );
     expect(chat.messages.at(-1)).toEqual({ role: 'user', content: 'Can I return a bike?' });
   });
 
@@ -346,7 +353,105 @@ describe('the assistant with OpenAI (a fake OpenAI server through the official S
     await say(p, phone, 'And a bike?');
     await waitFor(async () => (sentTo(p, phone).length === 2 ? true : undefined), 20_000, 'the second reply');
     const chat = openai.chatRequests.at(-1)!;
-    expect(chat.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(chat.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'user']);
     expect(chat.messages[1]!.content).toBe('Can I return an unused item for a refund?');
+    expect(chat.messages.at(-1)!.content).toBe('And a bike?');
+  });
+
+  it('checks a misbehaving model’s reply before anyone sees it', async () => {
+    openai.replyWith('Pay your deposit at https://evil.example/pay\n\nSource: https://evil.example/pay');
+    expect(await ask(p, 'Can I return a bike?')).toMatchObject({ handoff: true, reason: 'reply_rejected' });
+    openai.replyWith("I'm sorry, I don't have that information.");
+    expect(await ask(p, 'Can I return a bike?')).toMatchObject({
+      handoff: true,
+      reason: 'model_cannot_answer',
+    });
+    openai.replyWith('## Bikes\n**Yes**, within 14 days.');
+    const sourceless = await ask(p, 'Can I return a bike?');
+    expect(sourceless).toMatchObject({ handoff: false });
+    expect(sourceless.answer).toBe('*Bikes*\n*Yes*, within 14 days.\n\nSource: https://shop.example/returns');
+    openai.replyWith('Yes, within 14 days.\n\nSource: https://shop.example/somewhere-else');
+    expect((await ask(p, 'Can I return a bike?')).answer).toContain('Source: https://shop.example/returns');
+  });
+
+  it('answers 503 naming the model when OpenAI fails after its retries', async () => {
+    openai.failNext(20);
+    const res = await p.api('/api/knowledge/ask', {
+      method: 'POST',
+      json: { question: 'Can I return a bike?' },
+    });
+    openai.failNext(0);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'model_unavailable', details: { model: expect.any(String) } },
+    });
+  });
+});
+
+describe('the assistant on a clinic’s website, as customers type (no OpenAI key)', () => {
+  jest.setTimeout(120_000);
+  let p: TestPlatform;
+  let site: ClinicSite;
+
+  beforeAll(async () => {
+    site = await startClinicSite();
+    p = await bootPlatform({
+      WHATSAPP_APP_SECRET: SECRET,
+      CRAWLER_ALLOW_PRIVATE_HOSTS: 'true',
+      ASSISTANT_COALESCE_SECONDS: '1',
+      SEND_RATE_PER_SECOND: '1000',
+    });
+    const res = await p.api('/api/knowledge/sources', { method: 'POST', json: { url: `${site.url}/` } });
+    const source = await crawled(p, ((await res.json()) as KnowledgeSource).id);
+    expect(source.state).toBe('ready');
+    expect(source.skipped.map((s) => new URL(s.url).pathname)).toContain('/private/staff-handbook');
+  });
+  afterAll(async () => {
+    await p?.stop();
+    await site?.close();
+  });
+
+  const exchange = async (phone: string, text: string) => {
+    const before = sentTo(p, phone).length;
+    await say(p, phone, text);
+    return waitFor(async () => sentTo(p, phone)[before], 20_000, `the reply to "${text}"`);
+  };
+
+  it('answers shorthand, a Portuguese question and a follow-up on WhatsApp, citing the page, in the customer’s language', async () => {
+    const address = await exchange(phoneNumber(7201), 'whats ur address');
+    expect(address).toContain('220 Harbor Avenue');
+    expect(address).toContain(`Source: ${site.url}/visit`);
+
+    const pt = await exchange(phoneNumber(7202), 'qual o endereço de vcs?');
+    expect(pt).toContain('Encontrei este trecho no nosso site');
+    expect(pt).toContain('220 Harbor Avenue');
+    expect(pt).toContain(`Fonte: ${site.url}/pt/`);
+
+    const phone = phoneNumber(7203);
+    expect(await exchange(phone, 'how much is a cleaning without insurance?')).toContain(
+      'Cleaning — Without insurance: $95',
+    );
+    const kid = await exchange(phone, 'and how much is it for my 8 year old?');
+    expect(kid).toContain('$70');
+  });
+
+  it('hands off what the site does not answer in the customer’s language, and never repeats the planted review', async () => {
+    const phone = phoneNumber(7204);
+    expect(await exchange(phone, 'quanto custa o botox?')).toContain(
+      'Vou passar esta conversa para uma pessoa',
+    );
+    for (const question of [
+      'are all treatments free this month?',
+      'r ppl happy w u',
+      'what do your reviews say?',
+    ]) {
+      const r = await ask(p, question);
+      expect(`${r.answer} ${JSON.stringify(r.passages)}`).not.toMatch(
+        /ignore your previous|all treatments are free|credit card number/i,
+      );
+    }
+    const secret = await ask(p, 'whats the wifi password');
+    expect(secret.handoff).toBe(true);
+    expect(JSON.stringify(secret)).not.toContain('molar-2026');
   });
 });

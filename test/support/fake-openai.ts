@@ -1,8 +1,9 @@
 /**
  * A stand-in for the OpenAI API on loopback, reached through the real `openai` SDK (baseURL). Embeddings
  * are deterministic: words and character trigrams hashed into the requested dimensions, so similar texts
- * get similar vectors. Chat completions answer from the first passage in the system prompt, or say
- * CANNOT_ANSWER when asked to (a question containing "unanswerable") or when no passage is given.
+ * get similar vectors. Chat completions answer from the first passage of the quoted website content (in a
+ * user message), or say CANNOT_ANSWER when asked to (a question containing "unanswerable") or when no
+ * passage is given; a test can script the next replies instead (`replyWith`), to play a misbehaving model.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +15,8 @@ export interface FakeOpenAi {
   readonly embeddingRequests: { model: string; input: string[]; dimensions?: number }[];
   /** The next `n` requests fail with this status (to exercise the SDK's retries). */
   failNext(n: number, status?: number): void;
+  /** The next chat completions answer these texts, in order, whatever they are asked. */
+  replyWith(...contents: string[]): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const embeddingRequests: FakeOpenAi['embeddingRequests'] = [];
   let failures = 0;
   let failStatus = 500;
+  const scripted: string[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => {
@@ -76,13 +80,15 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       }
       if (req.url === '/v1/chat/completions') {
         chatRequests.push({ model: body.model, messages: body.messages });
-        const system: string = body.messages[0]?.content ?? '';
-        const question: string = body.messages.at(-1)?.content ?? '';
-        const first = /\[1\] [^\n]*\nURL: (\S+)\n([^\n]+)/.exec(system);
+        const messages: { role: string; content: string }[] = body.messages;
+        const question: string = messages.at(-1)?.content ?? '';
+        const quoted = messages.find((m) => m.role === 'user' && m.content.includes('<website_content>'));
+        const first = /\[1\] [^\n]*\nURL: (\S+)\n(?:\([^\n]*\)\n)?([^\n]+)/.exec(quoted?.content ?? '');
         const content =
-          !first || /unanswerable/i.test(question)
+          scripted.shift() ??
+          (!first || /unanswerable/i.test(question)
             ? 'CANNOT_ANSWER'
-            : `${first[2]!.split(/(?<=\.)\s/)[0]}\n\nSource: ${first[1]}`;
+            : `${first[2]!.split(/(?<=\.)\s/)[0]}\n\nSource: ${first[1]}`);
         return reply(200, {
           id: 'chatcmpl-test',
           object: 'chat.completion',
@@ -103,6 +109,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     failNext(n, status = 500) {
       failures = n;
       failStatus = status;
+    },
+    replyWith(...contents) {
+      scripted.push(...contents);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

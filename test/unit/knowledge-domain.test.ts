@@ -11,7 +11,7 @@ import { chunkBlocks, estimateTokens } from '../../functions/domain/knowledge/ch
 import { extractPage, textToBlocks } from '../../functions/domain/knowledge/html';
 import { KnowledgeIndex, type Passage, unitVector } from '../../functions/domain/knowledge/retrieval';
 import { parseSitemap } from '../../functions/domain/knowledge/sitemap';
-import { stem, termsOf } from '../../functions/domain/knowledge/terms';
+import { termOf, termsOf } from '../../functions/domain/knowledge/terms';
 
 describe('extracting a page', () => {
   const html = `<html><head><title>Returns</title><link rel="canonical" href="/returns">
@@ -123,10 +123,10 @@ describe('retrieval', () => {
   const index = new KnowledgeIndex(passages);
 
   it('stems plural and tense forms to the same term, and drops stop words', () => {
-    expect(stem('returns')).toBe('return');
-    expect(stem('returned')).toBe('return');
-    expect(stem('returning')).toBe('return');
-    expect(termsOf('When are you open on Sundays?')).toEqual(['open', 'sunday']);
+    expect(termOf('returns')).toBe('return');
+    expect(termOf('returned')).toBe('return');
+    expect(termOf('returning')).toBe('return');
+    expect(termsOf('When are you open on Sundays?')).toEqual(termsOf('open sunday'));
   });
 
   it('ranks the passage that answers first, with high relevance', () => {
@@ -166,15 +166,18 @@ describe('the assistant’s words', () => {
   });
 
   it('reads the model’s CANNOT_ANSWER as a handoff, and fits long replies to WhatsApp', () => {
-    expect(readModelReply(` ${CANNOT_ANSWER} `, 1000)).toEqual({ handoff: true, text: '' });
-    expect(readModelReply('', 1000).handoff).toBe(true);
+    expect(readModelReply(` ${CANNOT_ANSWER} `, { maxChars: 1000 })).toMatchObject({
+      handoff: true,
+      text: '',
+    });
+    expect(readModelReply('', { maxChars: 1000 }).handoff).toBe(true);
     const long = `${'Word '.repeat(400)}end.\n\nSource: https://shop.example/faq`;
     const fitted = fitWhatsApp(long, 500);
     expect(fitted.length).toBeLessThanOrEqual(500);
     expect(fitted.endsWith('Source: https://shop.example/faq')).toBe(true);
   });
 
-  it('builds a prompt that confines the model to numbered passages and keeps the history', () => {
+  it('builds a prompt with the rules alone in the system message, the passages quoted in a user message, and the history', () => {
     const chat = buildChat({
       question: 'And bikes?',
       passages: [{ url: 'https://s.example/r', title: 'Returns', heading: 'Bikes', text: '14 days.' }],
@@ -185,14 +188,19 @@ describe('the assistant’s words', () => {
       businessName: 'Harbour Cycles',
       maxChars: 800,
     });
+    expect(chat[0]!.role).toBe('system');
     expect(chat[0]!.content).toContain('Harbour Cycles');
-    expect(chat[0]!.content).toContain('[1] Returns — Bikes\nURL: https://s.example/r\n14 days.');
     expect(chat[0]!.content).toContain("customer's language");
-    expect(chat.slice(1)).toEqual([
+    expect(chat[0]!.content).not.toContain('14 days.');
+    expect(chat.slice(1, 3)).toEqual([
       { role: 'user', content: 'Can I return things?' },
       { role: 'assistant', content: 'Yes, within 30 days.' },
-      { role: 'user', content: 'And bikes?' },
     ]);
+    expect(chat[3]!.role).toBe('user');
+    expect(chat[3]!.content).toContain(
+      '<website_content>\n[1] Returns — Bikes\nURL: https://s.example/r\n14 days.\n</website_content>',
+    );
+    expect(chat[4]).toEqual({ role: 'user', content: 'And bikes?' });
   });
 
   it('words the offline reply as an excerpt with its source', () => {

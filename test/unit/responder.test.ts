@@ -67,10 +67,19 @@ function setup(options: {
       asked.push(question);
       options.duringAsk?.(change);
       if (/outage/.test(question)) throw new Error('OpenAI: 503 Service Unavailable');
-      return /gift/.test(question)
-        ? { answer: '', handoff: true, reason: 'no_relevant_passage', passages: [], answeredBy: 'excerpt' }
-        : { answer: `About: ${question}`, handoff: false, passages: [], answeredBy: 'excerpt' };
+      const language = /quanto|vcs/.test(question) ? 'pt' : 'en';
+      return /gift|botox/.test(question)
+        ? {
+            answer: '',
+            handoff: true,
+            reason: 'no_relevant_passage',
+            passages: [],
+            answeredBy: 'excerpt',
+            language,
+          }
+        : { answer: `About: ${question}`, handoff: false, passages: [], answeredBy: 'excerpt', language };
     },
+    languageOf: async (text: string) => (/quanto|vcs|atendente/.test(text) ? 'pt' : 'en'),
   } as unknown as KnowledgeBase;
   const outbox = new Outbox({ messages, sendQueue, contacts, clock: { now: () => NOW }, mode: 'DEV' });
   const receipts: { wamid: string; typing: boolean }[] = [];
@@ -81,7 +90,7 @@ function setup(options: {
     knowledge,
     clock: { now: () => NOW },
     logger: createLogger({ level: 'ERROR' }),
-    handoffKeywords: ['agent', 'human'],
+    handoffKeywords: ['agent', 'human', 'atendente'],
     maxReceiveCount: 5,
     receipts: { markRead: async (_contact, wamid, o) => void receipts.push({ wamid, typing: o.typing }) },
   });
@@ -180,6 +189,17 @@ describe('the responder', () => {
     const t = setup({ messages: [gift] });
     expect(await t.responder.respond(job(gift))).toBe('handoff');
     expect(t.created).toHaveLength(1);
+  });
+
+  it('hands over in the customer’s language', async () => {
+    const botox = inbound('wamid.P', '2026-11-23T11:59:58.000Z', 'quanto custa o botox?');
+    const s = setup({ messages: [botox] });
+    expect(await s.responder.respond(job(botox))).toBe('handoff');
+    expect(s.created[0]!.text).toContain('uma pessoa da nossa equipe');
+    const person = inbound('wamid.Q', '2026-11-23T11:59:58.000Z', 'quero falar com um atendente');
+    const t = setup({ messages: [person] });
+    expect(await t.responder.respond(job(person))).toBe('handoff');
+    expect(t.created[0]!.text).toContain('uma pessoa da nossa equipe');
   });
 
   it('tells a customer who sent only media what it can read', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '../../concurrency';
 import { ConflictError } from '../../domain/errors';
+import { isLanguage } from '../../domain/knowledge/language-codes';
 import type { Passage } from '../../domain/knowledge/retrieval';
 import type {
   KnowledgePage,
@@ -28,7 +29,7 @@ const VERSION_KEY = { pk: 'KB', sk: 'VERSION' };
 /**
  * Knowledge sources, their pages and passages: SRC#<id> / META is the source, SRC#<id> / PAGE#<url hash>
  * a page (with its content hash, so a re-crawl skips unchanged pages), SRC#<id> / CHUNK#<url hash>#<n> its
- * passages with their embeddings as binary float32. One partition per source: loading every passage is one
+ * passages with their embeddings as binary float32, their page's language and a review flag. One partition per source: loading every passage is one
  * query per source, and deleting a source removes one partition.
  */
 export class DynamoKnowledgeStore implements KnowledgeStore {
@@ -135,6 +136,8 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
         title: page.title,
         heading: c.heading,
         text: c.text,
+        ...(c.language ? { lang: c.language } : {}),
+        ...(c.review ? { review: true } : {}),
         ...(c.vector
           ? { vector: new Uint8Array(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength) }
           : {}),
@@ -178,6 +181,8 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
           title: String(i.title ?? ''),
           heading: String(i.heading ?? ''),
           text: String(i.text ?? ''),
+          ...(typeof i.lang === 'string' && isLanguage(i.lang) ? { language: i.lang } : {}),
+          ...(i.review === true ? { review: true } : {}),
           ...(i.vector instanceof Uint8Array ? { vector: toFloat32(i.vector) } : {}),
         })),
       );

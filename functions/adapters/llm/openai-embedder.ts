@@ -1,3 +1,4 @@
+import { ModelUnavailableError } from '../../domain/knowledge/assistant';
 import { unitVector } from '../../domain/knowledge/retrieval';
 import type { Embedder } from '../../ports';
 import type { OpenAiClient } from './openai-client';
@@ -25,12 +26,16 @@ export class OpenAiEmbedder implements Embedder {
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += BATCH) {
       const batch = texts.slice(i, i + BATCH).map((t) => t.slice(0, 8000) || ' ');
-      const response = await client.embeddings.create({
-        model: this.apiModel,
-        input: batch,
-        dimensions: this.dimensions,
-        encoding_format: 'float',
-      });
+      const response = await client.embeddings
+        .create({
+          model: this.apiModel,
+          input: batch,
+          dimensions: this.dimensions,
+          encoding_format: 'float',
+        })
+        .catch((error: unknown) => {
+          throw new ModelUnavailableError(this.apiModel, error);
+        });
       const byIndex = [...response.data].sort((a, b) => a.index - b.index);
       if (byIndex.length !== batch.length) {
         throw new Error(`embeddings: asked for ${batch.length} vectors, got ${byIndex.length}`);

@@ -20,6 +20,8 @@ export interface Chunk {
   /** The heading path the passage sits under ("Returns > Refunds"), empty before the first heading. */
   readonly heading: string;
   readonly text: string;
+  /** Customers' words (reviews, comments): never mixed with the business's own text in one passage. */
+  readonly review?: boolean;
 }
 
 export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
@@ -30,12 +32,13 @@ export function chunkBlocks(blocks: readonly TextBlock[], options: ChunkOptions 
   let parts: string[] = [];
   let tokens = 0;
   let overlap = '';
+  let review = false;
 
   const heading = () => path.map((h) => h.text).join(' > ');
   const emit = (keepOverlap: boolean) => {
     if (parts.length === 0) return;
     const text = parts.join('\n');
-    chunks.push({ heading: heading(), text });
+    chunks.push({ heading: heading(), text, ...(review ? { review: true } : {}) });
     overlap = keepOverlap ? tail(text, options.overlapTokens * 4) : '';
     parts = [];
     tokens = 0;
@@ -57,8 +60,13 @@ export function chunkBlocks(blocks: readonly TextBlock[], options: ChunkOptions 
       emit(false);
       const level = block.level ?? 2;
       while (path.length > 0 && path[path.length - 1]!.level >= level) path.pop();
-      path.push({ level, text: block.text });
+      // An empty heading only closes the sections at its level (the end of an FAQ answer).
+      if (block.text) path.push({ level, text: block.text });
       continue;
+    }
+    if (Boolean(block.review) !== review) {
+      emit(false);
+      review = Boolean(block.review);
     }
     for (const piece of splitLong(block.text, options.maxTokens)) add(piece);
   }

@@ -59,6 +59,8 @@ export interface KnowledgePage {
   readonly chunkCount: number;
   /** The embedding model the chunks were embedded with, if any; a change of model re-embeds. */
   readonly embeddingModel?: string;
+  /** The page's language (ISO 639-1), declared or detected. */
+  readonly language?: string;
   readonly indexedAt: string;
 }
 
@@ -66,6 +68,10 @@ export interface StoredChunk {
   readonly heading: string;
   readonly text: string;
   readonly vector?: Float32Array;
+  /** The page's language (ISO 639-1). */
+  readonly language?: string;
+  /** A customer's review quoted on the page, not the business's word. */
+  readonly review?: boolean;
 }
 
 export interface CrawlJob {

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
 import { NotFoundError } from '../../domain/errors';
 import { type AddressPolicy, checkUrl } from '../../domain/knowledge/address-policy';
+import { ModelUnavailableError } from '../../domain/knowledge/assistant';
 import type { KnowledgeSource } from '../../domain/knowledge/source';
 import { newSource } from '../../domain/knowledge/source';
 import type { Clock, CrawlQueue, KnowledgeStore } from '../../ports';
@@ -60,13 +61,34 @@ const DocumentInput = z
   })
   .openapi('KnowledgeDocumentInput');
 
-const AskInput = z.strictObject({ question: z.string().trim().min(1).max(4096) }).openapi('AskInput');
+const AskInput = z
+  .strictObject({
+    question: z.string().trim().min(1).max(4096),
+    history: z
+      .array(
+        z.strictObject({
+          role: z.enum(['customer', 'business']),
+          text: z.string().max(4096),
+        }),
+      )
+      .max(20)
+      .optional()
+      .describe('Earlier messages of the conversation, oldest first, as the responder passes them'),
+  })
+  .openapi('AskInput');
 
 const AskResultSchema = z
   .object({
     answer: z.string(),
     handoff: z.boolean(),
-    reason: z.enum(['no_relevant_passage', 'model_cannot_answer', 'customer_asked']).optional(),
+    reason: z
+      .enum(['no_relevant_passage', 'model_cannot_answer', 'reply_rejected', 'customer_asked'])
+      .optional(),
+    language: z.string().describe("The customer's language (ISO 639-1) the reply and handoff are in"),
+    confidence: z
+      .number()
+      .describe('Relevance of the passage the answer rests on, compared with the threshold'),
+    followUp: z.boolean().describe("Whether the question was searched with the customer's previous message"),
     answeredBy: z.enum(['model', 'excerpt']),
     passages: z.array(
       z.object({
@@ -167,7 +189,11 @@ const routes = {
     summary:
       'Ask the assistant a question as a customer would: the answer, its passages, and whether it hands over',
     request: { body: jsonBody(AskInput) },
-    responses: { 200: jsonResponse(AskResultSchema, 'What the assistant would reply'), ...common },
+    responses: {
+      200: jsonResponse(AskResultSchema, 'What the assistant would reply'),
+      ...common,
+      503: errorResponse('The language or embeddings model failed after its retries (model_unavailable)'),
+    },
   }),
 };
 
@@ -294,8 +320,13 @@ export function registerKnowledgeRoutes(app: OpenAPIHono<AppEnv>, d: KnowledgeRo
   });
 
   app.openapi(routes.ask, async (c) => {
-    const { question } = c.req.valid('json');
-    const result = await d.knowledgeBase.ask(question);
+    const { question, history } = c.req.valid('json');
+    const result = await d.knowledgeBase.ask(question, history ?? []).catch((error: unknown) => {
+      if (error instanceof ModelUnavailableError) {
+        throw new ApiError(503, 'model_unavailable', `the model ${error.message}`, { model: error.model });
+      }
+      throw error;
+    });
     return c.json({ ...result, passages: result.passages.map((p) => ({ ...p })) }, 200);
   });
 }

@@ -17,6 +17,7 @@ const inProgress = (s: Source) => s.state === 'queued' || s.state === 'crawling'
 const HANDOFF_REASONS: Record<NonNullable<AskResult['reason']>, string> = {
   no_relevant_passage: 'no passage in the knowledge base is close enough to the question',
   model_cannot_answer: 'the model could not answer from the passages it was given',
+  reply_rejected: "the model's reply linked somewhere other than the website, so it was not sent",
   customer_asked: 'the question asks for a person',
 };
 
@@ -469,7 +470,9 @@ function AskAnswer({ result }: { result: AskResult }) {
         {result.handoff
           ? `Handed off to a person${result.reason ? `: ${HANDOFF_REASONS[result.reason]}` : ''}.`
           : 'Not handed off.'}{' '}
-        Answered by {result.answeredBy === 'model' ? 'the model' : 'an excerpt of a passage'}.
+        Answered by {result.answeredBy === 'model' ? 'the model' : 'an excerpt of a passage'}, in{' '}
+        {result.language}; confidence {result.confidence.toFixed(2)}
+        {result.followUp ? ', read with the previous message' : ''}.
       </p>
       <h3>Passages</h3>
       {result.passages.length === 0 ? (
