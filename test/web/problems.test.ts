@@ -41,5 +41,9 @@ describe('problemOf: API error answers in words', () => {
   it('says something in words when the body is not an API error', () => {
     expect(problemOf(502, '<html>Bad gateway</html>').message).toMatch(/server failed/);
     expect(problemOf(404, undefined).message).toMatch(/HTTP 404/);
+    // API Gateway's own refusal of a large upload carries no platform error.
+    expect(problemOf(413, { message: 'Request Entity Too Large' }).message).toMatch(
+      /too large .* about 4 MB/,
+    );
   });
 });

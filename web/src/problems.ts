@@ -31,7 +31,10 @@ export function problemOf(status: number, body: unknown): Problem {
       ? error.message
       : status >= 500
         ? 'The server failed to answer; try again in a moment.'
-        : `The request was refused (HTTP ${status}).`;
+        : status === 413
+          ? // Refused before the platform saw it (in AWS, API Gateway passes at most about 4 MB of a file).
+            'The request is too large for the server to take (in AWS, files over about 4 MB); send a smaller file or a link.'
+          : `The request was refused (HTTP ${status}).`;
   const fields: Record<string, string> = {};
   let rows: RowProblem[] = [];
   const details = error?.details;
