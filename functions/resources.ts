@@ -191,9 +191,9 @@ export const QUEUES = {
     envVar: 'SEND_QUEUE_URL',
     consumer: 'send-worker',
     concurrency: 'send-rate',
-    // A job's whole budget (SEND_BUDGET: the pacer, one Graph request, its writes) with room to spare; kept
-    // short because the visibility timeout (six times this) is how long a crashed worker's jobs stay away.
-    consumerTimeoutSeconds: 10,
+    // A job's whole budget (SEND_BUDGET: its writes, the pacer, one Graph request); kept short because the
+    // visibility timeout (six times this, 54 s) is how long a crashed worker's jobs stay away.
+    consumerTimeoutSeconds: 9,
     // The worker marks a recipient failed after MAX_SEND_ATTEMPTS; redrive only catches what it could not.
     maxReceiveCount: 10,
     // The most; fewer at low rates (sendBatchSize), so a batch's jobs need not wait past the budget.
@@ -256,50 +256,65 @@ export const MAX_SEND_ATTEMPTS = 9;
 
 /**
  * What one send job may spend, from which the send queue's concurrency and batch size and the send
- * worker's timeout follow (docs/operations.md, "Throughput when WhatsApp is slow").
+ * worker's timeout follow (docs/operations.md, "Throughput when WhatsApp is slow"). A job's path: its
+ * writes before the Graph call, its wait at the pacer, the request (at most the timeout), and the writes
+ * that record the answer; the worker starts a request only if that last part still fits.
  */
 export const SEND_BUDGET = {
   /** The Graph request timeout by default (WHATSAPP_REQUEST_TIMEOUT_MS). */
-  requestTimeoutSeconds: 5,
+  requestTimeoutSeconds: 4,
   /** The share of Graph requests that may hang until the timeout while sending still keeps the rate. */
   hungShare: 0.05,
+  /** Requests beyond one per message (errors answered at once, retried): a share of the rate. */
+  retryShare: 0.2,
   /** How long a job waits for its turn at the pacer when nothing hangs. */
   pacerWaitSeconds: 0.5,
-  /** The job's store writes: claim and pair slot before its Graph call, the record after it. */
-  storeSeconds: 1,
+  /** The writes before the Graph call: the claim and the pair-rate slot. */
+  storeSeconds: 0.5,
+  /** What is kept after the request's timeout for the writes that record it (sending/delivery.ts). */
+  recordSeconds: 1,
 } as const;
 
 /**
  * How many send workers may run at once for a given rate: the event source mapping's maximumConcurrency
  * in AWS, the poller count locally. The pacer is shared by all of them (services/pacer.ts), so this
  * number does not split the rate; it is how many batches may be in flight. A batch with a hung request
- * holds its worker for the request timeout while the others send in its place, so there are enough
- * workers for the batches the tolerated share of hung requests holds at full rate (R / 10 batches a
- * second, each holding one with probability 1 - (1 - hungShare)^10, for the timeout), plus those that
- * wait their turn at the pacer.
+ * holds its worker until the request times out while the others send in its place, so there are enough
+ * workers for the batches the tolerated share of hung requests holds at full rate (a batch of 10 holds
+ * one with probability 1 - (1 - hungShare)^10, from its turn at the pacer to the timeout), and as many
+ * again as a healthy pipeline needs to keep the pacer busy (two pacer waits' worth of batches).
  */
 export function sendConcurrency(
   ratePerSecond: number,
   requestTimeoutSeconds: number = SEND_BUDGET.requestTimeoutSeconds,
 ): number {
-  const batch = QUEUES.send.batchSize;
-  const holding = 1 - (1 - SEND_BUDGET.hungShare) ** batch;
-  const busySeconds = holding * requestTimeoutSeconds + SEND_BUDGET.pacerWaitSeconds;
-  return Math.min(1000, Math.max(2, Math.ceil((ratePerSecond / batch) * busySeconds)));
+  const b = SEND_BUDGET;
+  const batchesPerSecond = ratePerSecond / QUEUES.send.batchSize;
+  const holding = 1 - (1 - b.hungShare) ** QUEUES.send.batchSize;
+  const heldSeconds = (1 + b.retryShare) * holding * (requestTimeoutSeconds + b.pacerWaitSeconds);
+  const workers = Math.ceil(batchesPerSecond * (heldSeconds + 2 * b.pacerWaitSeconds));
+  return Math.min(1000, Math.max(2, workers));
+}
+
+/** How long a job may wait at the pacer: what the worker's timeout leaves of its budget. */
+export function sendPacerWaitLimitSeconds(
+  requestTimeoutSeconds: number = SEND_BUDGET.requestTimeoutSeconds,
+): number {
+  const b = SEND_BUDGET;
+  return QUEUES.send.consumerTimeoutSeconds - b.storeSeconds - requestTimeoutSeconds - b.recordSeconds;
 }
 
 /**
- * Records per send batch: 10, or fewer at a few messages a second, where the batches in flight would
- * otherwise wait at the pacer longer than the worker's timeout leaves them.
+ * Records per send batch: 10, or fewer at a few messages a second, where the batches in flight (workers
+ * times batch size) would otherwise wait at the pacer longer than the worker's timeout leaves them.
  */
 export function sendBatchSize(
   ratePerSecond: number,
   requestTimeoutSeconds: number = SEND_BUDGET.requestTimeoutSeconds,
 ): number {
-  const waitSeconds =
-    QUEUES.send.consumerTimeoutSeconds - requestTimeoutSeconds - 2 * SEND_BUDGET.storeSeconds;
-  const perWorker = (ratePerSecond * waitSeconds) / sendConcurrency(ratePerSecond, requestTimeoutSeconds);
-  return Math.min(QUEUES.send.batchSize, Math.max(1, Math.floor(perWorker)));
+  const workers = sendConcurrency(ratePerSecond, requestTimeoutSeconds);
+  const fit = Math.floor((ratePerSecond * sendPacerWaitLimitSeconds(requestTimeoutSeconds)) / workers);
+  return Math.min(QUEUES.send.batchSize, Math.max(1, fit));
 }
 
 export function visibilityTimeoutSeconds(queue: QueueDefinition): number {

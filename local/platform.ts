@@ -67,7 +67,7 @@ export const LOCAL_REGION = 'us-east-1';
  * at most (its CPU is the limit there, not WhatsApp's), and pollers beyond what that needs only add idle
  * receive calls.
  */
-export const LOCAL_SEND_POLLERS = 24;
+export const LOCAL_SEND_POLLERS = 32;
 
 function localSendPollers(config: Config): number {
   const timeoutSeconds = config.whatsapp.requestTimeoutMs / 1000;

@@ -116,7 +116,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel for good: nothing more is sent, waiting recipients become skipped */
+        /**
+         * Cancel for good: nothing more is sent, waiting recipients become skipped
+         * @description Once this answers, no WhatsApp request for the campaign starts (the answer waits about 0.6 s for the send workers to see the change). Requests already on the wire when it answers may still finish, and WhatsApp may deliver those messages.
+         */
         post: operations["cancelCampaign"];
         delete?: never;
         options?: never;
@@ -133,7 +136,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop sending; nothing more goes out until resumed */
+        /**
+         * Stop sending; nothing more goes out until resumed
+         * @description Once this answers, no WhatsApp request for the campaign starts (the answer waits about 0.6 s for the send workers to see the change). Requests already on the wire when it answers may still finish, and WhatsApp may deliver those messages.
+         */
         post: operations["pauseCampaign"];
         delete?: never;
         options?: never;
@@ -1013,13 +1019,25 @@ export interface components {
             revokedAt?: string;
         };
         AskInput: {
+            /** @description Earlier messages of the conversation, oldest first, as the responder passes them */
+            history?: {
+                /** @enum {string} */
+                role: "customer" | "business";
+                text: string;
+            }[];
             question: string;
         };
         AskResult: {
             answer: string;
             /** @enum {string} */
             answeredBy: "model" | "excerpt";
+            /** @description Relevance of the passage the answer rests on, compared with the threshold */
+            confidence: number;
+            /** @description Whether the question was searched with the customer's previous message */
+            followUp: boolean;
             handoff: boolean;
+            /** @description The customer's language (ISO 639-1) the reply and handoff are in */
+            language: string;
             passages: {
                 heading: string;
                 relevance: number;
@@ -1029,7 +1047,7 @@ export interface components {
                 url: string;
             }[];
             /** @enum {string} */
-            reason?: "no_relevant_passage" | "model_cannot_answer" | "customer_asked";
+            reason?: "no_relevant_passage" | "model_cannot_answer" | "reply_rejected" | "customer_asked";
         };
         Campaign: {
             /** @description List campaigns: the lists, taken when the campaign starts (each run, for a series) */
@@ -4415,6 +4433,15 @@ export interface operations {
             };
             /** @description The body has a content type this route does not read */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The language or embeddings model failed after its retries (model_unavailable) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -202,14 +202,15 @@ export class CampaignService {
    * sending stops now too; resuming the series resumes that run, and cancelling it cancels the run.
    */
   async pause(id: string, reason?: string): Promise<CampaignView> {
-    const paused = await this.move(id, 'pause', {
+    const before = await this.get(id);
+    const paused = await this.move(before, 'pause', {
       pausedAt: this.nowIso(),
       ...(reason ? { pauseReason: reason } : {}),
     });
     if (paused.recurrence) {
       await this.d.scheduler.scheduleSeries(id, paused.recurrence, false);
       await this.alongWithRun(paused, 'pause');
-    } else await this.stopSettled();
+    } else await this.stopSettled(before);
     return this.view(id);
   }
 
@@ -230,12 +231,13 @@ export class CampaignService {
   }
 
   async cancel(id: string): Promise<CampaignView> {
-    const cancelled = await this.move(id, 'cancel', { cancelledAt: this.nowIso() });
+    const before = await this.get(id);
+    const cancelled = await this.move(before, 'cancel', { cancelledAt: this.nowIso() });
     if (cancelled.sendAt || cancelled.recurrence) await this.d.scheduler.cancelStart(id);
     if (cancelled.recurrence) await this.alongWithRun(cancelled, 'cancel');
     else {
       await this.d.launchQueue.send({ campaignId: id, gen: cancelled.gen, action: 'cancel' });
-      await this.stopSettled();
+      await this.stopSettled(before);
     }
     return this.view(id);
   }
@@ -244,7 +246,9 @@ export class CampaignService {
    * Pause and cancel answer only once no send worker can start a request on what it read before their
    * write: each checks, right before its Graph call, a read no older than the gate allows.
    */
-  private async stopSettled(): Promise<void> {
+  private async stopSettled(before: Campaign): Promise<void> {
+    // A campaign that never started has no jobs that could send.
+    if (before.state === 'draft' || before.state === 'scheduled') return;
     const ms = this.d.stopSettleMs ?? 0;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }

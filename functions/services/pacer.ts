@@ -13,7 +13,9 @@ export interface SendPacer {
   acquire(): Promise<void>;
   /**
    * The slot just acquired carried no message: the job sent nothing, or WhatsApp answered with an error
-   * (not a timeout, which may have been accepted, and not 130429). The oldest waiting job goes at once.
+   * (not a timeout, which may have been accepted, and not 130429). The oldest waiting job goes at once,
+   * as long as refunds stay within REFUND_SHARE of the slots (so an outage answering every request with
+   * a 5xx does not turn into requests as fast as the workers can make them).
    */
   refund(): void;
   /** Holds every later send back by `ms`, after WhatsApp said the throughput limit was hit (130429). */
@@ -24,6 +26,31 @@ export interface PacerTimers {
   readonly now: () => number;
   readonly setTimer: (run: () => void, ms: number) => unknown;
   readonly clearTimer: (timer: unknown) => void;
+}
+
+/** Refunds may give back at most this share of the slots taken (each slot earns this much credit). */
+export const REFUND_SHARE = 0.25;
+
+/** Refund credit: earned by every slot taken, spent by every refund, at most a second's worth. */
+export class RefundCredit {
+  private credit: number;
+  private readonly cap: number;
+
+  /** `full`: start with a second's worth (one pacer per process); otherwise with one refund. */
+  constructor(slotsPerSecond: number, full = true) {
+    this.cap = Math.max(1, REFUND_SHARE * slotsPerSecond);
+    this.credit = full ? this.cap : 1;
+  }
+
+  earn(): void {
+    this.credit = Math.min(this.cap, this.credit + REFUND_SHARE);
+  }
+
+  spend(): boolean {
+    if (this.credit < 1) return false;
+    this.credit -= 1;
+    return true;
+  }
 }
 
 const realTimers: PacerTimers = {
@@ -47,11 +74,14 @@ export class Pacer implements SendPacer {
   private next = Number.NEGATIVE_INFINITY;
   private readonly waiting: (() => void)[] = [];
   private timer: unknown;
+  private readonly credit: RefundCredit;
 
   constructor(
     private readonly intervalMs: number,
     private readonly timers: PacerTimers = realTimers,
-  ) {}
+  ) {
+    this.credit = new RefundCredit(intervalMs > 0 ? 1000 / intervalMs : Number.MAX_SAFE_INTEGER);
+  }
 
   /** One pacer for all the consumers of this process, at the full rate. */
   static forRate(ratePerSecond: number): Pacer {
@@ -66,6 +96,7 @@ export class Pacer implements SendPacer {
     const now = this.timers.now();
     if (this.waiting.length === 0 && this.next <= now) {
       this.next = now + this.intervalMs;
+      this.credit.earn();
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -75,6 +106,7 @@ export class Pacer implements SendPacer {
   }
 
   refund(): void {
+    if (!this.credit.spend()) return;
     const head = this.waiting.shift();
     if (head) {
       head();
@@ -101,7 +133,12 @@ export class Pacer implements SendPacer {
       this.timer = undefined;
       const head = this.waiting.shift();
       if (head) {
-        this.next = Math.max(this.next, this.timers.now()) + this.intervalMs;
+        // While callers wait, slots keep to a fixed grid, so a timer that fires late (a busy event loop)
+        // does not slow the rate down; lateness beyond a little slack is not made up, so it never turns
+        // into a burst.
+        const slack = Math.max(this.intervalMs, 25);
+        this.next = Math.max(this.next, this.timers.now() - slack) + this.intervalMs;
+        this.credit.earn();
         head();
       }
       this.schedule();

@@ -70,10 +70,10 @@ export interface SendWorkerDeps {
 }
 
 export function makeSendWorker(d: SendWorkerDeps) {
-  const leaseMs = d.claimLeaseMs ?? 30_000;
+  const leaseMs = d.claimLeaseMs ?? 20_000;
   // The defaults are the platform's (functions/resources.ts); compose passes the configured ones.
-  const requestTimeoutMs = d.requestTimeoutMs ?? 5_000;
-  const visibilitySeconds = d.visibilityTimeoutSeconds ?? 60;
+  const requestTimeoutMs = d.requestTimeoutMs ?? 4_000;
+  const visibilitySeconds = d.visibilityTimeoutSeconds ?? 54;
   const metrics = d.metrics ?? noMetrics;
   const ledger = new RecipientLedger(d.recipients, d.campaigns);
   const delivery = new Delivery({

@@ -1,5 +1,5 @@
 import type { SendSlots } from '../ports';
-import type { PacerTimers, SendPacer } from './pacer';
+import { type PacerTimers, RefundCredit, type SendPacer } from './pacer';
 
 interface Scheduled {
   readonly at: number;
@@ -39,6 +39,7 @@ export class SharedSlotPacer implements SendPacer {
   private taking = false;
   private holdUntil = 0;
   private readonly slotMs: number;
+  private readonly credit: RefundCredit;
   private readonly maxBlock: number;
   private readonly slackMs: number;
 
@@ -49,6 +50,9 @@ export class SharedSlotPacer implements SendPacer {
     options: SharedSlotPacerOptions = {},
   ) {
     this.slotMs = 1000 / ratePerSecond;
+    // Earned by this container's own slots, so all of them together refund at most a share of the rate
+    // (a new container starts with one refund, not a second's worth).
+    this.credit = new RefundCredit(ratePerSecond, false);
     this.maxBlock = options.maxBlock ?? 20;
     this.slackMs = options.slackMs ?? 100;
   }
@@ -62,8 +66,8 @@ export class SharedSlotPacer implements SendPacer {
 
   refund(): void {
     // The earliest job with a slot goes now; its slot goes to the next job that asks.
-    const head = this.scheduled.shift();
-    if (!head) return;
+    if (this.scheduled.length === 0 || !this.credit.spend()) return;
+    const head = this.scheduled.shift()!;
     this.timers.clearTimer(head.timer);
     this.spare.push(head.at);
     head.release();
@@ -115,6 +119,7 @@ export class SharedSlotPacer implements SendPacer {
     const index = this.scheduled.indexOf(entry);
     if (index === -1) return;
     this.scheduled.splice(index, 1);
+    this.credit.earn();
     entry.release();
   }
 

@@ -12,9 +12,11 @@ import {
   SEND_BUDGET,
   sendBatchSize,
   sendConcurrency,
+  sendPacerWaitLimitSeconds,
   TABLES,
 } from '../../functions/resources';
 import { SECRET_KEYS } from '../../functions/secrets';
+import { RECORD_MARGIN_MS } from '../../functions/services/sending/delivery';
 import { PlatformStack } from '../../lib/platform-stack';
 
 function synth(stageName = 'dev', sendRatePerSecond?: number) {
@@ -238,21 +240,21 @@ describe('PlatformStack', () => {
   });
 
   it('consumes queues with partial batch responses, with more send workers than the rate needs when nothing hangs', () => {
-    // 80/s: batches of 10, and 21 workers where 4 would keep the rate if no Graph request ever hung.
-    expect(sendConcurrency(80)).toBe(21);
+    // 80/s: batches of 10, and 26 workers where 4 would keep the rate if no Graph request ever hung.
+    expect(sendConcurrency(80)).toBe(26);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 21 },
+      ScalingConfig: { MaximumConcurrency: 26 },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: QUEUES.launch.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(sendConcurrency(1000)).toBe(251);
+    expect(sendConcurrency(1000)).toBe(317);
     synth('dev', 1000).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
-      ScalingConfig: { MaximumConcurrency: 251 },
+      ScalingConfig: { MaximumConcurrency: 317 },
     });
     // At 1/s two workers of one record each, so no job waits at the pacer past the worker's timeout.
     expect([sendConcurrency(1), sendBatchSize(1)]).toEqual([2, 1]);
@@ -266,22 +268,22 @@ describe('PlatformStack', () => {
     const worker = Object.values(platformFunctions(template)).find(
       (f) => f.Properties.Description === FUNCTIONS['send-worker'].description,
     );
-    expect(worker?.Properties.Timeout).toBe(10);
-    // The longest a job takes: its pacer wait while the tolerated share of requests hangs, one request
-    // to its timeout, and its writes before and after.
-    const holding = 1 - (1 - SEND_BUDGET.hungShare) ** QUEUES.send.batchSize;
-    const budget =
-      holding * SEND_BUDGET.requestTimeoutSeconds +
-      SEND_BUDGET.pacerWaitSeconds +
-      SEND_BUDGET.requestTimeoutSeconds +
-      2 * SEND_BUDGET.storeSeconds;
-    expect(budget).toBeLessThanOrEqual(10);
-    // Six function timeouts, as AWS advises for event source mappings: a minute.
+    expect(worker?.Properties.Timeout).toBe(9);
+    const b = SEND_BUDGET;
+    // What the worker keeps after a request for its record is what it checks before starting one.
+    expect(b.recordSeconds * 1000).toBe(RECORD_MARGIN_MS);
+    for (const rate of [1, 3, 7, 20, 80, 400, 1000]) {
+      // When nothing hangs, every worker holds a batch and each job waits its turn at the one pacer: the
+      // longest wait, its writes, one request to its timeout and the record fit in the function's timeout.
+      const longestWait = (sendConcurrency(rate) * sendBatchSize(rate)) / rate;
+      expect(longestWait).toBeLessThanOrEqual(sendPacerWaitLimitSeconds());
+      expect(b.storeSeconds + longestWait + b.requestTimeoutSeconds + b.recordSeconds).toBeLessThanOrEqual(9);
+    }
+    // Six function timeouts, as AWS advises for event source mappings: under a minute.
     const visibilities = Object.values(template.findResources('AWS::SQS::Queue')).map(
       (q) => q.Properties.VisibilityTimeout,
     );
-    expect(visibilities).toContain(60);
-    expect(visibilities.filter((v) => v !== undefined && v <= 60)).toEqual([60]);
+    expect(visibilities.filter((v) => v !== undefined && v < 60)).toEqual([54]);
   });
 
   it('lets the scheduler role only send to the launch queue, and the api pass only that role', () => {

@@ -76,6 +76,17 @@ describe('Pacer (one process)', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(12.5);
   });
 
+  it('keeps the rate when its timers fire late (a busy event loop)', async () => {
+    const time = manualTime(0);
+    // Every timer fires 5 ms after it was due.
+    const late: PacerTimers = { ...time, setTimer: (run, ms) => time.setTimer(run, ms + 5) };
+    const pacer = new Pacer(12.5, late);
+    const at = race(pacer, time, 200);
+    await time.run(999);
+    expect(at.length).toBeGreaterThanOrEqual(79);
+    expect(at.length).toBeLessThanOrEqual(81);
+  });
+
   it('gives the slot of a send that carried no message to the next waiting caller at once', async () => {
     const time = manualTime(0);
     const pacer = new Pacer(100, time);
@@ -96,6 +107,23 @@ describe('Pacer (one process)', () => {
     const at = race(pacer, time, 1);
     await time.run(0);
     expect(at).toEqual([20]);
+  });
+
+  it('refunds at most a quarter of the slots: an outage answering every request with an error is not hammered', async () => {
+    const time = manualTime(0);
+    const pacer = new Pacer(10, time);
+    let went = 0;
+    // 1,000 callers whose every request fails at once and is refunded.
+    for (let i = 0; i < 1000; i++) {
+      void pacer.acquire().then(() => {
+        went += 1;
+        pacer.refund();
+      });
+    }
+    await time.run(3999);
+    // In 4 s: 400 slots, and refunds worth a quarter of them, with a second's worth in hand at the start.
+    expect(went).toBeGreaterThanOrEqual(400 * 1.25);
+    expect(went).toBeLessThanOrEqual(400 * 1.25 + 25 + 1);
   });
 
   it('holds everyone back after a throughput error', async () => {

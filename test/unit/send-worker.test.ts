@@ -231,7 +231,7 @@ describe('a campaign recipient through the send worker', () => {
     const key = w.recipients.add('c1', '+4915110000011', { customerName: 'Kai' });
     const running = w.run([task(key.phone)]);
     await new Promise((r) => setTimeout(r, 20));
-    w.clock.advance(61_000); // past the default 60 s lease
+    w.clock.advance(21_000); // past the default 20 s lease
     letGo();
     expect((await running).batchItemFailures).toHaveLength(1);
     expect(w.redelivery.delays).toEqual([1]);
@@ -275,6 +275,23 @@ describe('a campaign recipient through the send worker', () => {
     w.whatsapp.answer(failure({ code: 130429, title: 'Rate limit hit' }));
     await w.run([task(c!.phone)]);
     expect(counts).toEqual({ acquired: 3, refunded: 1, paused: 1 });
+  });
+
+  it("gives a refused send's pair-rate slot back, so its retry goes after the backoff; a timed-out one keeps it", async () => {
+    const w = world();
+    w.campaigns.put(campaign({ total: 2 }), { total: 2, queued: 2 });
+    const refused = w.recipients.add('c1', '+4915110000035', { customerName: 'R' });
+    const timedOut = w.recipients.add('c1', '+4915110000036', { customerName: 'T' });
+    w.whatsapp.answer(failure({ code: null, httpStatus: 500, title: 'HTTP 500' }));
+    await w.run([task(refused.phone)]);
+    w.whatsapp.answer(failure({ code: null, title: 'Request timed out', uncertain: true }));
+    await w.run([task(timedOut.phone)]);
+    // The customer who got nothing may be messaged again at once; the one who may have got it may not.
+    expect(w.contacts.items.get(refused.phone)?.lastSentAtMs).toBeUndefined();
+    expect(w.contacts.items.get(timedOut.phone)?.lastSentAtMs).toBeDefined();
+    w.clock.advance(1_000);
+    await w.run([task(refused.phone)], 2);
+    expect(await w.recipients.get(refused)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('steps back without a Graph call when the request could not end before the invocation is cut off', async () => {

@@ -160,6 +160,12 @@ export const actionRoute = (action: Action, summary: string) =>
     tags,
     security,
     summary,
+    ...(action === 'pause' || action === 'cancel'
+      ? {
+          description:
+            'Once this answers, no WhatsApp request for the campaign starts (the answer waits about 0.6 s for the send workers to see the change). Requests already on the wire when it answers may still finish, and WhatsApp may deliver those messages.',
+        }
+      : {}),
     request: { params: IdParam },
     responses: {
       200:

@@ -31,7 +31,7 @@ import {
   toSendError,
   WAMID_REF_TTL_SECONDS,
 } from './delivery';
-import { DONE, type Outcome, retryAfter } from './outcome';
+import { DONE, type Outcome, reachedNobody, retryAfter } from './outcome';
 import type { RecipientLedger } from './recipient-ledger';
 
 export interface CampaignSendDeps {
@@ -217,6 +217,9 @@ export function makeCampaignSend(d: CampaignSendDeps) {
     }
     const lastChance = attempts >= d.maxAttempts || receiveCount >= d.maxReceiveCount;
     if (failure.action === 'retry' && !lastChance) {
+      // Refused by WhatsApp, so nothing reached the customer: the pair-rate slot is free again and the
+      // retry goes after its backoff rather than 6 s later.
+      if (reachedNobody(failure)) await d.contacts.releaseSendSlot(task.phone, now.getTime());
       await d.recipients.release(key, token, { error, countAttempt: true });
       return { retryAfterSeconds: retryAfter(failure, attempts) };
     }

@@ -99,9 +99,10 @@ export class Delivery {
     if (failure.code === 130429) {
       // Throughput limit hit: hold this worker's sends back a second.
       this.d.pacer.pause(1000);
-    } else if (!failure.uncertain) {
+    } else if (!failure.uncertain && failure.action !== 'pause') {
       // WhatsApp answered with an error, so no message went out: the slot goes to the next job. (A
-      // timeout keeps its slot: the request may have been accepted.)
+      // timeout keeps its slot: the request may have been accepted. An account error will fail every
+      // request alike until the campaign is paused: no hurry for those.)
       this.d.pacer.refund();
     }
     return result;

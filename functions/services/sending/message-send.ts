@@ -18,7 +18,7 @@ import {
   toSendError,
   WAMID_REF_TTL_SECONDS,
 } from './delivery';
-import { DONE, type Outcome, retryAfter } from './outcome';
+import { DONE, type Outcome, reachedNobody, retryAfter } from './outcome';
 
 export interface MessageSendDeps {
   readonly messages: MessageStore;
@@ -139,6 +139,7 @@ export function makeMessageSend(d: MessageSendDeps) {
     const error = toSendError(failure);
     const attempts = message.attempts + 1;
     if (failure.action === 'retry' && attempts < d.maxAttempts && receiveCount < d.maxReceiveCount) {
+      if (reachedNobody(failure)) await d.contacts.releaseSendSlot(message.to, now.getTime());
       await d.messages.release(messageId, token, { error, countAttempt: true });
       return { retryAfterSeconds: retryAfter(failure, attempts) };
     }

@@ -5,6 +5,14 @@ import { type SendFailure, UNCERTAIN_RETRY_SECONDS } from '../../domain/whatsapp
 export type Outcome = { readonly retryAfterSeconds?: number };
 export const DONE: Outcome = {};
 
+/**
+ * WhatsApp answered and refused the message, so it reached nobody (not a timeout, which may have been
+ * accepted, and not the pair-rate limit, which says the customer was just messaged).
+ */
+export function reachedNobody(failure: SendFailure): boolean {
+  return !failure.uncertain && failure.code !== 131056;
+}
+
 /** The delay before a failed attempt is retried. */
 export function retryAfter(failure: SendFailure, attempts: number): number {
   const delay = retryDelaySeconds(attempts);
