@@ -19,6 +19,7 @@ const MB = 1024 * 1024;
 
 interface Message {
   direction: string;
+  source?: string;
   type: string;
   text?: string;
   summary: string;
@@ -222,7 +223,8 @@ describe('media in the inbox, against the fake Graph API', () => {
       json: { mediaId: media.id, caption: 'This one?' },
     });
     expect(reply.status).toBe(202);
-    const sent = await messageOf(contact, (m) => m.direction === 'out');
+    // The agent's message (the assistant may also have told this customer, who sent an image, what it reads).
+    const sent = await messageOf(contact, (m) => m.direction === 'out' && m.source === 'agent');
     expect(sent).toMatchObject({
       summary: '[image] This one?',
       text: 'This one?',
