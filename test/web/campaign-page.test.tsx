@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { setCsrfToken } from '../../web/src/api';
 import { CampaignPage } from '../../web/src/screens/campaign';
+import { button, until, withHost } from './support/dom';
 
 const counts = { total: 10, queued: 4, sent: 3, delivered: 2, read: 1, failed: 0, skipped: 0 };
 const campaign = (state: string, extra: Record<string, unknown> = {}) => ({
@@ -40,28 +41,10 @@ beforeEach(() => {
   setCsrfToken('csrf-123');
 });
 
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await act(() => new Promise((r) => setTimeout(r, 10)));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const button = (host: HTMLElement, name: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as
-    | HTMLButtonElement
-    | undefined;
-
 describe('the campaign page', () => {
-  let host: HTMLElement;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.append(host);
-  });
-  afterEach(() => {
-    render(null, host);
-    host.remove();
+  let host!: HTMLElement;
+  withHost((h) => {
+    host = h;
   });
 
   it('shows the counts and pauses only after the confirmation, with the CSRF token', async () => {

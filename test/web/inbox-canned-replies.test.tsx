@@ -3,6 +3,7 @@ import { act } from 'preact/test-utils';
 import { setCsrfToken } from '../../web/src/api';
 import { SettingsScreen } from '../../web/src/screens/settings';
 import { SessionContext, type SessionInfo } from '../../web/src/session';
+import { button, type, until, withHost } from './support/dom';
 
 const admin: SessionInfo = {
   csrfToken: 'csrf-1',
@@ -56,31 +57,10 @@ beforeEach(() => {
   setCsrfToken('csrf-1');
 });
 
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await act(() => new Promise((r) => setTimeout(r, 10)));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const button = (host: HTMLElement, name: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent?.trim() === name);
-
-function type(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
-  el.value = value;
-  el.dispatchEvent(new Event('input', { bubbles: true }));
-}
-
 describe('canned replies in the settings', () => {
-  let host: HTMLElement;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.append(host);
-  });
-  afterEach(() => {
-    render(null, host);
-    host.remove();
+  let host!: HTMLElement;
+  withHost((h) => {
+    host = h;
   });
   const section = () => host.querySelector('section[aria-labelledby="settings-canned"]') as HTMLElement;
 

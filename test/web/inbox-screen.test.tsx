@@ -8,6 +8,7 @@ import { InboxScreen } from '../../web/src/screens/inbox';
 import { ReplyBox } from '../../web/src/screens/inbox-reply';
 import { ConversationThread } from '../../web/src/screens/inbox-thread';
 import { SessionContext, type SessionInfo } from '../../web/src/session';
+import { button, type, until, withHost } from './support/dom';
 
 type Answer = { status: number; body: unknown } | ((request: Request) => { status: number; body: unknown });
 let answers: Record<string, Answer>;
@@ -81,22 +82,6 @@ function conversation(contact: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function until(check: () => boolean, what: string, ms = 1_000) {
-  for (let i = 0; i < ms / 10; i++) {
-    if (check()) return;
-    await act(() => new Promise((r) => setTimeout(r, 10)));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const button = (host: HTMLElement, name: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent?.trim() === name);
-
-function type(el: HTMLTextAreaElement | HTMLInputElement, value: string) {
-  el.value = value;
-  el.dispatchEvent(new Event('input', { bubbles: true }));
-}
-
 function Shell({ children, as = session }: { children: ComponentChildren; as?: SessionInfo }) {
   // Polls every 50 ms here instead of 1.5 s; three failures still slow it down (to 10 s).
   const feed = useInboxFeed({ pollMs: 50, slowMs: 10_000 });
@@ -108,14 +93,9 @@ function Shell({ children, as = session }: { children: ComponentChildren; as?: S
 }
 
 describe('the reply box', () => {
-  let host: HTMLElement;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.append(host);
-  });
-  afterEach(() => {
-    render(null, host);
-    host.remove();
+  let host!: HTMLElement;
+  withHost((h) => {
+    host = h;
   });
   const now = new Date();
   const open = serviceWindow(new Date(now.getTime() - 49 * 60_000).toISOString(), now);
@@ -269,14 +249,9 @@ describe('the reply box', () => {
 });
 
 describe('the inbox list', () => {
-  let host: HTMLElement;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.append(host);
-  });
-  afterEach(() => {
-    render(null, host);
-    host.remove();
+  let host!: HTMLElement;
+  withHost((h) => {
+    host = h;
   });
 
   it('shows a conversation from the change feed without a reload, and slows down after failed polls', async () => {

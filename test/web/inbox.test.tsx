@@ -17,6 +17,7 @@ import {
   waitingCount,
 } from '../../web/src/inbox';
 import { DeliveryTicks, MessageItem } from '../../web/src/screens/inbox-thread';
+import { withHost } from './support/dom';
 
 const conversation = (contact: string, extra: Partial<Conversation> = {}): Conversation => ({
   contact,
@@ -147,14 +148,9 @@ describe("the customer's 24-hour window", () => {
 });
 
 describe('delivery ticks', () => {
-  let host: HTMLElement;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.append(host);
-  });
-  afterEach(() => {
-    render(null, host);
-    host.remove();
+  let host!: HTMLElement;
+  withHost((h) => {
+    host = h;
   });
   const at = '2026-12-02T10:00:00.000Z';
 
