@@ -1,4 +1,4 @@
-import type { ComponentChildren, JSX } from 'preact';
+import { type ComponentChildren, Fragment, type JSX } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import type { Problem } from '../problems';
 import { fieldProblem } from '../problems';
@@ -181,4 +181,22 @@ export function formatTime(iso: string | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** A contact's attributes (from list imports) under a heading; nothing when there are none. */
+export function Attributes({ values }: { values: Readonly<Record<string, string>> | undefined }) {
+  if (!values || Object.keys(values).length === 0) return null;
+  return (
+    <>
+      <h3>Attributes</h3>
+      <dl>
+        {Object.entries(values).map(([k, v]) => (
+          <Fragment key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </>
+  );
 }

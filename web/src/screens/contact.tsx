@@ -1,8 +1,7 @@
-import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
-import { ErrorNote, formatTime, Loading } from '../components/ui';
+import { Attributes, ErrorNote, formatTime, Loading } from '../components/ui';
 import { href } from '../router';
 import { MoreButton, usePaged } from './lists';
 
@@ -125,19 +124,7 @@ function ContactDetails({ contact }: { contact: Contact }) {
             {contact.lastInboundAt ? ` (last message from them ${formatTime(contact.lastInboundAt)})` : ''}
           </dd>
         </dl>
-        {attributes && Object.keys(attributes).length ? (
-          <>
-            <h3>Attributes</h3>
-            <dl>
-              {Object.entries(attributes).map(([k, v]) => (
-                <Fragment key={k}>
-                  <dt>{k}</dt>
-                  <dd>{v}</dd>
-                </Fragment>
-              ))}
-            </dl>
-          </>
-        ) : null}
+        <Attributes values={attributes} />
       </section>
       <section class="card" aria-labelledby="contact-history">
         <h2 id="contact-history">History</h2>

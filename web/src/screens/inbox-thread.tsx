@@ -7,7 +7,7 @@ import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
 import { api, call, type Outcome } from '../api';
-import { ConfirmButton, ErrorNote, formatTime, Loading, Notice } from '../components/ui';
+import { Attributes, ConfirmButton, ErrorNote, formatTime, Loading, Notice } from '../components/ui';
 import { useAction } from '../components/use-action';
 import { useNow } from '../components/use-now';
 import {
@@ -617,19 +617,7 @@ function ContactPanel(props: {
           {contact?.optedOutAt ? ` since ${formatTime(contact.optedOutAt)}` : ''}
         </dd>
       </dl>
-      {contact?.attributes && Object.keys(contact.attributes).length ? (
-        <>
-          <h3>Attributes</h3>
-          <dl>
-            {Object.entries(contact.attributes).map(([k, v]) => (
-              <Fragment key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </Fragment>
-            ))}
-          </dl>
-        </>
-      ) : null}
+      <Attributes values={contact?.attributes} />
       <h3>Lists</h3>
       {contact?.lists.length ? (
         <ul class="rows">
