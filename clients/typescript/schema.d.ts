@@ -173,7 +173,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Recompute the counts from the recipients */
+        /**
+         * Recompute the counts from the recipients
+         * @description The counters are kept exact as recipients move; they can only lose a move when a process dies between writing a recipient and its counter. This compares them with the recipients and, when they differ while the campaign has been quiet for 60 s, corrects them (countCorrections records it). While recipients are still changing a difference may be updates on their way: the answer is then 409 counts_changing and nothing is touched.
+         */
         post: operations["recountCampaign"];
         delete?: never;
         options?: never;
@@ -2680,7 +2683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not allowed in the current state (details.state says which) */
+            /** @description The counters differ while recipients are still changing (counts_changing); try again later */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -69,3 +69,37 @@ export type TimelinePoint = { minute: string } & Record<(typeof TIMELINE_STATUSE
 export function minuteOf(at: Date): string {
   return at.toISOString().slice(0, 16);
 }
+
+/**
+ * Which statuses a recipient can have been in just before each status (nearest first), the reverse of
+ * MOVES_FROM plus the send results (queued -> sent | failed | skipped).
+ */
+const CAME_FROM: Readonly<Record<Exclude<RecipientStatus, 'queued'>, readonly RecipientStatus[]>> = {
+  read: ['delivered', 'sent', 'queued'],
+  delivered: ['sent', 'queued'],
+  sent: ['queued'],
+  failed: ['sent', 'queued'],
+  skipped: ['queued'],
+};
+
+/**
+ * The counters as a reader should see them. Each transition moves its recipient's status first and its
+ * counter (-1 from, +1 to, in one write) just after, so a read adds up to `total` at every moment; but two
+ * transitions of one recipient may land in the other order (a webhook's sent -> delivered before the
+ * worker's queued -> sent), leaving a counter briefly below zero. A negative counter means that many
+ * recipients left the status before their arrival was counted, so they are still counted in a status
+ * they came from: moving them back there (nearest first) shows the state of the moment, still adding up
+ * to the total, with no counter negative or above it. `waiting` is a part of `queued` and stays within it.
+ */
+export function presentCounts(raw: Counts, waiting: number): { counts: Counts; waiting: number } {
+  const counts = { ...raw };
+  for (const status of ['read', 'delivered', 'sent', 'failed', 'skipped'] as const) {
+    for (const from of CAME_FROM[status]) {
+      if (counts[status] >= 0) break;
+      const moved = Math.min(-counts[status], Math.max(0, counts[from]));
+      counts[status] += moved;
+      counts[from] -= moved;
+    }
+  }
+  return { counts, waiting: Math.min(Math.max(0, waiting), Math.max(0, counts.queued)) };
+}

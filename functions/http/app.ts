@@ -32,6 +32,7 @@ import type {
 import { AccountRefusal, type Accounts } from '../services/accounts';
 import {
   type CampaignService,
+  CountsChangingError,
   NothingToRetryError,
   RecipientsRejectedError,
 } from '../services/campaign-service';
@@ -322,6 +323,7 @@ function mapError(error: Error, c: Context<AppEnv>) {
     return rejectedRows(c, 'invalid_recipients', error.message, error.rows, 422);
   }
   if (error instanceof NothingToRetryError) return sendError(c, 409, 'nothing_to_retry', error.message);
+  if (error instanceof CountsChangingError) return sendError(c, 409, 'counts_changing', error.message);
   if (error instanceof OutboxRefusal) return sendError(c, error.status, error.code, error.message);
   if (error instanceof MetaTemplateRefusal)
     return sendError(c, error.status, error.code, error.message, error.details);

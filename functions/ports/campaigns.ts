@@ -76,6 +76,8 @@ export interface CampaignTemplateUpdates {
  * A campaign's counts by recipient status, kept in sharded counters so that 1,000 sends a second spread
  * over partitions; they can always be recomputed from the recipients.
  */
+export type RecipientHistogram = Counts & { waiting: number; lastUpdatedAt?: string };
+
 export interface CampaignCounters {
   counts(id: string): Promise<Counts>;
   /** The counts, and how many queued recipients are waiting for their quiet hours to end. */
@@ -171,8 +173,11 @@ export interface RecipientStore {
   /** failed (retryable) -> queued, for a campaign retry. */
 
   requeue(key: RecipientKey, at: string): Promise<boolean>;
-  /** Counts by status read from the recipients themselves; `waiting` is the queued ones deferred. */
-  histogram(campaignId: string, buckets: number): Promise<Counts & { waiting: number }>;
+  /**
+   * Counts by status read from the recipients themselves; `waiting` is the queued ones deferred, and
+   * `lastUpdatedAt` the latest time any of them changed (how long the campaign has been quiet).
+   */
+  histogram(campaignId: string, buckets: number): Promise<RecipientHistogram>;
 }
 
 export interface LaunchQueue {

@@ -1,6 +1,6 @@
 /**
  * The end of a campaign's sending, beside its lifecycle: the completion probe, which completes a campaign
- * once every recipient has settled (and checks the counters against the recipients), and the pause when
+ * once every recipient has settled (correcting counters a crashed worker left behind), and the pause when
  * WhatsApp says the account itself cannot send.
  */
 import type { Campaign, CompletionProbe } from '../domain/campaign';
@@ -18,13 +18,20 @@ export interface CampaignCompletionDeps {
   readonly logger: Logger;
   /** Seconds between probes while recipients are still queued. */
   readonly probeDelaySeconds?: number | undefined;
-  readonly settleMs?: number | undefined;
+  /** How long recipients must be still before a lasting counter difference is corrected (counters.ts). */
+  readonly quietMs?: number | undefined;
 }
 
 export class CampaignCompletion {
   constructor(private readonly d: CampaignCompletionDeps) {}
 
-  /** Checks whether every recipient has settled; completes the campaign, or looks again shortly. */
+  /**
+   * Completes the campaign once its counters say no recipient is queued, or looks again shortly. Every
+   * send result moves its counter right after its recipient, so at that moment every recipient's send is
+   * counted and `completed` comes with the final send counts; nothing is recounted after it. Only a
+   * process that died between the two writes can hold the counters back: when progress stops, the
+   * recipients are asked, and a difference that lasts through a quiet minute is corrected first.
+   */
   async probe(task: CompletionProbe, campaign: Campaign | undefined): Promise<void> {
     const d = this.d;
     if (campaign?.state !== 'running' || campaign.gen !== task.gen) return;
@@ -32,19 +39,20 @@ export class CampaignCompletion {
     let queued = counts.queued;
     if (queued > 0 && waiting >= queued) {
       // Everyone left is waiting for quiet hours to end; their release sends a new probe. The counters are
-      // checked against the recipients first, so a drifted counter cannot stall the campaign.
+      // checked against the recipients first, so a drifted `waiting` cannot stall the campaign.
       const actual = await d.recipients.histogram(campaign.id, campaign.buckets);
-      if (actual.waiting !== waiting)
-        await d.campaigns.addCounts(campaign.id, { waiting: actual.waiting - waiting });
-      if (actual.queued > 0 && actual.queued === actual.waiting) return;
-      queued = actual.queued;
+      if (actual.queued > 0 && actual.queued === actual.waiting) {
+        if (actual.waiting !== waiting) await this.reconcile(campaign);
+        return;
+      }
     }
 
     const stalled = queued === task.lastQueued ? task.stalled + 1 : 0;
-    // Counters could miss an increment if a worker died between two writes: when progress stops for a
-    // while, ask the recipients themselves (at 10, 20, 40... quiet probes).
+    // A counter misses a move only when a worker died between its two writes: when progress stops for a
+    // while, compare with the recipients themselves (at 10, 20, 40... quiet probes).
     if (queued > 0 && stalled >= 10 && Number.isInteger(Math.log2(stalled / 10))) {
-      queued = (await d.recipients.histogram(campaign.id, campaign.buckets)).queued;
+      if ((await this.reconcile(campaign)) === 'corrected')
+        queued = (await d.campaigns.tally(campaign.id)).counts.queued;
     }
     if (queued > 0) {
       await d.sendQueue.enqueue([{ ...task, stalled, lastQueued: counts.queued }], {
@@ -60,15 +68,22 @@ export class CampaignCompletion {
       if (!(error instanceof StateConflictError)) throw error;
       return;
     }
-    // Check the counters against the recipients themselves; a lasting difference (a worker died between
-    // its two writes) is corrected, and recorded in countCorrections.
-    const reconcile = { ...d, ...(d.settleMs !== undefined ? { settleMs: d.settleMs } : {}) };
-    if (await reconcileCounts(reconcile, campaign.id, campaign.buckets)) {
-      d.logger.warn('campaign counters disagreed with the recipients; corrected', {
+    d.logger.info('campaign completed', { campaignId: campaign.id });
+  }
+
+  private async reconcile(campaign: Campaign) {
+    const d = this.d;
+    const outcome = await reconcileCounts(
+      { ...d, ...(d.quietMs !== undefined ? { quietMs: d.quietMs } : {}) },
+      campaign.id,
+      campaign.buckets,
+    );
+    if (outcome === 'corrected') {
+      d.logger.warn('campaign counters disagreed with the recipients after a quiet minute; corrected', {
         campaignId: campaign.id,
       });
     }
-    d.logger.info('campaign completed', { campaignId: campaign.id });
+    return outcome;
   }
 
   /** The account cannot send (an expired token, a blocked number): stop the campaign and say why. */

@@ -20,17 +20,18 @@ import { CampaignAudience } from './campaign-audience';
 import {
   type CampaignServiceDeps,
   type CampaignView,
+  CountsChangingError,
   type NewCampaign,
   NothingToRetryError,
   RecipientsRejectedError,
 } from './campaign-types';
 import { CampaignViews } from './campaign-views';
-import { reconcileCounts } from './counters';
+import { QUIET_MS, reconcileCounts } from './counters';
 import { MetaTemplateRefusal } from './meta-templates';
 import { recipientPages } from './recipient-pages';
 
 export type { CampaignServiceDeps, CampaignView, NewCampaign };
-export { NothingToRetryError, RecipientsRejectedError };
+export { CountsChangingError, NothingToRetryError, RecipientsRejectedError };
 
 /** Creating campaigns and moving them through their lifecycle; the API and the launcher both use it. */
 export class CampaignService {
@@ -289,9 +290,10 @@ export class CampaignService {
     if (!check.ok) throw new StateConflictError(check.message, campaign.state);
     await this.approve(campaign, 'retry');
     let requeued = 0;
-    const at = this.nowIso();
     const failed = recipientPages(this.d.recipients, id, campaign.buckets, { status: 'failed', limit: 500 });
     for await (const { bucket, items } of failed) {
+      // Stamped per page: a recipient's change and its counter's stay seconds apart (services/counters.ts).
+      const at = this.nowIso();
       let moved = 0;
       for (const r of items) {
         if (r.retryable && (await this.d.recipients.requeue({ campaignId: id, bucket, phone: r.phone }, at)))
@@ -318,7 +320,11 @@ export class CampaignService {
   async recount(id: string): Promise<CampaignView> {
     const campaign = await this.d.campaigns.get(id);
     if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
-    await reconcileCounts(this.d, id, campaign.buckets);
+    if ((await reconcileCounts(this.d, id, campaign.buckets)) === 'busy') {
+      throw new CountsChangingError(
+        `the counters differ from the recipients while recipients are still changing (statuses arriving, or sends under way); nothing was corrected, because the difference may be updates on their way. Try again when the campaign has been quiet for ${QUIET_MS / 1000} s`,
+      );
+    }
     return this.view(id);
   }
 

@@ -28,6 +28,9 @@ export class RecipientsRejectedError extends Error {
 
 export class NothingToRetryError extends Error {}
 
+/** A recount found a difference while recipients were still changing: it may be writes on their way. */
+export class CountsChangingError extends Error {}
+
 /**
  * LIVE mode: whether a campaign may send through its Meta template (approved in that language, with the
  * parameters its mapping fills), and the record of which campaigns send through which template, so that

@@ -2,7 +2,7 @@
 import { type Campaign, isSeries } from '../domain/campaign';
 import { NotFoundError } from '../domain/errors';
 import type { Page } from '../domain/page';
-import { emptyCounts } from '../domain/recipient-status';
+import { emptyCounts, presentCounts } from '../domain/recipient-status';
 import { nextRun, parseScheduleExpression } from '../domain/recurrence';
 import type { CampaignServiceDeps, CampaignView } from './campaign-types';
 
@@ -31,9 +31,15 @@ export class CampaignViews {
     return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
+  /** The counters as of this moment, with moves whose counter writes crossed each other shown in order. */
+  private async counts(id: string) {
+    const { counts, waiting } = await this.d.campaigns.tally(id);
+    return presentCounts(counts, waiting);
+  }
+
   private async decorate(campaign: Campaign): Promise<CampaignView> {
-    if (!isSeries(campaign)) return { ...campaign, ...(await this.d.campaigns.tally(campaign.id)) };
-    const latest = campaign.lastRunId ? await this.d.campaigns.tally(campaign.lastRunId) : undefined;
+    if (!isSeries(campaign)) return { ...campaign, ...(await this.counts(campaign.id)) };
+    const latest = campaign.lastRunId ? await this.counts(campaign.lastRunId) : undefined;
     const next = campaign.state === 'scheduled' ? this.nextRunOf(campaign) : undefined;
     return {
       ...campaign,

@@ -247,12 +247,13 @@ function earliest(a: string | undefined, b: string | undefined): string | undefi
 
 /** Settles a cancelled campaign's waiting recipients as skipped (reason "cancelled"). */
 async function sweepCancelled(d: LauncherDeps, id: string, buckets: number): Promise<void> {
-  const at = d.clock.now().toISOString();
   let skipped = 0;
   for await (const { bucket, items } of recipientPages(d.recipients, id, buckets, {
     status: 'queued',
     limit: 500,
   })) {
+    // Stamped per page: a recipient's change and its counter's stay seconds apart (services/counters.ts).
+    const at = d.clock.now().toISOString();
     let done = 0;
     let wasWaiting = 0;
     for (const r of items) {

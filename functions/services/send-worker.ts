@@ -61,8 +61,8 @@ export interface SendWorkerDeps {
   readonly visibilityTimeoutSeconds?: number;
   readonly metrics?: SendMetrics;
   readonly probeDelaySeconds?: number;
-  /** How long completion lets in-flight counter updates land before it recounts (services/counters.ts). */
-  readonly settleMs?: number;
+  /** How long recipients must be still before completion corrects a lasting counter difference (counters.ts). */
+  readonly quietMs?: number;
   /** Asks the launcher to plan quiet-hours releases (the worker itself may not create schedules). */
   readonly launchQueue: LaunchQueue;
   /** Reads a queue body into a task, or says why it is none (the queue adapter's own format). */

@@ -142,35 +142,54 @@ describe('campaign stores against dynalite', () => {
     expect(await campaigns.counts(c.id)).toMatchObject({ queued: 0, sent: 100 });
   });
 
-  it('reconciles a lost counter update, but not one still on its way', async () => {
-    const c = campaignOf(`c-${uniqueSuffix()}`, 2, 1);
+  /** A clock `ms` ahead of now: the recipients look that long quiet. */
+  const later = (ms: number) => ({ now: () => new Date(Date.now() + ms) });
+
+  it('reconciles a lost counter update, but never one still on its way', async () => {
+    const c = campaignOf(`c-${uniqueSuffix()}`, 3, 1);
     await campaigns.create(c, [
       { phone: '+4915110000091', variables: {} },
       { phone: '+4915110000092', variables: {} },
+      { phone: '+4915110000093', variables: {} },
     ]);
     const send = async (phone: string) => {
       const key = { campaignId: c.id, bucket: 0, phone };
       await recipients.claim(key, 'T', Date.now(), 60_000);
       await recipients.markSent(key, 'T', `wamid.${phone}`, new Date().toISOString());
     };
-    const d = { campaigns, recipients, settleMs: 0 };
 
-    // In flight: the recipient moved, and its counter update lands between the two looks.
+    // In flight: the recipient moved a moment ago and its counter is still on its way: nothing is touched.
     await send('+4915110000091');
-    const changed = await reconcileCounts(
-      { ...d, wait: () => campaigns.addCounts(c.id, { queued: -1, sent: 1 }) },
-      c.id,
-      1,
-    );
-    expect(changed).toBe(false);
-    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 1, sent: 1 });
+    expect(await reconcileCounts({ campaigns, recipients, clock: later(0) }, c.id, 1)).toBe('busy');
+    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 3, sent: 0 });
+    await campaigns.addCounts(c.id, { queued: -1, sent: 1 });
+    expect(await reconcileCounts({ campaigns, recipients, clock: later(0) }, c.id, 1)).toBe('agreed');
 
-    // Lost: a worker died between the two writes; the difference lasts and is corrected once.
+    // A counter that lands while the recipients are read is not taken for a lost one, however quiet.
     await send('+4915110000092');
-    expect(await reconcileCounts({ ...d, wait: async () => {} }, c.id, 1)).toBe(true);
-    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 0, sent: 2 });
+    let reads = 0;
+    const landing = {
+      ...campaigns,
+      tally: async (id: string) => {
+        const t = await campaigns.tally(id);
+        if (++reads === 1) await campaigns.addCounts(c.id, { queued: -1, sent: 1 });
+        return t;
+      },
+      addCounts: campaigns.addCounts.bind(campaigns),
+      noteRecount: campaigns.noteRecount.bind(campaigns),
+    } as typeof campaigns;
+    expect(await reconcileCounts({ campaigns: landing, recipients, clock: later(61_000) }, c.id, 1)).toBe(
+      'agreed',
+    );
+    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 1, sent: 2 });
+
+    // Lost: a worker died between the two writes; after a quiet minute the difference is corrected once.
+    await send('+4915110000093');
+    expect(await reconcileCounts({ campaigns, recipients, clock: later(0) }, c.id, 1)).toBe('busy');
+    expect(await reconcileCounts({ campaigns, recipients, clock: later(61_000) }, c.id, 1)).toBe('corrected');
+    expect(await campaigns.counts(c.id)).toMatchObject({ queued: 0, sent: 3 });
     expect((await campaigns.get(c.id))?.countCorrections).toBe(1);
-    expect(await reconcileCounts({ ...d, wait: async () => {} }, c.id, 1)).toBe(false);
+    expect(await reconcileCounts({ campaigns, recipients, clock: later(61_000) }, c.id, 1)).toBe('agreed');
   });
 
   it('reconciles the waiting counter with the recipients held by quiet hours', async () => {
@@ -189,9 +208,10 @@ describe('campaign stores against dynalite', () => {
     await campaigns.addCounts(c.id, { waiting: 2 });
     await campaigns.addCounts(c.id, { waiting: -2 });
     expect((await campaigns.tally(c.id)).waiting).toBe(0);
-    expect(await reconcileCounts({ campaigns, recipients, wait: async () => {} }, c.id, 1)).toBe(true);
+    const quiet = { campaigns, recipients, clock: later(61_000) };
+    expect(await reconcileCounts(quiet, c.id, 1)).toBe('corrected');
     expect(await campaigns.tally(c.id)).toMatchObject({ waiting: 2, counts: { queued: 2 } });
-    expect(await reconcileCounts({ campaigns, recipients, wait: async () => {} }, c.id, 1)).toBe(false);
+    expect(await reconcileCounts(quiet, c.id, 1)).toBe('agreed');
   });
 
   it('changes state only from the allowed states and bumps the generation', async () => {

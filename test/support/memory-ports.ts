@@ -39,6 +39,7 @@ import type {
   LaunchCheckpoint,
   LaunchQueue,
   MessageStore,
+  RecipientHistogram,
   RecipientKey,
   RecipientStore,
   RedeliveryControl,
@@ -211,12 +212,14 @@ export class MemoryRecipients implements RecipientStore {
     );
   }
   async histogram(campaignId: string) {
-    const counts: Counts & { waiting: number } = { ...emptyCounts(), waiting: 0 };
+    const counts: RecipientHistogram = { ...emptyCounts(), waiting: 0 };
     for (const r of this.items.values()) {
       if (r.campaignId !== campaignId) continue;
       counts[r.status] += 1;
       counts.total += 1;
       if (r.status === 'queued' && r.deferredUntil) counts.waiting += 1;
+      if (r.updatedAt && (!counts.lastUpdatedAt || r.updatedAt > counts.lastUpdatedAt))
+        counts.lastUpdatedAt = r.updatedAt;
     }
     return counts;
   }

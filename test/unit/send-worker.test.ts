@@ -82,7 +82,6 @@ function world(
     mode: 'DEV',
     maxAttempts: 3,
     maxReceiveCount: 10,
-    settleMs: 0,
     decode: decodeSendTask,
     ...(options.visibilityTimeoutSeconds
       ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
@@ -390,17 +389,40 @@ describe('a campaign recipient through the send worker', () => {
 });
 
 describe('the completion probe', () => {
-  it('completes a campaign once every recipient has settled, and corrects drifted counters', async () => {
+  it('completes a campaign once its counters say nothing is queued, without recounting', async () => {
     const w = world();
-    // The counters say all sent, but one recipient was in fact skipped: completion recounts.
     w.campaigns.put(campaign(), { total: 2, queued: 0, sent: 2 });
     const a = w.recipients.add('c1', '+4915110000006');
     const b = w.recipients.add('c1', '+4915110000007');
-    w.recipients.items.set(`c1|0|${a.phone}`, { ...(await w.recipients.get(a))!, status: 'sent' });
-    w.recipients.items.set(`c1|0|${b.phone}`, { ...(await w.recipients.get(b))!, status: 'skipped' });
+    for (const r of [a, b])
+      w.recipients.items.set(`c1|0|${r.phone}`, { ...(await w.recipients.get(r))!, status: 'sent' });
     await w.run([{ kind: 'probe', campaignId: 'c1', gen: 1, stalled: 0, lastQueued: -1 }]);
     expect((await w.campaigns.get('c1'))?.state).toBe('completed');
-    expect(await w.campaigns.counts('c1')).toMatchObject({ sent: 1, skipped: 1 });
+    expect(w.campaigns.recounts).toBe(0);
+  });
+
+  it('corrects counters a dead worker left behind only when the recipients have been quiet, then completes', async () => {
+    const w = world();
+    // A worker died between marking the recipient sent and moving the counter: the counters stay queued.
+    w.campaigns.put(campaign(), { total: 1, queued: 1 });
+    const r = w.recipients.add('c1', '+4915110000009');
+    const sentAt = w.clock.now().toISOString();
+    w.recipients.items.set(`c1|0|${r.phone}`, {
+      ...(await w.recipients.get(r))!,
+      status: 'sent',
+      updatedAt: sentAt,
+    });
+    const stalledProbe = { kind: 'probe' as const, campaignId: 'c1', gen: 1, stalled: 9, lastQueued: 1 };
+    // Ten quiet probes, but the recipient changed a moment ago: its counter may be on its way.
+    await w.run([stalledProbe]);
+    expect((await w.campaigns.get('c1'))?.state).toBe('running');
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 1, sent: 0 });
+    // A minute later the difference is a lost move: corrected once, and the campaign completes.
+    w.clock.advance(61_000);
+    await w.run([{ ...stalledProbe, stalled: 19 }]);
+    expect(await w.campaigns.counts('c1')).toMatchObject({ queued: 0, sent: 1 });
+    expect(w.campaigns.recounts).toBe(1);
+    expect((await w.campaigns.get('c1'))?.state).toBe('completed');
   });
 
   it('comes back later while recipients are queued', async () => {

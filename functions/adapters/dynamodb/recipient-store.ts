@@ -8,7 +8,7 @@ import { bucketOf, type Campaign, type RecipientRecord, type SendError } from '.
 import { InvalidCursorError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
 import { type Counts, emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
-import type { ClaimResult, RecipientKey, RecipientStore } from '../../ports';
+import type { ClaimResult, RecipientHistogram, RecipientKey, RecipientStore } from '../../ports';
 import { ClaimedItems } from './claims';
 import { conditionalUpdate, decodeCursor, encodeCursor } from './client';
 
@@ -171,7 +171,7 @@ export class DynamoRecipientStore implements RecipientStore {
     const held = 'token' in holder;
     return conditionalUpdate(this.db, this.table, {
       Key: key(k),
-      UpdateExpression: 'SET deferredUntil = :until REMOVE claimToken, claimUntil',
+      UpdateExpression: 'SET deferredUntil = :until, updatedAt = :now REMOVE claimToken, claimUntil',
       ConditionExpression: held
         ? 'claimToken = :t AND #s = :queued AND attribute_not_exists(deferredUntil)'
         : '#s = :queued AND attribute_not_exists(deferredUntil) AND (attribute_not_exists(claimUntil) OR claimUntil < :nowMs)',
@@ -179,6 +179,7 @@ export class DynamoRecipientStore implements RecipientStore {
       ExpressionAttributeValues: {
         ':until': until,
         ':queued': 'queued',
+        ':now': new Date().toISOString(),
         ...(held ? { ':t': holder.token } : { ':nowMs': holder.nowMs }),
       },
     });
@@ -187,10 +188,10 @@ export class DynamoRecipientStore implements RecipientStore {
   undefer(k: RecipientKey, until: string): Promise<boolean> {
     return conditionalUpdate(this.db, this.table, {
       Key: key(k),
-      UpdateExpression: 'REMOVE deferredUntil',
+      UpdateExpression: 'SET updatedAt = :now REMOVE deferredUntil',
       ConditionExpression: '#s = :queued AND deferredUntil = :until',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':until': until, ':queued': 'queued' },
+      ExpressionAttributeValues: { ':until': until, ':queued': 'queued', ':now': new Date().toISOString() },
     });
   }
 
@@ -221,8 +222,8 @@ export class DynamoRecipientStore implements RecipientStore {
     });
   }
 
-  async histogram(campaignId: string, buckets: number): Promise<Counts & { waiting: number }> {
-    const counts = { ...emptyCounts(), waiting: 0 };
+  async histogram(campaignId: string, buckets: number): Promise<RecipientHistogram> {
+    const counts: RecipientHistogram = { ...emptyCounts(), waiting: 0 };
     for (let bucket = 0; bucket < buckets; bucket++) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -231,7 +232,7 @@ export class DynamoRecipientStore implements RecipientStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': `${campaignId}#${bucket}` },
-            ProjectionExpression: '#s, deferredUntil',
+            ProjectionExpression: '#s, deferredUntil, updatedAt',
             ExpressionAttributeNames: { '#s': 'status' },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
@@ -241,6 +242,9 @@ export class DynamoRecipientStore implements RecipientStore {
           counts[item.status as RecipientStatus] += 1;
           counts.total += 1;
           if (item.status === 'queued' && item.deferredUntil) counts.waiting += 1;
+          const changed = item.updatedAt;
+          if (typeof changed === 'string' && (!counts.lastUpdatedAt || changed > counts.lastUpdatedAt))
+            counts.lastUpdatedAt = changed;
         }
 
         startKey = out.LastEvaluatedKey;

@@ -165,7 +165,12 @@ export const actionRoute = (action: Action, summary: string) =>
           description:
             'Once this answers, no WhatsApp request for the campaign starts (the answer waits about 0.6 s for the send workers to see the change). Requests already on the wire when it answers may still finish, and WhatsApp may deliver those messages.',
         }
-      : {}),
+      : action === 'recount'
+        ? {
+            description:
+              'The counters are kept exact as recipients move; they can only lose a move when a process dies between writing a recipient and its counter. This compares them with the recipients and, when they differ while the campaign has been quiet for 60 s, corrects them (countCorrections records it). While recipients are still changing a difference may be updates on their way: the answer is then 409 counts_changing and nothing is touched.',
+          }
+        : {}),
     request: { params: IdParam },
     responses: {
       200:
@@ -174,7 +179,11 @@ export const actionRoute = (action: Action, summary: string) =>
           : jsonResponse(CampaignSchema, 'The campaign after the action'),
       ...common,
       404: errorResponse('No such campaign'),
-      409: errorResponse('Not allowed in the current state (details.state says which)'),
+      409: errorResponse(
+        action === 'recount'
+          ? 'The counters differ while recipients are still changing (counts_changing); try again later'
+          : 'Not allowed in the current state (details.state says which)',
+      ),
       ...(action === 'start' || action === 'resume' || action === 'retry'
         ? {
             422: errorResponse(
