@@ -17,8 +17,9 @@ import { createLogger } from '../functions/logger';
 import type { WhatsAppSender } from '../functions/ports';
 import { startPlatform } from '../local/platform';
 import { isolatedTableEnv } from '../test/support/aws';
+import { stormScenario } from './send-storm';
 
-interface Backends {
+export interface Backends {
   dynamodbEndpoint: string;
   sqsEndpoint: string;
   graph: string;
@@ -38,6 +39,7 @@ export async function startBackends(): Promise<Backends> {
 
 const phone = (i: number) => `+4915${110000000 + i}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const BENCH_APP_SECRET = 'bench-app-secret';
 
 async function json<T>(res: Response): Promise<T> {
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
@@ -419,16 +421,16 @@ async function crashScenario(b: Backends, recipients: number, rate: number) {
 }
 
 /**
- * Pause at 30%: how many Graph requests started after the pause's answer (requests on the wire may
- * finish; none should start), then resume and let the campaign complete.
+ * The local runtime in LIVE mode against the fake Graph API at `rate`, with a POST helper and a campaign
+ * of `recipients` numbers on an approved-looking template (the pause and storm scenarios).
  */
-async function pauseScenario(b: Backends, recipients: number, rate: number) {
+export async function liveBenchPlatform(b: Backends, rate: number, name: string) {
   await resetGraph(b, rate);
   const config = loadConfig({
     ...isolatedTableEnv(),
     PORT: '0',
     WHATSAPP_ACCESS_TOKEN: 'bench-token',
-    WHATSAPP_APP_SECRET: 'bench-app-secret',
+    WHATSAPP_APP_SECRET: BENCH_APP_SECRET,
     WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
     WHATSAPP_API_BASE_URL: b.graph,
     SEND_RATE_PER_SECOND: String(rate),
@@ -438,12 +440,12 @@ async function pauseScenario(b: Backends, recipients: number, rate: number) {
     endpoints: b,
     persistent: false,
     logger: createLogger({ level: 'ERROR' }),
-    queueSuffix: `-pause-${Date.now()}`,
+    queueSuffix: `-${name}-${Date.now()}`,
   });
-  const api = async (path: string, body?: unknown) =>
-    json<{ id: string; state: string }>(
+  const api = async <T = { id: string; state: string }>(path: string, body?: unknown, method = 'POST') =>
+    json<T>(
       await fetch(`${platform.url}${path}`, {
-        method: 'POST',
+        method,
         headers: {
           authorization: `Bearer ${platform.apiKey}`,
           ...(body ? { 'content-type': 'application/json' } : {}),
@@ -451,20 +453,32 @@ async function pauseScenario(b: Backends, recipients: number, rate: number) {
         ...(body ? { body: JSON.stringify(body) } : {}),
       }),
     );
-  try {
+  const createCampaign = async (recipients: number) => {
     const template = await api('/api/templates', {
-      name: 'pause',
+      name,
       body: 'Hi {{customerName}}, your order is ready.',
       whatsapp: { name: 'order_ready', language: 'en_US', body: ['customerName'] },
     });
-    const campaign = await api('/api/campaigns', {
-      name: `pause-${recipients}`,
+    return api('/api/campaigns', {
+      name: `${name}-${recipients}`,
       templateId: template.id,
       recipients: Array.from({ length: recipients }, (_, i) => ({
         phone: phone(i),
         variables: { customerName: `C${i}` },
       })),
     });
+  };
+  return { platform, api, createCampaign };
+}
+
+/**
+ * Pause at 30%: how many Graph requests started after the pause's answer (requests on the wire may
+ * finish; none should start), then resume and let the campaign complete.
+ */
+async function pauseScenario(b: Backends, recipients: number, rate: number) {
+  const { platform, api, createCampaign } = await liveBenchPlatform(b, rate, 'pause');
+  try {
+    const campaign = await createCampaign(recipients);
     await api(`/api/campaigns/${campaign.id}/start`);
     while ((await graphStats(b)).accepted < recipients * 0.3) await sleep(20);
     await api(`/api/campaigns/${campaign.id}/pause`);
@@ -489,7 +503,7 @@ async function pauseScenario(b: Backends, recipients: number, rate: number) {
 /** The faulty scenario's mix: 10% answered 5xx, 5% never answered, 2% of recipients permanently failing. */
 const FAULTS: Faults = { fail5xx: 0.1, hang: 0.05, permanent: 0.02 };
 
-const SCENARIOS = ['healthy', 'faulty', 'fast', 'crash', 'pause', 'launch'] as const;
+const SCENARIOS = ['healthy', 'faulty', 'fast', 'crash', 'pause', 'storm', 'launch'] as const;
 
 export async function runSendBenchmark(options: { quick?: boolean; only?: readonly string[] } = {}) {
   const only = new Set(options.only?.length ? options.only : SCENARIOS);
@@ -514,6 +528,7 @@ export async function runSendBenchmark(options: { quick?: boolean; only?: readon
       ? // At 400/s a gate that answers from a stale read lets requests through (80/s hides it).
         done(await pauseScenario(b, options.quick ? 400 : 2_000, 400))
       : undefined;
+    const storm = only.has('storm') ? done(await stormScenario(b, 1_000, 200)) : undefined;
     const launch = only.has('launch') ? await launchScenario(b, options.quick ? 10_000 : 100_000) : undefined;
     const summary = [
       'scenario                    achieved/limit   first 90%      130429  duplicates  platform CPU/msg  backend CPU/msg',
@@ -531,6 +546,11 @@ export async function runSendBenchmark(options: { quick?: boolean; only?: readon
             `pause at 30% of ${pause.recipients} @ ${pause.limitPerSecond}/s: ${pause.requestsStartedAfterPause} Graph requests started after the answer (the last ${pause.lastOneMsAfterPause} ms after it)`,
           ]
         : []),
+      ...(storm
+        ? [
+            `storm ${storm.recipients} recipients, every status ${storm.copiesOfEachStatus}x shuffled: ${storm.samplesNotAddingUp} of ${storm.samples} samples did not add up, ${storm.negativeSamples} had a negative count; ${storm.correctionsAtCompletion} corrections at completion; final ${JSON.stringify(storm.finalCounts)}, recount ${storm.recountAgrees ? 'agrees' : 'DIFFERS'}`,
+          ]
+        : []),
       ...(launch
         ? [
             `launch ${launch.recipients} recipients: created in ${launch.createSeconds} s, enqueued in ${launch.launchSeconds} s (${launch.enqueuedPerSecond}/s)`,
@@ -544,6 +564,7 @@ export async function runSendBenchmark(options: { quick?: boolean; only?: readon
       scenarios,
       ...(crash ? { crash } : {}),
       ...(pause ? { pause } : {}),
+      ...(storm ? { storm } : {}),
       ...(launch ? { launch } : {}),
       summary,
     };
