@@ -2,7 +2,8 @@
  * The services a benchmark talks to, in a process of their own: dynalite, fauxqs and the rate-limited
  * fake Graph API. Keeping them out of the benchmark process means the CPU it measures is the platform's.
  * Prints one JSON line with the endpoints; a control server answers
- * /graph/reset?rate=&fail5xx=&hang=&permanent= (fault shares, 0 to 1) and /graph/stats.
+ * /graph/reset?rate=&fail5xx=&hang=&permanent= (fault shares, 0 to 1) and /graph/stats (with the DynamoDB
+ * requests by operation since the reset).
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -63,6 +64,9 @@ async function main() {
   const emulators = await startEmulators(undefined);
   const faults: Faults = { fail5xx: 0, hang: 0, permanent: 0 };
   const answers = faultyAnswers(faults);
+  // DynamoDB requests by operation, as the emulator receives them: what AWS would bill.
+  const dynamo = new Map<string, number>();
+  emulators.onDynamoRequest((operation) => dynamo.set(operation, (dynamo.get(operation) ?? 0) + 1));
   const graph = await new FakeGraphServer({ respond: (req) => answers.respond(req) }).start();
   const control = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -70,6 +74,7 @@ async function main() {
       const rate = url.searchParams.get('rate');
       graph.reset(rate ? Number(rate) : undefined);
       answers.reset();
+      dynamo.clear();
       for (const key of ['fail5xx', 'hang', 'permanent'] as const) {
         faults[key] = Number(url.searchParams.get(key) ?? 0);
       }
@@ -83,6 +88,7 @@ async function main() {
           acceptedTimes: graph.acceptedTimes,
           requestTimes: answers.requestTimes,
           backendCpuMs: (cpu.user + cpu.system) / 1000,
+          dynamoRequests: Object.fromEntries(dynamo),
         }),
       );
     } else {

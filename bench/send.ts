@@ -64,6 +64,18 @@ interface GraphStats {
   acceptedTimes: number[];
   requestTimes: number[];
   backendCpuMs: number;
+  /** DynamoDB requests by operation since the reset, counted at the emulator. */
+  dynamoRequests: Record<string, number>;
+}
+
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
+/** DynamoDB write and read requests per message sent (a batch request counts once, as AWS bills requests). */
+function dynamoPerMessage(requests: Record<string, number>, messages: number) {
+  const total = (ops: Set<string>) =>
+    Object.entries(requests).reduce((n, [op, count]) => n + (ops.has(op) ? count : 0), 0);
+  const per = (n: number) => (messages > 0 ? Math.round((n / messages) * 100) / 100 : 0);
+  return { writes: per(total(WRITES)), reads: per(total(READS)), byOperation: requests };
 }
 
 const graphStats = async (b: Backends) =>
@@ -109,6 +121,8 @@ interface ScenarioResult {
   cpuMsPerMessage: number;
   /** CPU of the emulators and the fake Graph API per message (what AWS and Meta would carry). */
   backendCpuMsPerMessage: number;
+  /** DynamoDB requests per sent message from the start to completion (sending only, no statuses). */
+  dynamoPerMessage: ReturnType<typeof dynamoPerMessage>;
 }
 
 async function sendScenario(
@@ -177,6 +191,7 @@ async function sendScenario(
         })),
       }),
     );
+    const dynamoBefore = (await graphStats(b)).dynamoRequests;
     const cpu = process.cpuUsage();
     const started = Date.now();
     await json(await api(`/api/campaigns/${campaign.id}/start`));
@@ -223,6 +238,12 @@ async function sendScenario(
       failed: counts.failed,
       cpuMsPerMessage: round((used.user + used.system) / 1000 / recipients, 3),
       backendCpuMsPerMessage: round((stats.backendCpuMs - backendCpuBefore) / recipients, 3),
+      dynamoPerMessage: dynamoPerMessage(
+        Object.fromEntries(
+          Object.entries(stats.dynamoRequests).map(([op, n]) => [op, n - (dynamoBefore[op] ?? 0)]),
+        ),
+        counts.sent,
+      ),
     };
   } finally {
     await platform.stop();
@@ -531,10 +552,10 @@ export async function runSendBenchmark(options: { quick?: boolean; only?: readon
     const storm = only.has('storm') ? done(await stormScenario(b, 1_000, 200)) : undefined;
     const launch = only.has('launch') ? await launchScenario(b, options.quick ? 10_000 : 100_000) : undefined;
     const summary = [
-      'scenario                    achieved/limit   first 90%      130429  duplicates  platform CPU/msg  backend CPU/msg',
+      'scenario                    achieved/limit   first 90%      130429  duplicates  platform CPU/msg  backend CPU/msg  DynamoDB writes/reads per msg',
       ...scenarios.map(
         (r) =>
-          `${`${r.scenario} ${r.recipients} @ ${r.limitPerSecond}/s`.padEnd(28)}${`${r.achievedPerSecond}/s (${Math.round(r.achievedShareOfLimit * 100)}%)`.padEnd(17)}${`${r.first90PerSecond}/s (${Math.round(r.first90ShareOfLimit * 100)}%)`.padEnd(15)}${String(r.rateLimited130429).padEnd(8)}${String(r.duplicates).padEnd(12)}${`${r.cpuMsPerMessage} ms`.padEnd(18)}${r.backendCpuMsPerMessage} ms`,
+          `${`${r.scenario} ${r.recipients} @ ${r.limitPerSecond}/s`.padEnd(28)}${`${r.achievedPerSecond}/s (${Math.round(r.achievedShareOfLimit * 100)}%)`.padEnd(17)}${`${r.first90PerSecond}/s (${Math.round(r.first90ShareOfLimit * 100)}%)`.padEnd(15)}${String(r.rateLimited130429).padEnd(8)}${String(r.duplicates).padEnd(12)}${`${r.cpuMsPerMessage} ms`.padEnd(18)}${`${r.backendCpuMsPerMessage} ms`.padEnd(17)}${r.dynamoPerMessage.writes} / ${r.dynamoPerMessage.reads}`,
       ),
       ...(crash
         ? [

@@ -6,6 +6,8 @@ import dynalite from 'dynalite';
 export interface Emulators {
   readonly dynamodbEndpoint: string;
   readonly sqsEndpoint: string;
+  /** Calls `listener` with the operation of every DynamoDB request (the benchmarks count them). */
+  onDynamoRequest(listener: (operation: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,16 @@ export async function startEmulators(dataDir: string | undefined): Promise<Emula
   return {
     dynamodbEndpoint: `http://127.0.0.1:${port}`,
     sqsEndpoint: sqs.address,
+    onDynamoRequest(listener) {
+      // The SDK names the operation in X-Amz-Target: "DynamoDB_20120810.PutItem".
+      dynamo.on('request', (req: { headers: Record<string, unknown> }) =>
+        listener(
+          String(req.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? '',
+        ),
+      );
+    },
     async stop() {
       await sqs.stop();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));

@@ -28,6 +28,7 @@ import {
 import { CampaignCompletion } from './campaign-completion';
 import type { SendPacer } from './pacer';
 import { makeCampaignSend } from './sending/campaign-send';
+import { CounterBatch } from './sending/counter-batch';
 import { Delivery } from './sending/delivery';
 import { makeMessageSend } from './sending/message-send';
 import { DONE, type Outcome } from './sending/outcome';
@@ -75,7 +76,9 @@ export function makeSendWorker(d: SendWorkerDeps) {
   const requestTimeoutMs = d.requestTimeoutMs ?? 4_000;
   const visibilitySeconds = d.visibilityTimeoutSeconds ?? 54;
   const metrics = d.metrics ?? noMetrics;
-  const ledger = new RecipientLedger(d.recipients, d.campaigns);
+  // Counter moves are written once per batch and campaign (sending/counter-batch.ts).
+  const counterBatch = new CounterBatch(d.campaigns, d.logger);
+  const ledger = new RecipientLedger(d.recipients, counterBatch);
   const delivery = new Delivery({
     whatsapp: d.whatsapp,
     pacer: d.pacer,
@@ -149,6 +152,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
       );
     } finally {
       clearInterval(heartbeat);
+      await counterBatch.flush();
     }
     delivery.trouble?.flush();
     metrics.flush();
@@ -174,6 +178,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
         case 'message':
           return await messageSend(task.messageId, receiveCount, deadlineMs);
         case 'probe':
+          await counterBatch.flush();
           await completion.probe(task, await campaignOf(task.campaignId));
           return DONE;
         case 'receipt':
