@@ -92,4 +92,24 @@ describe('the campaign gate', () => {
     await expect(gate.verdict('c1', 1)).rejects.toThrow('table unavailable');
     done();
   });
+
+  it('stops the rest of a launch at once when one of its jobs met an account failure, and not the next launch', async () => {
+    // The table still says running (the pause is not written yet) and reads never age.
+    const stored = campaign('running', 3, '2026-12-02T10:00:00.000Z');
+    const gate = new CampaignGate({ get: async () => stored }, 60_000, Number.POSITIVE_INFINITY);
+    const done = gate.watch(stored);
+    expect(await gate.verdict('c1', 3)).toBe('send');
+    gate.stopHere('c1', 3);
+    expect(await gate.verdict('c1', 3)).toBe('stop');
+    // An older launch stays stopped; the resume's launch sends.
+    expect(await gate.verdict('c1', 2)).toBe('stop');
+    expect(await gate.verdict('c1', 4)).toBe('stop'); // not running under gen 4 in the table yet
+    const resumed = gate.watch(campaign('running', 4, '2026-12-02T10:00:05.000Z'));
+    expect(await gate.verdict('c1', 4)).toBe('send');
+    // Remembering an older stop does not undo the newer memo.
+    gate.stopHere('c1', 1);
+    expect(await gate.verdict('c1', 3)).toBe('stop');
+    done();
+    resumed();
+  });
 });

@@ -14,6 +14,9 @@ export const GATE_MAX_AGE_MS = 500;
 /** How long pause and cancel wait after their write before they answer: the gate's age plus clock skew. */
 export const STOP_SETTLE_MS = GATE_MAX_AGE_MS + 100;
 
+/** Campaigns whose stopped launch a worker remembers (the oldest is forgotten first). */
+const MAX_STOPPED_MEMOS = 1000;
+
 export type GateVerdict = 'send' | 'cancelled' | 'stop';
 
 interface Watched {
@@ -36,6 +39,8 @@ interface Watched {
  */
 export class CampaignGate {
   private readonly watched = new Map<string, Watched>();
+  /** The launch (gen) of each campaign this worker stopped itself, up to which nothing is sent. */
+  private readonly stoppedLaunches = new Map<string, number>();
 
   constructor(
     private readonly campaigns: Pick<CampaignStore, 'get'>,
@@ -80,10 +85,26 @@ export class CampaignGate {
   }
 
   /**
+   * This worker has just met a failure that stops the launch (an account failure it is about to write
+   * as a pause): its other jobs of that launch stop now instead of sending on a read up to
+   * GATE_MAX_AGE_MS old and meeting the same failure. Launches only move forward (a resume is a new
+   * gen), so the memo never needs to expire; it holds one number per campaign.
+   */
+  stopHere(campaignId: string, gen: number): void {
+    const known = this.stoppedLaunches.get(campaignId) ?? Number.NEGATIVE_INFINITY;
+    if (gen > known) this.stoppedLaunches.set(campaignId, gen);
+    if (this.stoppedLaunches.size > MAX_STOPPED_MEMOS) {
+      const oldest = this.stoppedLaunches.keys().next().value;
+      if (oldest !== undefined) this.stoppedLaunches.delete(oldest);
+    }
+  }
+
+  /**
    * `send` while the campaign runs under this launch; otherwise what it has become. Rests on a read no
    * older than GATE_MAX_AGE_MS, waiting for one if need be (a failed read throws: the job is retried).
    */
   async verdict(campaignId: string, gen: number): Promise<GateVerdict> {
+    if ((this.stoppedLaunches.get(campaignId) ?? Number.NEGATIVE_INFINITY) >= gen) return 'stop';
     const entry = this.watched.get(campaignId);
     if (entry && this.now() - entry.readAt > this.maxAgeMs) await this.read(campaignId, entry);
     const campaign = entry?.campaign;

@@ -211,6 +211,7 @@ export function makeCampaignSend(d: CampaignSendDeps) {
     const error = toSendError(failure);
     const attempts = recipient.attempts + 1;
     if (failure.action === 'pause') {
+      gate.stopHere(campaign.id, task.gen);
       await d.recipients.release(key, token, { error, countAttempt: true });
       await d.completion.pauseForAccount(campaign.id, failure);
       return DONE;
