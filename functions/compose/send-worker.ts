@@ -9,7 +9,14 @@ import type { Context } from './context';
 import { mediaStore } from './media';
 import { launchQueue, redelivery, sendQueue } from './queues';
 import { sendMetrics, whatsAppSender, workerPacer } from './sending';
-import { campaignStore, contactStore, conversationStore, messageStore, recipientStore } from './stores';
+import {
+  campaignStore,
+  contactStore,
+  conversationStore,
+  messageStore,
+  recipientStore,
+  sentRecords,
+} from './stores';
 
 export interface SendWorkerOptions {
   readonly whatsapp?: WhatsAppSender;
@@ -29,6 +36,7 @@ export function buildSendWorker(c: Context, options: SendWorkerOptions = {}) {
     contacts: contactStore(c),
     messages: messageStore(c),
     conversations: conversationStore(c),
+    sentRecords: sentRecords(c),
     whatsapp: options.whatsapp ?? whatsAppSender(c.config, options.print, mediaStore(c, 'get')),
     sendQueue: sendQueue(c),
     redelivery: redelivery(c, 'send'),

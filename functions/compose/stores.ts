@@ -15,6 +15,7 @@ import { DynamoListStore } from '../adapters/dynamodb/list-store';
 import { DynamoMessageStore } from '../adapters/dynamodb/message-store';
 import { DynamoRecipientStore } from '../adapters/dynamodb/recipient-store';
 import { DynamoSendSlots } from '../adapters/dynamodb/send-slots';
+import { DynamoSentRecords } from '../adapters/dynamodb/sent-records';
 import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
 import { DynamoSessionStore, DynamoSignInThrottle, DynamoUserStore } from '../adapters/dynamodb/user-store';
@@ -35,6 +36,9 @@ export const sendSlots = (c: Context) =>
   new DynamoSendSlots(dynamo(c), c.table('messages'), c.config.send.ratePerSecond);
 export const conversationStore = (c: Context) =>
   new DynamoConversationStore(dynamo(c), c.table('conversations'), c.clock);
+/** What a sent message leaves behind (its wamid lookup and its conversation message), written together. */
+export const sentRecords = (c: Context) =>
+  new DynamoSentRecords(dynamo(c), c.table('messages'), c.table('conversations'), conversationStore(c));
 export const cannedReplyStore = (c: Context) =>
   new DynamoCannedReplyStore(dynamo(c), c.table('conversations'));
 export const statusTarget = (c: Context) =>

@@ -1,5 +1,6 @@
 /** Single messages, the send queue, and delivery statuses applied from webhooks. */
 import type { SendError, SendTask } from '../domain/campaign';
+import type { ConversationMessage } from '../domain/conversation';
 import type { SingleMessage, SkipReason, WamidRef } from '../domain/message';
 import type { StatusChange, StatusUpdate } from '../domain/recipient-status';
 import type { RecipientKey } from './campaigns';
@@ -23,6 +24,14 @@ export interface MessageStore {
   markSkipped(id: string, at: string, reason?: SkipReason): Promise<boolean>;
   putWamidRef(wamid: string, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void>;
   getWamidRef(wamid: string): Promise<WamidRef | undefined>;
+}
+
+/**
+ * What a sent message leaves behind, written together: the wamid lookup the status webhooks find it by,
+ * and its place in the customer's conversation (the message, then the conversation's summary).
+ */
+export interface SentRecords {
+  record(message: ConversationMessage, ref: WamidRef, expiresAtEpochSeconds: number): Promise<void>;
 }
 
 /** Read receipts (and the typing indicator) for a customer's message, sent through the send worker. */

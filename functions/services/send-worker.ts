@@ -23,6 +23,7 @@ import {
   type RedeliveryControl,
   type SendMetrics,
   type SendQueue,
+  type SentRecords,
   type WhatsAppSender,
 } from '../ports';
 import { CampaignCompletion } from './campaign-completion';
@@ -40,6 +41,8 @@ export interface SendWorkerDeps {
   readonly contacts: ContactStore;
   readonly messages: MessageStore;
   readonly conversations: ConversationStore;
+  /** What a sent message leaves behind: its wamid lookup and its conversation message, written together. */
+  readonly sentRecords: SentRecords;
   readonly whatsapp: WhatsAppSender;
   readonly sendQueue: SendQueue;
   readonly redelivery: RedeliveryControl;
@@ -83,7 +86,7 @@ export function makeSendWorker(d: SendWorkerDeps) {
     whatsapp: d.whatsapp,
     pacer: d.pacer,
     metrics,
-    conversations: d.conversations,
+    sent: d.sentRecords,
     logger: d.logger,
   });
   const completion = new CampaignCompletion({

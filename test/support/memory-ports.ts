@@ -45,6 +45,7 @@ import type {
   RedeliveryControl,
   SendQueue,
   SendResult,
+  SentRecords,
   Session,
   SessionStore,
   SignInThrottle,
@@ -369,12 +370,25 @@ export class MemoryMessages implements MessageStore {
   async markSkipped(id: string, _at: string, reason: SkipReason = 'opted_out') {
     return this.set(id, (m) => m.status === 'queued', { status: 'skipped', skipReason: reason });
   }
-  async putWamidRef(wamid: string, ref: WamidRef) {
+  async putWamidRef(wamid: string, ref: WamidRef, _expiresAt?: number) {
     this.refs.set(wamid, ref);
   }
   async getWamidRef(wamid: string) {
     return this.refs.get(wamid);
   }
+}
+
+/** The wamid lookup and the conversation message of a sent message, in the two memory stores. */
+export function memorySentRecords(
+  messages: Pick<MemoryMessages, 'putWamidRef'>,
+  conversations: Pick<MemoryConversations, 'append'>,
+): SentRecords {
+  return {
+    async record(message, ref, expiresAt) {
+      await messages.putWamidRef(message.wamid, ref, expiresAt);
+      await conversations.append(message);
+    },
+  };
 }
 
 export class MemoryConversations

@@ -19,6 +19,7 @@ import {
   MemoryQueue,
   MemoryRecipients,
   MemoryRedelivery,
+  memorySentRecords,
   ScriptedWhatsApp,
 } from '../support/memory-ports';
 
@@ -72,6 +73,7 @@ function world(
     contacts: ports.contacts,
     messages: ports.messages,
     conversations: ports.conversations as never,
+    sentRecords: memorySentRecords(ports.messages, ports.conversations),
     whatsapp: options.whatsapp ?? ports.whatsapp,
     sendQueue: ports.queue,
     launchQueue: ports.queue,

@@ -37,13 +37,27 @@ async function batchWrite(
   requests: readonly Record<string, unknown>[],
   parallel: number,
 ): Promise<void> {
-  await forEachLimit(chunk(requests, 25), parallel, async (group) => {
-    let pending: Record<string, unknown>[] = [...group];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after retries`);
-      if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-      pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
-    }
-  });
+  await forEachLimit(chunk(requests, 25), parallel, (group) => writeTogether(db, { [table]: group }));
+}
+
+/**
+ * One BatchWriteItem (at most 25 requests, any tables), retrying what DynamoDB leaves unprocessed with
+ * backoff: items that belong together cost one request instead of one each.
+ */
+export async function writeTogether(
+  db: DynamoDBDocumentClient,
+  requests: Record<string, readonly Record<string, unknown>[]>,
+): Promise<void> {
+  let pending: Record<string, Record<string, unknown>[]> = Object.fromEntries(
+    Object.entries(requests).map(([table, group]) => [table, [...group]]),
+  );
+  for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
+    const left = Object.values(pending).reduce((n, group) => n + group.length, 0);
+    if (attempt > 8) throw new Error(`DynamoDB left ${left} writes unprocessed after retries`);
+    if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
+    const out = await db.send(new BatchWriteCommand({ RequestItems: pending as never }));
+    pending = Object.fromEntries(
+      Object.entries(out.UnprocessedItems ?? {}).filter(([, group]) => (group?.length ?? 0) > 0),
+    ) as Record<string, Record<string, unknown>[]>;
+  }
 }

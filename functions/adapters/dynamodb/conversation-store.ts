@@ -27,6 +27,13 @@ import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryPage }
 
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
 
+/** A message's item in its conversation (ordered by time; the wamid keeps two at one time apart). */
+export const messageItem = (message: ConversationMessage) => ({
+  ...message,
+  pk: `CONV#${message.contact}`,
+  sk: `MSG#${message.at}#${message.wamid}`,
+});
+
 /**
  * Every message in and out, per customer, in time order: CONV#<contact> / MSG#<time>#<wamid>. The sort
  * key is the same on every redelivery of a webhook, so a conditional put stores each message once.
@@ -42,9 +49,14 @@ export class DynamoConversationStore implements ConversationStore {
     message: ConversationMessage,
     profile: { name?: string; userId?: string } = {},
   ): Promise<boolean> {
-    const item = { ...message, pk: `CONV#${message.contact}`, sk: `MSG#${message.at}#${message.wamid}` };
-    if (!(await putNew(this.db, this.table, item))) return false;
+    if (!(await putNew(this.db, this.table, messageItem(message)))) return false;
     if (message.direction === 'note') return true; // a note is not the conversation's news for the list
+    await this.touch(message, profile);
+    return true;
+  }
+
+  /** The conversation's summary after a new message: its latest message, who waits, what is unread. */
+  async touch(message: ConversationMessage, profile: { name?: string; userId?: string } = {}): Promise<void> {
     const changedAt = this.clock.now().toISOString();
     const values: Record<string, unknown> = {
       ':at': message.at,
@@ -127,12 +139,11 @@ export class DynamoConversationStore implements ConversationStore {
             ExpressionAttributeValues: used,
           }),
         );
-        return true;
+        return;
       } catch (error) {
         if (!attempt.condition || !isConditionFailure(error)) throw error;
       }
     }
-    return true;
   }
 
   async get(contact: string): Promise<Conversation | undefined> {

@@ -9,6 +9,13 @@ import { conditionalUpdate, putNew } from './client';
 const msgKey = (id: string) => ({ pk: `MSG#${id}` });
 const wamidKey = (wamid: string) => ({ pk: `WAMID#${wamid}` });
 
+/** The wamid lookup item (expiring after `expiresAt`, epoch seconds, by the table's TTL). */
+export const wamidRefItem = (wamid: string, ref: WamidRef, expiresAt: number) => ({
+  ...wamidKey(wamid),
+  ref,
+  expiresAt,
+});
+
 /** Single sends (POST /api/messages) and the wamid -> send lookups that status webhooks use. */
 export class DynamoMessageStore implements MessageStore {
   private readonly claims: ClaimedItems;
@@ -70,7 +77,7 @@ export class DynamoMessageStore implements MessageStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...wamidKey(wamid), ref, expiresAt: expiresAtEpochSeconds },
+        Item: wamidRefItem(wamid, ref, expiresAtEpochSeconds),
       }),
     );
   }

@@ -188,22 +188,22 @@ export function makeCampaignSend(d: CampaignSendDeps) {
         });
         return DONE;
       }
-      await Promise.all([
-        d.messages.putWamidRef(
-          result.wamid,
-          {
-            kind: 'campaign',
-            campaignId: campaign.id,
-            bucket: task.bucket,
-            phone: task.phone,
-            conversation: { contact: task.phone, at },
-          },
-          epochSeconds(now) + WAMID_REF_TTL_SECONDS,
-        ),
-        d.delivery.record(task.phone, result.wamid, at, decision.content, 'campaign', {
+      await d.delivery.record({
+        contact: task.phone,
+        wamid: result.wamid,
+        at,
+        content: decision.content,
+        source: 'campaign',
+        about: { campaignId: campaign.id },
+        ref: {
+          kind: 'campaign',
           campaignId: campaign.id,
-        }),
-      ]);
+          bucket: task.bucket,
+          phone: task.phone,
+          conversation: { contact: task.phone, at },
+        },
+        expiresAt: epochSeconds(now) + WAMID_REF_TTL_SECONDS,
+      });
       return DONE;
     }
 

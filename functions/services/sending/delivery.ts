@@ -2,10 +2,11 @@
 import type { SendError } from '../../domain/campaign';
 import type { ConversationMessage } from '../../domain/conversation';
 import { sentMedia } from '../../domain/media';
+import type { WamidRef } from '../../domain/message';
 import { describeContent, isStoredMedia, type OutboundContent } from '../../domain/outbound-message';
 import type { SendFailure } from '../../domain/whatsapp-errors';
 import type { Logger } from '../../logger';
-import type { ConversationStore, SendMetrics, SendResult, WhatsAppSender } from '../../ports';
+import type { SendMetrics, SendResult, SentRecords, WhatsAppSender } from '../../ports';
 import type { SendPacer } from '../pacer';
 import { GraphTroubleLog, troubleKind } from './graph-trouble';
 
@@ -22,7 +23,8 @@ export interface DeliveryDeps {
   readonly whatsapp: WhatsAppSender;
   readonly pacer: SendPacer;
   readonly metrics: SendMetrics;
-  readonly conversations: Pick<ConversationStore, 'append'>;
+  /** The wamid lookup and the conversation message of each sent message, written together. */
+  readonly sent: SentRecords;
   /** Where 5xx answers, timeouts and 130429 are told (sampled); nowhere if left out. */
   readonly logger?: Logger;
 }
@@ -109,25 +111,28 @@ export class Delivery {
   }
 
   /**
-   * Every outbound message joins the customer's conversation, once (keyed by its wamid), as sent: the
+   * Every outbound message joins the customer's conversation, once (keyed by its wamid), as sent, beside
+   * the wamid lookup the status webhooks find it by (`ref`, kept until `expiresAt`, epoch seconds): the
    * status webhooks move its delivery ticks on from there.
    */
-  async record(
-    contact: string,
-    wamid: string,
-    at: string,
-    content: OutboundContent,
-    source: NonNullable<ConversationMessage['source']>,
-    about: Pick<ConversationMessage, 'campaignId' | 'agent' | 'sources'> = {},
-  ): Promise<void> {
-    await this.d.conversations.append({
-      contact,
-      wamid,
+  async record(sent: {
+    contact: string;
+    wamid: string;
+    at: string;
+    content: OutboundContent;
+    source: NonNullable<ConversationMessage['source']>;
+    about?: Pick<ConversationMessage, 'campaignId' | 'agent' | 'sources'>;
+    ref: WamidRef;
+    expiresAt: number;
+  }): Promise<void> {
+    const { content } = sent;
+    const message: ConversationMessage = {
+      contact: sent.contact,
+      wamid: sent.wamid,
       direction: 'out',
-      at,
+      at: sent.at,
       type: content.kind,
       ...(content.kind === 'text' ? { text: content.body } : {}),
-      // An agent's upload: the conversation shows the file (and its caption) as it shows a customer's.
       ...(content.kind === 'media' && isStoredMedia(content.media)
         ? {
             media: sentMedia(content.media, content.caption),
@@ -135,10 +140,11 @@ export class Delivery {
           }
         : {}),
       summary: describeContent(content),
-      source,
-      ...about,
-      delivery: { status: 'sent', at },
-    });
+      source: sent.source,
+      ...sent.about,
+      delivery: { status: 'sent', at: sent.at },
+    };
+    await this.d.sent.record(message, sent.ref, sent.expiresAt);
   }
 }
 

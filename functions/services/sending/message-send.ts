@@ -121,17 +121,19 @@ export function makeMessageSend(d: MessageSendDeps) {
     const at = d.clock.now().toISOString();
     if (result.ok) {
       if (await d.messages.markSent(messageId, token, result.wamid, at)) {
-        await Promise.all([
-          d.messages.putWamidRef(
-            result.wamid,
-            { kind: 'message', messageId, conversation: { contact: message.to, at } },
-            epochSeconds(now) + WAMID_REF_TTL_SECONDS,
-          ),
-          d.delivery.record(message.to, result.wamid, at, content, message.source ?? 'api', {
+        await d.delivery.record({
+          contact: message.to,
+          wamid: result.wamid,
+          at,
+          content,
+          source: message.source ?? 'api',
+          about: {
             ...(message.agent ? { agent: message.agent } : {}),
             ...(message.sources ? { sources: message.sources } : {}),
-          }),
-        ]);
+          },
+          ref: { kind: 'message', messageId, conversation: { contact: message.to, at } },
+          expiresAt: epochSeconds(now) + WAMID_REF_TTL_SECONDS,
+        });
       }
       return DONE;
     }
