@@ -450,8 +450,10 @@ export const FUNCTIONS = {
       campaigns: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
       recipients: { actions: ['GetItem', 'Query', 'UpdateItem'] },
       contacts: { actions: ['GetItem', 'UpdateItem'] },
-      messages: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
-      conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      // BatchWriteItem: a sent message's wamid lookup and conversation message go in one request
+      // (adapters/dynamodb/sent-records.ts).
+      messages: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+      conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
     },
     // Quiet hours: a worker that defers a recipient asks the launcher (through its queue) to plan the release.
     sendsTo: ['send', 'launch'],

@@ -17,7 +17,6 @@ import type {
   Clock,
   ContactStore,
   LaunchQueue,
-  MessageStore,
   RecipientKey,
   RecipientStore,
 } from '../../ports';
@@ -40,7 +39,6 @@ export interface CampaignSendDeps {
   readonly campaigns: Pick<CampaignStore, 'get'>;
   readonly ledger: RecipientLedger;
   readonly contacts: ContactStore;
-  readonly messages: Pick<MessageStore, 'putWamidRef'>;
   readonly delivery: Delivery;
   readonly completion: Pick<CampaignCompletion, 'pauseForAccount'>;
   readonly launchQueue: LaunchQueue;
