@@ -114,6 +114,17 @@ export interface Config {
     readonly maxBytes: number;
     readonly concurrency: number;
   };
+  /** The business's own webhooks (outbound events). */
+  readonly webhooks: {
+    /** Loopback targets allowed (the local runtime and tests); private and metadata ranges stay refused. */
+    readonly allowLoopback: boolean;
+    /** How long one post may take before it counts as a timeout and is retried. */
+    readonly timeoutMs: number;
+    /** The first retry's ceiling, doubled for each later one (up to an hour). */
+    readonly retryBaseSeconds: number;
+    /** How long an event is retried, and how long a subscription may fail before it is disabled. */
+    readonly retryWindowSeconds: number;
+  };
   /** EventBridge Scheduler settings, set by the CDK stack; unset locally. */
   readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
 }
@@ -218,6 +229,10 @@ const EnvSchema = z.object({
   ),
   MEDIA_MAX_BYTES: withDefault(wholeNumber(100_000, 104_857_600), String(DEFAULT_MEDIA_MAX_BYTES)),
   CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
+  WEBHOOK_ALLOW_LOOPBACK: withDefault(trueOrFalse, 'false'),
+  WEBHOOK_TIMEOUT_MS: withDefault(wholeNumber(500, 30_000), '10000'),
+  WEBHOOK_RETRY_BASE_SECONDS: withDefault(wholeNumber(1, 600), '5'),
+  WEBHOOK_RETRY_WINDOW_SECONDS: withDefault(wholeNumber(30, 259_200), '86400'),
   INBOX_READ_RECEIPTS: withDefault(trueOrFalse, 'true'),
   HANDOFF_TOPIC_ARN: optionalText('must be an SNS topic ARN'),
   ASSISTANT_TYPING_INDICATOR: withDefault(trueOrFalse, 'true'),
@@ -347,6 +362,12 @@ function build(
       timeoutMs: e.CRAWLER_TIMEOUT_MS,
       maxBytes: e.CRAWLER_MAX_BYTES,
       concurrency: e.CRAWLER_CONCURRENCY,
+    },
+    webhooks: {
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK === 'true',
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseSeconds: e.WEBHOOK_RETRY_BASE_SECONDS,
+      retryWindowSeconds: e.WEBHOOK_RETRY_WINDOW_SECONDS,
     },
     inbox: {
       ...(e.HANDOFF_TOPIC_ARN ? { handoffTopicArn: e.HANDOFF_TOPIC_ARN } : {}),

@@ -56,8 +56,16 @@ export const BUCKETS = {
 } as const satisfies Record<BucketKey, BucketDefinition>;
 
 /** Every Lambda function, by its handler file under functions/handlers/. */
-export type FunctionName = 'api' | 'webhook' | 'events' | 'send-worker' | 'launcher' | 'inbound' | 'crawler';
-export type QueueKey = 'send' | 'events' | 'inbound' | 'crawl' | 'launch';
+export type FunctionName =
+  | 'api'
+  | 'webhook'
+  | 'events'
+  | 'send-worker'
+  | 'launcher'
+  | 'inbound'
+  | 'crawler'
+  | 'hooks';
+export type QueueKey = 'send' | 'events' | 'inbound' | 'crawl' | 'launch' | 'hooks';
 
 export interface QueueDefinition {
   readonly localName: string;
@@ -181,6 +189,16 @@ export const TABLES = {
     // gsi1 lists sources newest first (gsi1pk = "SOURCES", gsi1sk = time-ordered id).
     indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
+  webhooks: {
+    localName: 'wa-webhooks',
+    envVar: 'WEBHOOKS_TABLE',
+    // SUB / <id> the business's webhook subscriptions (a few, read together by every publisher);
+    // DELIVERY#<subscription> / <time-ordered id> each delivery attempt, kept 7 days (expiresAt).
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;
@@ -246,6 +264,21 @@ export const QUEUES = {
     consumerTimeoutSeconds: 300,
     maxReceiveCount: 5,
     batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionSeconds: 1_209_600,
+  },
+  hooks: {
+    localName: 'wa-hooks',
+    envVar: 'HOOKS_QUEUE_URL',
+    consumer: 'hooks',
+    concurrency: 4,
+    // A batch posts each event to every subscription at once, each request bounded by WEBHOOK_TIMEOUT_MS
+    // (at most 30 s), then records the attempts.
+    consumerTimeoutSeconds: 60,
+    // A failed post is retried by a new, delayed message (the retry policy), not by redelivery; a record
+    // comes back only when the table or the queue failed, and reaches the dead-letter queue after 5 tries.
+    maxReceiveCount: 5,
+    batchSize: 10,
     maxBatchingWindowSeconds: 0,
     dlqRetentionSeconds: 1_209_600,
   },
@@ -408,8 +441,11 @@ export const FUNCTIONS = {
         actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
         indexes: ['gsi1'],
       },
+      // Webhook subscriptions are managed here, their deliveries listed and replayed.
+      webhooks: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
     },
-    sendsTo: ['send', 'launch', 'crawl'],
+    // hooks: events (campaign started, conversation assigned...) and replays for the business's webhooks.
+    sendsTo: ['send', 'launch', 'crawl', 'hooks'],
     // A person or an API client hands a conversation over: the team is told.
     topics: ['handoff'],
     // The access token reads and creates the account's templates (POST /api/templates/sync, .../submit).
@@ -435,8 +471,10 @@ export const FUNCTIONS = {
       conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
       // Template webhooks update Meta's view of a template and find the campaigns sending through it.
       templates: { actions: ['GetItem', 'Query', 'PutItem'] },
+      // Reads which events the subscriptions want, so an event nobody wants is never queued.
+      webhooks: { actions: ['Query'] },
     },
-    sendsTo: ['send', 'inbound'],
+    sendsTo: ['send', 'inbound', 'hooks'],
     // A resolved conversation the customer restarts waits for a person when the assistant is off.
     topics: ['handoff'],
     // The access token downloads customers' media from the Graph API as messages arrive.
@@ -454,9 +492,11 @@ export const FUNCTIONS = {
       // (adapters/dynamodb/sent-records.ts).
       messages: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
       conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+      // Reads which events the subscriptions want, so an event nobody wants is never queued.
+      webhooks: { actions: ['Query'] },
     },
     // Quiet hours: a worker that defers a recipient asks the launcher (through its queue) to plan the release.
-    sendsTo: ['send', 'launch'],
+    sendsTo: ['send', 'launch', 'hooks'],
     secrets: ['whatsapp'],
     // An agent's upload is read to upload it to WhatsApp's media API before the message is sent.
     buckets: { media: ['get'] },
@@ -470,8 +510,10 @@ export const FUNCTIONS = {
       contacts: { actions: ['BatchGetItem'] },
       // The scheduled template sync, and the template check of scheduled starts and series runs.
       templates: { actions: ['GetItem', 'Query', 'PutItem'], indexes: ['gsi1'] },
+      // Reads which events the subscriptions want, so an event nobody wants is never queued.
+      webhooks: { actions: ['Query'] },
     },
-    sendsTo: ['send', 'launch'],
+    sendsTo: ['send', 'launch', 'hooks'],
     // The access token reads the account's templates every 15 minutes (the template-sync schedule).
     secrets: ['whatsapp'],
     schedules: 'create',
@@ -483,8 +525,10 @@ export const FUNCTIONS = {
       contacts: { actions: ['GetItem'] },
       messages: { actions: ['PutItem'] },
       knowledge: { actions: ['GetItem', 'Query'], indexes: ['gsi1'] },
+      // Reads which events the subscriptions want, so an event nobody wants is never queued.
+      webhooks: { actions: ['Query'] },
     },
-    sendsTo: ['send'],
+    sendsTo: ['send', 'hooks'],
     topics: ['handoff'],
     secrets: ['openai'],
   },
@@ -498,6 +542,16 @@ export const FUNCTIONS = {
     },
     sendsTo: [],
     secrets: ['openai'],
+  },
+  hooks: {
+    description: "Delivers the platform's events, signed, to the business's webhook subscriptions",
+    tables: {
+      // Subscriptions are read (Query), their failure state kept (UpdateItem); attempts are put.
+      webhooks: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    },
+    // A failed post comes back as a new, delayed message on its own queue.
+    sendsTo: ['hooks'],
+    secrets: [],
   },
 } as const satisfies Record<FunctionName, FunctionResources>;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];

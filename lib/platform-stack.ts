@@ -64,6 +64,8 @@ const SIZING: Record<FunctionName, { memorySize: number; timeoutSeconds?: number
   // The passage index lives in memory (about 2 KB per passage with its embedding).
   inbound: { memorySize: 1024 },
   crawler: { memorySize: 1024 },
+  // Posts events and waits on receivers; little memory, no CPU to speak of.
+  hooks: { memorySize: 256 },
 };
 
 /**
@@ -308,6 +310,19 @@ export class PlatformStack extends Stack {
       5,
       'Webhook posts with a wrong or missing signature (someone other than Meta, or a changed app secret)',
     );
+    // Counted by the hooks function when a subscription's receiver failed for the whole retry window.
+    this.alarms.above(
+      'WebhookSubscriptionsDisabled',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'WebhookSubscriptionsDisabled',
+        dimensionsMap: { service: SERVICE_NAME },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      0,
+      "A webhook subscription was disabled: its receiver failed every delivery for 24 hours (PATCH it with paused: false once it is back)",
+    );
   }
 }
 
@@ -321,6 +336,7 @@ function functionId(name: FunctionName): string {
     launcher: 'Launcher',
     inbound: 'Inbound',
     crawler: 'Crawler',
+    hooks: 'Hooks',
   };
   return ids[name];
 }

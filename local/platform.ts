@@ -13,6 +13,7 @@ import { campaignService } from '../functions/compose/campaigns';
 import { Context } from '../functions/compose/context';
 import { buildCrawler, guardedFetcher } from '../functions/compose/crawler';
 import { buildEvents } from '../functions/compose/events';
+import { buildHooks } from '../functions/compose/hooks';
 import { buildInbound } from '../functions/compose/inbound';
 import { buildLauncher } from '../functions/compose/launcher';
 import { launchQueue } from '../functions/compose/queues';
@@ -253,6 +254,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     inbound: () => buildInbound(context, { assistant }),
     crawler: () => buildCrawler(context, { assistant, fetcher: options.fetcher ?? ownFetcher! }),
     launcher: () => buildLauncher(context, { scheduler: schedules }),
+    hooks: () => buildHooks(context),
     api: undefined,
     webhook: undefined,
   };

@@ -164,6 +164,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/recipients.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's recipients as a CSV download: status, variables, error, attempts and wamid
+         * @description One row per recipient, streamed as it is read. Columns: phone, status, one column per variable (every name any recipient has: the template's first, then the others by name; a variable named like a fixed column is headed variables.<name>), errorCode and errorTitle (failed recipients), skipReason, attempts, updatedAt, wamid. Cells a spreadsheet could read as a formula (starting with =, +, -, @, a tab or a carriage return) get a leading ' and are quoted, so they show as text; E.164 phone numbers (+4915112345678) are left as they are. UTF-8 with a byte order mark (for Excel), CRLF line ends.
+         */
+        get: operations["exportCampaignRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/recount": {
         parameters: {
             query?: never;
@@ -419,6 +439,26 @@ export interface paths {
         put?: never;
         /** An agent's reply: free-form text inside the 24-hour customer service window, a template after it. A signed-in user who replies takes the conversation unless someone else owns it. */
         post: operations["replyInConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact}/messages.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation's messages and notes as a CSV download, oldest first
+         * @description Columns: at, direction (in, out, note), type, text (a media message's summary when it has no text), status (an outbound message's latest delivery status), wamid, source, agent (who wrote an agent's reply or a note). Cells a spreadsheet could read as a formula (starting with =, +, -, @, a tab or a carriage return) get a leading ' and are quoted, so they show as text; E.164 phone numbers (+4915112345678) are left as they are. UTF-8 with a byte order mark (for Excel), CRLF line ends.
+         */
+        get: operations["exportConversationMessages"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -990,6 +1030,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook subscription */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Subscribe a URL to events; the answer carries the signing secret, once */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook subscription */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a subscription (events already queued for it are dropped) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change the URL, the events or the description; pause or resume */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery attempts of the last 7 days, newest first */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post the event of an attempt again (same event id), with a fresh retry window */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret; the old one keeps signing alongside it for 24 hours */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/whatsapp/webhook": {
         parameters: {
             query?: never;
@@ -1012,7 +1140,328 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "button.clicked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer tapped a quick-reply button, with the campaign that sent it
+         * @description Posted to each active subscription whose events include "button.clicked" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_button_clicked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A campaign was cancelled
+         * @description Posted to each active subscription whose events include "campaign.cancelled" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_campaign_cancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Every recipient of a campaign settled; the final counts are included
+         * @description Posted to each active subscription whose events include "campaign.completed" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_campaign_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A campaign paused (by a person or for a reason the platform gives)
+         * @description Posted to each active subscription whose events include "campaign.paused" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_campaign_paused"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A campaign started, resumed or was retried
+         * @description Posted to each active subscription whose events include "campaign.started" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_campaign_started"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.opted_in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A contact opted in again
+         * @description Posted to each active subscription whose events include "contact.opted_in" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_contact_opted_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.opted_out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A contact opted out (STOP, WhatsApp’s own setting, or error 131050)
+         * @description Posted to each active subscription whose events include "contact.opted_out" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_contact_opted_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A conversation was assigned to an agent
+         * @description Posted to each active subscription whose events include "conversation.assigned" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_conversation_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A conversation needs a person (the assistant could not help, or the customer asked)
+         * @description Posted to each active subscription whose events include "conversation.handoff" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_conversation_handoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A conversation was resolved
+         * @description Posted to each active subscription whose events include "conversation.resolved" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_conversation_resolved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An outbound message reached the customer's phone
+         * @description Posted to each active subscription whose events include "message.delivered" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_message_delivered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An outbound message failed, with WhatsApp error code and title
+         * @description Posted to each active subscription whose events include "message.failed" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_message_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer read an outbound message
+         * @description Posted to each active subscription whose events include "message.read" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_message_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer wrote (media come as references to download with the API key)
+         * @description Posted to each active subscription whose events include "message.received" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_message_received"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * WhatsApp accepted an outbound message for delivery
+         * @description Posted to each active subscription whose events include "message.sent" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_message_sent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "template.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Meta changed a template's status (approved, rejected, paused, disabled...)
+         * @description Posted to each active subscription whose events include "template.status_changed" or "*". Signed: X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. At least once and in no particular order: deduplicate by id, order by time. Answer 2xx within the timeout; 5xx, 429 (Retry-After honoured) and timeouts are retried with backoff for 24 hours, other answers are not.
+         */
+        post: operations["event_template_status_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         ApiKey: {
@@ -1051,6 +1500,16 @@ export interface components {
             }[];
             /** @enum {string} */
             reason?: "no_relevant_passage" | "model_cannot_answer" | "reply_rejected" | "customer_asked";
+        };
+        ButtonClickedEventData: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            campaignId?: string;
+            contextWamid?: string;
+            from: string;
+            payload?: string;
+            text: string;
+            wamid: string;
         };
         Campaign: {
             /** @description List campaigns: the lists, taken when the campaign starts (each run, for a series) */
@@ -1116,6 +1575,24 @@ export interface components {
             sent: number;
             skipped: number;
             total: number;
+        };
+        CampaignEventData: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            campaignId: string;
+            /** @description Completed only */
+            counts?: {
+                [key: string]: number;
+            };
+            name: string;
+            pauseReason?: string;
+            recurring?: boolean;
+            /** @description Started only: after a pause or a retry */
+            resumed?: boolean;
+            seriesId?: string;
+            /** @enum {string} */
+            state: "running" | "paused" | "completed" | "cancelled" | "scheduled";
+            total?: number;
         };
         CampaignInput: {
             /** @description Country for numbers written without + and country code */
@@ -1232,6 +1709,15 @@ export interface components {
             id: string;
             name: string;
         };
+        ContactOptEventData: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            contact: string;
+            /** @enum {string} */
+            scope: "all" | "marketing";
+            /** @description keyword, user_preferences or whatsapp_131050 */
+            source: string;
+        };
         Conversation: {
             aiEnabled: boolean;
             assigneeId?: string;
@@ -1256,6 +1742,18 @@ export interface components {
             userId?: string;
             /** @description When the customer's oldest unanswered message arrived; absent once the business answered */
             waitingSince?: string;
+        };
+        ConversationEventData: {
+            assigneeId?: string;
+            assigneeName?: string;
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            by?: components["schemas"]["PlatformEventActor"];
+            contact: string;
+            profileName?: string;
+            reason?: string;
+            /** @enum {string} */
+            status: "open" | "assigned" | "resolved";
         };
         /** @description An image, document, audio, video or sticker, kept in the platform's private media store */
         ConversationMedia: {
@@ -1360,6 +1858,166 @@ export interface components {
                 message: string;
             };
         };
+        Event_button_clicked: {
+            data: components["schemas"]["ButtonClickedEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "button.clicked";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_campaign_cancelled: {
+            data: components["schemas"]["CampaignEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "campaign.cancelled";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_campaign_completed: {
+            data: components["schemas"]["CampaignEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "campaign.completed";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_campaign_paused: {
+            data: components["schemas"]["CampaignEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "campaign.paused";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_campaign_started: {
+            data: components["schemas"]["CampaignEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "campaign.started";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_contact_opted_in: {
+            data: components["schemas"]["ContactOptEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "contact.opted_in";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_contact_opted_out: {
+            data: components["schemas"]["ContactOptEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "contact.opted_out";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_conversation_assigned: {
+            data: components["schemas"]["ConversationEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "conversation.assigned";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_conversation_handoff: {
+            data: components["schemas"]["ConversationEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "conversation.handoff";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_conversation_resolved: {
+            data: components["schemas"]["ConversationEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "conversation.resolved";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_message_delivered: {
+            data: components["schemas"]["MessageStatusEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "message.delivered";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_message_failed: {
+            data: components["schemas"]["MessageStatusEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "message.failed";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_message_read: {
+            data: components["schemas"]["MessageStatusEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "message.read";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_message_received: {
+            data: components["schemas"]["MessageReceivedEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "message.received";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_message_sent: {
+            data: components["schemas"]["MessageStatusEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "message.sent";
+            /** @enum {number} */
+            version: 1;
+        };
+        Event_template_status_changed: {
+            data: components["schemas"]["TemplateStatusEventData"];
+            /** @description Stable across retries and replays: deduplicate by it */
+            id: string;
+            time: string;
+            /** @enum {string} */
+            type: "template.status_changed";
+            /** @enum {number} */
+            version: 1;
+        };
         IssuedApiKey: {
             createdAt: string;
             id: string;
@@ -1427,6 +2085,16 @@ export interface components {
             };
             phone: string;
         };
+        MediaReference: {
+            caption?: string;
+            filename?: string;
+            id: string;
+            kind: string;
+            mimeType: string;
+            size?: number;
+            /** @description The API path that serves the file (GET, with the API key) */
+            url: string;
+        };
         Message: {
             attempts: number;
             createdAt: string;
@@ -1461,6 +2129,35 @@ export interface components {
             variables?: {
                 [key: string]: string;
             };
+        };
+        MessageReceivedEventData: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            contextWamid?: string;
+            from: string;
+            media?: components["schemas"]["MediaReference"];
+            mediaError?: string;
+            profileName?: string;
+            summary: string;
+            text?: string;
+            type: string;
+            wamid: string;
+        };
+        MessageStatusEventData: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            campaignId?: string;
+            error?: components["schemas"]["PlatformEventError"];
+            /** @description A single message's id (POST /api/messages, replies) */
+            messageId?: string;
+            /** @description Failed only: whether a campaign retry may send it */
+            retryable?: boolean;
+            source?: string;
+            /** @enum {string} */
+            status: "sent" | "delivered" | "read" | "failed";
+            /** @description E.164, or a business-scoped user id when WhatsApp gave only that */
+            to: string;
+            wamid: string;
         };
         MetaTemplate: {
             /** @description MARKETING, UTILITY or AUTHENTICATION: the latest completed category, which it is sent as */
@@ -1549,6 +2246,19 @@ export interface components {
             /** @description When the platform submitted it for approval */
             submittedAt?: string;
             updatedAt: string;
+        };
+        PlatformEventActor: {
+            id?: string;
+            /** @enum {string} */
+            kind: "user" | "api" | "assistant" | "customer";
+            name?: string;
+        };
+        /** @description WhatsApp's error (Meta's code and title) or the platform's */
+        PlatformEventError: {
+            code: string | number | null;
+            details?: string;
+            message?: string;
+            title: string;
         };
         Preview: {
             /** @description Graph API body using the mapped Meta template (outside the window, or marketing) */
@@ -1755,6 +2465,17 @@ export interface components {
             name: string;
             whatsapp?: components["schemas"]["MetaTemplateMapping"];
         };
+        TemplateStatusEventData: {
+            /** @description When it happened (ISO 8601) */
+            at: string;
+            category?: string;
+            language: string;
+            metaId?: string;
+            name: string;
+            previousStatus?: string;
+            reason?: string;
+            status: string;
+        };
         /**
          * @example {
          *       "examples": {
@@ -1845,6 +2566,47 @@ export interface components {
         WebhookAck: {
             id: string;
             received: number;
+        };
+        WebhookDeliveryAttempt: {
+            at: string;
+            attempt: number;
+            error?: string;
+            /** @description The event exactly as posted */
+            event: {
+                [key: string]: unknown;
+            };
+            eventId: string;
+            eventType: string;
+            id: string;
+            latencyMs: number;
+            nextAttemptAt?: string;
+            replayOf?: string;
+            /** @description The first 500 bytes of the answer */
+            responseBody?: string;
+            responseStatus?: number;
+            /** @enum {string} */
+            status: "delivered" | "retrying" | "failed";
+            subscriptionId: string;
+        };
+        WebhookSubscription: {
+            createdAt: string;
+            description: string;
+            disabledAt?: string;
+            disabledReason?: string;
+            events: ("*" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "button.clicked" | "conversation.handoff" | "conversation.assigned" | "conversation.resolved" | "contact.opted_out" | "contact.opted_in" | "campaign.started" | "campaign.paused" | "campaign.completed" | "campaign.cancelled" | "template.status_changed")[];
+            /** @description First failed attempt since the latest success */
+            failingSince?: string;
+            id: string;
+            /** @description Until then requests are also signed with the secret before the latest rotation */
+            previousSecretExpiresAt?: string;
+            /** @enum {string} */
+            status: "active" | "paused" | "disabled";
+            updatedAt: string;
+            url: string;
+        };
+        WebhookSubscriptionWithSecret: components["schemas"]["WebhookSubscription"] & {
+            /** @description The signing secret: shown only now. Each request carries X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body"> */
+            secret: string;
         };
         /** @description A WhatsApp Business Account notification as Meta posts it (statuses, messages, errors...) */
         WhatsAppNotification: {
@@ -2584,6 +3346,69 @@ export interface operations {
                         items: components["schemas"]["Recipient"][];
                         nextCursor?: string;
                     };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportCampaignRecipients: {
+        parameters: {
+            query?: {
+                /** @description Only recipients in this status */
+                status?: "queued" | "sent" | "delivered" | "read" | "failed" | "skipped";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recipients */
+            200: {
+                headers: {
+                    /** @description attachment; filename="..." */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Invalid request */
@@ -3936,6 +4761,67 @@ export interface operations {
             };
             /** @description Missing variables or over WhatsApp limits */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportConversationMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E.164 number (+ may be left out) or business-scoped user id (US.1349...) */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages */
+            200: {
+                headers: {
+                    /** @description attachment; filename="..." */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not a phone number or user id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6690,6 +7576,548 @@ export interface operations {
             };
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All of them, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookSubscription"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    events: ("*" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "button.clicked" | "conversation.handoff" | "conversation.assigned" | "conversation.resolved" | "contact.opted_out" | "contact.opted_in" | "campaign.started" | "campaign.paused" | "campaign.completed" | "campaign.cancelled" | "template.status_changed")[];
+                    /** @example https://crm.example.com/hooks/whatsapp */
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Subscribed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already 25 subscriptions */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is not one events may be posted to */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: {
+                /** @description An error answer lists at most 100 problems (rows or fields) and says how many there are in all; the same request with `errorOffset=N` lists them from the N-th on (`details.nextErrorOffset` gives N). */
+                errorOffset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    events?: ("*" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "button.clicked" | "conversation.handoff" | "conversation.assigned" | "conversation.resolved" | "contact.opted_out" | "contact.opted_in" | "campaign.started" | "campaign.paused" | "campaign.completed" | "campaign.cancelled" | "template.status_changed")[];
+                    /** @description true pauses deliveries; false resumes them (also after the platform disabled it) */
+                    paused?: boolean;
+                    /** @example https://crm.example.com/hooks/whatsapp */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over its size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body has a content type this route does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is not one events may be posted to */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDeliveryAttempt"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued for delivery */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                        /** @enum {boolean} */
+                        queued: true;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such subscription or attempt */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The subscription is paused or disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret, shown once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     verifyWhatsAppWebhook: {
         parameters: {
             query: {
@@ -6793,6 +8221,406 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    event_button_clicked: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_button_clicked"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_campaign_cancelled: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_campaign_cancelled"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_campaign_completed: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_campaign_completed"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_campaign_paused: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_campaign_paused"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_campaign_started: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_campaign_started"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_contact_opted_in: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_contact_opted_in"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_contact_opted_out: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_contact_opted_out"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_assigned: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_assigned"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_handoff: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_handoff"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_conversation_resolved: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_conversation_resolved"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_message_delivered: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_message_delivered"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_message_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_message_failed"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_message_read: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_message_read"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_message_received: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_message_received"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_message_sent: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_message_sent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_template_status_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Platform-Event-Id": string;
+                "X-Platform-Event-Type": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_template_status_changed"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -12,7 +12,7 @@ import type { Context } from './context';
 import { alertingConversationStore } from './handoff-alerts';
 import { mediaStore } from './media';
 import { outbox } from './outbox';
-import { crawlQueue, sendQueue } from './queues';
+import { crawlQueue, hookQueue, sendQueue } from './queues';
 import {
   apiKeyStore,
   cannedReplyStore,
@@ -26,6 +26,7 @@ import {
   signInThrottle,
   templateStore,
   userStore,
+  webhookStore,
 } from './stores';
 import { metaTemplates } from './template-service';
 
@@ -93,5 +94,10 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     assistant: options.assistant ?? buildAssistant(c),
     crawlerPolicy: { allowLoopback: c.config.crawler.allowPrivateHosts },
     metaTemplates: metaTemplates(c),
+    webhooks: {
+      store: webhookStore(c),
+      queue: hookQueue(c),
+      allowLoopback: c.config.webhooks.allowLoopback,
+    },
   });
 }

@@ -5,8 +5,9 @@ import { CampaignService } from '../services/campaign-service';
 import { STOP_SETTLE_MS } from '../services/sending/campaign-gate';
 import { scheduler } from './aws-scheduler';
 import type { Context } from './context';
+import { announcedCampaignStore } from './hooks';
 import { launchQueue } from './queues';
-import { campaignStore, listStore, recipientStore, templateStore } from './stores';
+import { listStore, recipientStore, templateStore } from './stores';
 import { metaTemplates } from './template-service';
 
 /** EventBridge Scheduler, in the platform's schedule group; the local runtime brings its timer instead. */
@@ -24,7 +25,7 @@ export function eventBridgeScheduler(c: Context): CampaignScheduler {
 
 export function campaignService(c: Context, scheduler: CampaignScheduler): CampaignService {
   return new CampaignService({
-    campaigns: campaignStore(c),
+    campaigns: announcedCampaignStore(c),
     recipients: recipientStore(c),
     templates: templateStore(c),
     launchQueue: launchQueue(c),

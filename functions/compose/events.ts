@@ -3,17 +3,18 @@ import { makeEventsProcessor } from '../services/events';
 import { changeParking } from './buckets';
 import type { Context } from './context';
 import { alertingConversationStore } from './handoff-alerts';
+import { announcedCampaignStore, eventPublisher } from './hooks';
 import { inboundMedia } from './media';
 import { webhookMetaTemplates } from './meta-templates';
 import { outbox } from './outbox';
 import { inboundQueue, redelivery } from './queues';
-import { campaignStore, contactStore, messageStore, statusTarget } from './stores';
+import { contactStore, messageStore, statusTarget } from './stores';
 
 export function buildEvents(c: Context) {
   return makeEventsProcessor({
     statuses: statusTarget(c),
     messages: messageStore(c),
-    campaigns: campaignStore(c),
+    campaigns: announcedCampaignStore(c),
     conversations: alertingConversationStore(c),
     contacts: contactStore(c),
     inboundQueue: inboundQueue(c),
@@ -26,5 +27,6 @@ export function buildEvents(c: Context) {
     optOutKeywords: c.config.optOutKeywords,
     assistantDelaySeconds: c.config.assistant.coalesceSeconds,
     templates: webhookMetaTemplates(c),
+    events: eventPublisher(c),
   });
 }

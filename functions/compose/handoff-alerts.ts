@@ -6,6 +6,7 @@ import type { HandoffAlerts } from '../ports';
 import { FUNCTIONS, type FunctionResources } from '../resources';
 import { alertingConversations, loggedHandoffAlerts } from '../services/handoff-alerts';
 import type { Context } from './context';
+import { announcer } from './hooks';
 import { conversationStore } from './stores';
 
 export function handoffAlerts(c: Context): HandoffAlerts {
@@ -31,4 +32,4 @@ export function handoffAlerts(c: Context): HandoffAlerts {
 
 /** The conversation store of a function that can hand conversations over: every handoff is announced. */
 export const alertingConversationStore = (c: Context) =>
-  alertingConversations(conversationStore(c), handoffAlerts(c), c.logger);
+  alertingConversations(conversationStore(c), handoffAlerts(c), c.logger, announcer(c));

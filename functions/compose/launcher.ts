@@ -7,14 +7,15 @@ import { consumeJsonRecords } from '../services/json-records';
 import { runLaunchCommand } from '../services/launcher';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
+import { announcedCampaignStore } from './hooks';
 import { launchQueue, sendQueue } from './queues';
-import { campaignStore, recipientStore } from './stores';
+import { recipientStore } from './stores';
 import { metaTemplates } from './template-service';
 
 export function buildLauncher(c: Context, options: { scheduler?: CampaignScheduler } = {}) {
   const scheduler = options.scheduler ?? eventBridgeScheduler(c);
   const deps = {
-    campaigns: campaignStore(c),
+    campaigns: announcedCampaignStore(c),
     recipients: recipientStore(c),
     sendQueue: sendQueue(c),
     launchQueue: launchQueue(c),

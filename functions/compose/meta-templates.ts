@@ -7,7 +7,7 @@ import { FUNCTIONS, type FunctionResources } from '../resources';
 import { MetaTemplates } from '../services/meta-templates';
 import { dynamo } from './aws-dynamodb';
 import type { Context } from './context';
-import { campaignStore } from './stores';
+import { announcedCampaignStore, announcer } from './hooks';
 
 export const metaTemplateStore = (c: Context) => new DynamoMetaTemplateStore(dynamo(c), c.table('templates'));
 
@@ -47,9 +47,10 @@ export function metaTemplateParts(c: Context) {
     guard: c.config.mode === 'LIVE' && Boolean(c.config.whatsapp.businessAccountId),
     // Records of campaigns that ended are dropped only where the grants allow deleting.
     pruneUses: mayDeleteTemplates(c),
-    campaigns: campaignStore(c),
+    campaigns: announcedCampaignStore(c),
     clock: c.clock,
     logger: c.logger,
+    events: announcer(c),
   };
 }
 

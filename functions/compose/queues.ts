@@ -3,7 +3,15 @@ import { SqsJsonQueue, SqsRedelivery, SqsSendQueue } from '../adapters/sqs/queue
 import type { LaunchCommand } from '../domain/campaign';
 import type { InboundJob } from '../domain/conversation';
 import type { CrawlJob } from '../domain/knowledge/source';
-import type { CrawlQueue, InboundQueue, LaunchQueue, RedeliveryControl, SendQueue } from '../ports';
+import type { WebhookMessage } from '../domain/webhooks/subscription';
+import type {
+  CrawlQueue,
+  HookQueue,
+  InboundQueue,
+  LaunchQueue,
+  RedeliveryControl,
+  SendQueue,
+} from '../ports';
 import type { QueueKey } from '../resources';
 import { sqs } from './aws-sqs';
 import type { Context } from './context';
@@ -18,3 +26,5 @@ export const crawlQueue = (c: Context): CrawlQueue => new SqsJsonQueue<CrawlJob>
 export const redelivery = (c: Context, queue: QueueKey): RedeliveryControl => {
   return new SqsRedelivery(sqs(c), c.queue(queue, 'consume'));
 };
+export const hookQueue = (c: Context): HookQueue =>
+  new SqsJsonQueue<WebhookMessage>(sqs(c), c.queue('hooks'));

@@ -6,17 +6,11 @@ import { MAX_SEND_ATTEMPTS, QUEUES, visibilityTimeoutSeconds } from '../resource
 import type { SendPacer } from '../services/pacer';
 import { makeSendWorker } from '../services/send-worker';
 import type { Context } from './context';
+import { announcedCampaignStore } from './hooks';
 import { mediaStore } from './media';
 import { launchQueue, redelivery, sendQueue } from './queues';
 import { sendMetrics, whatsAppSender, workerPacer } from './sending';
-import {
-  campaignStore,
-  contactStore,
-  conversationStore,
-  messageStore,
-  recipientStore,
-  sentRecords,
-} from './stores';
+import { contactStore, conversationStore, messageStore, recipientStore, sentRecords } from './stores';
 
 export interface SendWorkerOptions {
   readonly whatsapp?: WhatsAppSender;
@@ -31,7 +25,7 @@ export interface SendWorkerOptions {
 
 export function buildSendWorker(c: Context, options: SendWorkerOptions = {}) {
   return makeSendWorker({
-    campaigns: campaignStore(c),
+    campaigns: announcedCampaignStore(c),
     recipients: recipientStore(c),
     contacts: contactStore(c),
     messages: messageStore(c),

@@ -19,6 +19,7 @@ import { DynamoSentRecords } from '../adapters/dynamodb/sent-records';
 import { DynamoStatusTarget } from '../adapters/dynamodb/status-target';
 import { DynamoTemplateStore } from '../adapters/dynamodb/template-store';
 import { DynamoSessionStore, DynamoSignInThrottle, DynamoUserStore } from '../adapters/dynamodb/user-store';
+import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store';
 import { dynamo } from './aws-dynamodb';
 import type { Context } from './context';
 
@@ -49,3 +50,4 @@ export const userStore = (c: Context) => new DynamoUserStore(dynamo(c), c.table(
 export const sessionStore = (c: Context) => new DynamoSessionStore(dynamo(c), c.table('users'));
 export const signInThrottle = (c: Context) => new DynamoSignInThrottle(dynamo(c), c.table('users'));
 export const knowledgeStore = (c: Context) => new DynamoKnowledgeStore(dynamo(c), c.table('knowledge'));
+export const webhookStore = (c: Context) => new DynamoWebhookStore(dynamo(c), c.table('webhooks'));

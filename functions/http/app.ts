@@ -50,6 +50,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerCannedReplyRoutes } from './routes/canned-replies';
 import { registerConversationRoutes } from './routes/conversations';
+import { registerExportRoutes } from './routes/exports';
 import { registerKeyRoutes } from './routes/keys';
 import { registerKnowledgeRoutes } from './routes/knowledge';
 import { registerListRoutes } from './routes/lists';
@@ -58,6 +59,8 @@ import { registerMessageRoutes } from './routes/messages';
 import { type PlatformSettings, registerSettingsRoutes } from './routes/settings';
 import { registerSystemRoutes } from './routes/system';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks';
+import { registerEventWebhooks } from './schemas/platform-events';
 import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
@@ -89,6 +92,8 @@ export interface AppDeps {
   readonly media: MediaRouteDeps;
   /** Meta's view of the account's templates: sync, import, submit, and what the templates show. */
   readonly metaTemplates: MetaTemplates;
+  /** The business's webhook subscriptions and the hooks queue (replays). */
+  readonly webhooks: Omit<WebhookRouteDeps, 'clock'>;
 }
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -253,12 +258,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   registerMessageRoutes(app, deps);
   registerConversationRoutes(app, deps);
+  registerExportRoutes(app, deps);
   registerCannedReplyRoutes(app, deps);
   registerMediaRoutes(app, deps);
   registerListRoutes(app, deps);
+  registerWebhookRoutes(app, { ...deps.webhooks, clock: deps.clock });
   registerKnowledgeRoutes(app, { ...deps, ...deps.assistant });
 
   registerSharedDocs(app);
+  registerEventWebhooks(app);
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get('/api/openapi.json', (c) => {
     document ??= completeDocument(app.getOpenAPI31Document(API_INFO));

@@ -28,6 +28,10 @@ export const API_TAGS = [
   { name: 'Lists', description: 'Contact lists and their members' },
   { name: 'Knowledge', description: "The assistant's website and document knowledge" },
   { name: 'Accounts', description: 'Console sign-in and sessions, users and API keys' },
+  {
+    name: 'Webhooks',
+    description: "The business's own webhooks: subscriptions, deliveries and the events posted",
+  },
   { name: 'WhatsApp webhook', description: "Meta's verification and notifications" },
 ];
 

@@ -14,3 +14,4 @@ export * from './media';
 export * from './messages';
 export * from './templates';
 export * from './whatsapp';
+export * from './webhooks';

@@ -20,6 +20,7 @@ import type {
   ContactStore,
   ContactUpdates,
   ConversationStore,
+  EventPublisher,
   InboundQueue,
   MessageStore,
   RedeliveryControl,
@@ -27,6 +28,13 @@ import type {
 } from '../ports';
 import { type InboundMediaKeeper, MediaRetryLater } from './inbound-media';
 import type { Outbox } from './outbox';
+import {
+  buttonClickedEvent,
+  contactOptEvent,
+  messageReceivedEvent,
+  messageStatusEvent,
+} from '../domain/webhooks/announce';
+import type { PlatformEvent } from '../domain/webhooks/events';
 
 export interface EventsDeps {
   readonly statuses: StatusTarget;
@@ -47,6 +55,11 @@ export interface EventsDeps {
   readonly assistantDelaySeconds: number;
   /** Template webhooks (status, quality, category) update Meta's view of the template (services/meta-templates.ts). */
   readonly templates?: { apply(update: TemplateWebhookUpdate): Promise<void> };
+  /**
+   * The business's webhooks. An event is published before its change is acknowledged, so a failed
+   * publish brings the change back (applying it again changes nothing; the event keeps its id).
+   */
+  readonly events?: EventPublisher;
 }
 
 /**
@@ -226,12 +239,42 @@ export function makeEventsProcessor(d: EventsDeps) {
         deltas.set(ref.campaignId, delta);
       }
       if (statusUpdate.status === 'failed' && statusUpdate.error?.code === 131050) {
-        await d.contacts.setOptOut(ref.phone, { marketingOptOut: true }, update.at, 'whatsapp_131050');
+        const before = await d.contacts.setOptOut(
+          ref.phone,
+          { marketingOptOut: true },
+          update.at,
+          'whatsapp_131050',
+        );
+        if (!before.marketingOptOut) {
+          await publish(
+            contactOptEvent('opted_out', {
+              contact: ref.phone,
+              scope: 'marketing',
+              source: 'whatsapp_131050',
+              at: update.at,
+            }),
+          );
+        }
       }
     } else {
       await d.statuses.applyToMessage(ref.messageId, statusUpdate);
     }
     await tickConversation(statusUpdate, ref, attempt);
+    const to = ref.kind === 'campaign' ? ref.phone : update.recipientId ? `+${update.recipientId.replace(/^\+/, '')}` : (update.recipientUserId ?? '');
+    await publish(
+      messageStatusEvent({
+        wamid: update.wamid,
+        to,
+        status: statusUpdate.status,
+        at: update.at,
+        ...(ref.kind === 'campaign' ? { campaignId: ref.campaignId } : { messageId: ref.messageId }),
+        ...(statusUpdate.error ? { error: statusUpdate.error } : {}),
+      }),
+    );
+  }
+
+  async function publish(...events: PlatformEvent[]): Promise<void> {
+    if (d.events) await d.events.publish(events);
   }
 
   /**
@@ -293,6 +336,48 @@ export function makeEventsProcessor(d: EventsDeps) {
         ...(kept?.mediaError ? { mediaError: kept.mediaError } : {}),
       },
       profile,
+    );
+    // Published whether or not this delivery stored it: a publish that failed the first time is made now.
+    const tapped = m.type === 'button' || (m.type === 'interactive' && m.buttonPayload !== undefined);
+    const tappedRef = tapped && m.contextWamid && d.events ? await d.messages.getWamidRef(m.contextWamid) : undefined;
+    await publish(
+      messageReceivedEvent({
+        wamid: m.wamid,
+        from: contact,
+        ...(m.profileName ? { profileName: m.profileName } : {}),
+        type: m.type,
+        ...(m.text !== undefined ? { text: m.text } : {}),
+        summary: m.summary,
+        at: m.at,
+        ...(m.contextWamid ? { contextWamid: m.contextWamid } : {}),
+        ...(kept?.media
+          ? {
+              media: {
+                id: kept.media.id,
+                kind: kept.media.kind,
+                mimeType: kept.media.mimeType,
+                ...(kept.media.size !== undefined ? { size: kept.media.size } : {}),
+                ...(kept.media.filename ? { filename: kept.media.filename } : {}),
+                ...(kept.media.caption ? { caption: kept.media.caption } : {}),
+                url: `/api/media/${kept.media.id}`,
+              },
+            }
+          : {}),
+        ...(kept?.mediaError ? { mediaError: kept.mediaError } : {}),
+      }),
+      ...(tapped
+        ? [
+            buttonClickedEvent({
+              wamid: m.wamid,
+              from: contact,
+              text: m.text ?? '',
+              ...(m.buttonPayload !== undefined ? { payload: m.buttonPayload } : {}),
+              at: m.at,
+              ...(m.contextWamid ? { contextWamid: m.contextWamid } : {}),
+              ...(tappedRef?.kind === 'campaign' ? { campaignId: tappedRef.campaignId } : {}),
+            }),
+          ]
+        : []),
     );
     if (!stored) return; // a redelivery: everything below already happened once
     d.logger.info('inbound message', { contact: maskContact(contact), type: m.type, wamid: m.wamid });
@@ -364,7 +449,16 @@ export function makeEventsProcessor(d: EventsDeps) {
           ? !before.marketingOptOut
           : Boolean(before.optedOut || before.marketingOptOut);
     d.logger.info('opt-out keyword', { contact: maskContact(contact), intent, changed });
-    if (changed) await confirm(contact, CONFIRMATIONS[intent]);
+    if (!changed) return;
+    await publish(
+      contactOptEvent(intent === 'opt_in' ? 'opted_in' : 'opted_out', {
+        contact,
+        scope: intent === 'opt_out_marketing' ? 'marketing' : 'all',
+        source: 'keyword',
+        at,
+      }),
+    );
+    await confirm(contact, CONFIRMATIONS[intent]);
   }
 
   async function applyPreference(p: Extract<WebhookUpdate, { kind: 'preference' }>): Promise<void> {
@@ -372,11 +466,15 @@ export function makeEventsProcessor(d: EventsDeps) {
       d.logger.info('user preference not handled', { category: p.category, value: p.value });
       return;
     }
-    await d.contacts.setOptOut(
-      `+${p.waId.replace(/^\+/, '')}`,
-      { marketingOptOut: p.value === 'stop' },
-      p.at,
-      'user_preferences',
+    const contact = `+${p.waId.replace(/^\+/, '')}`;
+    await d.contacts.setOptOut(contact, { marketingOptOut: p.value === 'stop' }, p.at, 'user_preferences');
+    await publish(
+      contactOptEvent(p.value === 'stop' ? 'opted_out' : 'opted_in', {
+        contact,
+        scope: 'marketing',
+        source: 'user_preferences',
+        at: p.at,
+      }),
     );
   }
 

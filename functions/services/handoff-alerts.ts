@@ -8,7 +8,9 @@ import type { Conversation } from '../domain/conversation';
 import type { StatusAction, StatusActor } from '../domain/conversation-status';
 import { maskContact } from '../domain/redact';
 import type { Logger } from '../logger';
-import type { ConversationStore, HandoffAlert, HandoffAlerts } from '../ports';
+import { actorOf, conversationEvent } from '../domain/webhooks/announce';
+import type { ConversationStore, EventPublisher, HandoffAlert, HandoffAlerts } from '../ports';
+import { noEvents } from './event-publisher';
 
 const REASONS: Record<string, string> = {
   customer_asked: 'the customer asked for a person',
@@ -46,12 +48,34 @@ export function loggedHandoffAlerts(logger: Logger): HandoffAlerts {
   };
 }
 
-/** The store, raising an alert whenever a change lands a conversation in `open` (a failed alert is logged). */
+/**
+ * The store, raising an alert whenever a change lands a conversation in `open` (a failed alert is logged),
+ * and announcing every status change that has an event (handoff, assigned, resolved) to the webhooks.
+ */
 export function alertingConversations<T extends ConversationStore>(
   store: T,
   alerts: HandoffAlerts,
   logger: Logger,
+  events: EventPublisher = noEvents,
 ): T {
+  async function announce(
+    c: Pick<Conversation, 'contact' | 'profileName' | 'status' | 'assigneeId' | 'assigneeName'>,
+    at: string,
+    by?: StatusActor,
+    reason?: string,
+  ) {
+    const event = conversationEvent({
+      contact: c.contact,
+      ...(c.profileName ? { profileName: c.profileName } : {}),
+      status: c.status as 'open',
+      at,
+      ...(by ? { by: actorOf(by) } : {}),
+      ...(reason ? { reason } : {}),
+      ...(c.assigneeId ? { assigneeId: c.assigneeId } : {}),
+      ...(c.assigneeName ? { assigneeName: c.assigneeName } : {}),
+    });
+    if (event) await events.publish([event]);
+  }
   async function raise(
     c: Pick<Conversation, 'contact' | 'profileName'>,
     reason: string | undefined,
@@ -74,15 +98,11 @@ export function alertingConversations<T extends ConversationStore>(
   Object.assign(wrapped, {
     async changeStatus(contact: string, action: StatusAction, by: StatusActor, at: string) {
       const result = await changeStatus(contact, action, by, at);
-      if (result.changed && result.conversation.status === 'open') {
-        const reason =
-          action.type === 'handoff'
-            ? action.reason
-            : action.type === 'customer_message'
-              ? 'assistant_off'
-              : undefined;
-        await raise(result.conversation, reason, at);
-      }
+      if (!result.changed) return result;
+      const reason =
+        action.type === 'handoff' ? action.reason : action.type === 'customer_message' ? 'assistant_off' : undefined;
+      if (result.conversation.status === 'open') await raise(result.conversation, reason, at);
+      await announce(result.conversation, at, by, reason);
       return result;
     },
     async requestHuman(contact: string, options: { by?: StatusActor; reason?: string; at?: string } = {}) {
@@ -90,7 +110,9 @@ export function alertingConversations<T extends ConversationStore>(
       const moved = await requestHuman(contact, options);
       if (moved) {
         const c = await store.get(contact);
-        await raise(c ?? { contact }, options.reason, options.at ?? new Date().toISOString());
+        const at = options.at ?? new Date().toISOString();
+        await raise(c ?? { contact }, options.reason, at);
+        await announce({ ...(c ?? { contact }), status: 'open' }, at, options.by, options.reason);
       }
       return moved;
     },

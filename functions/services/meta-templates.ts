@@ -34,12 +34,14 @@ import {
   type TemplateDefinition,
   templateVariables,
 } from '../domain/template';
+import { templateStatusEvent } from '../domain/webhooks/announce';
 import type { SendFailure } from '../domain/whatsapp-errors';
 import type { Logger } from '../logger';
 import type {
   CampaignStore,
   CampaignTemplateUpdates,
   Clock,
+  EventPublisher,
   MetaTemplateApi,
   MetaTemplateKey,
   MetaTemplateStore,
@@ -78,6 +80,8 @@ export interface MetaTemplatesDeps {
   readonly campaigns?: Pick<CampaignStore, 'get' | 'changeState'> & Partial<CampaignTemplateUpdates>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where a status change is announced (template.status_changed), best effort. */
+  readonly events?: EventPublisher;
 }
 
 export interface SyncResult {
@@ -281,6 +285,8 @@ export class MetaTemplates {
    */
   private async afterChange(before: MetaTemplate | undefined, after: MetaTemplate): Promise<number> {
     let paused = 0;
+    // A change of a known template's status; the first sight of one (a sync, a lookup) is not a change.
+    if (before && before.status !== after.status) await this.announceStatus(before, after);
     if (BLOCKING_STATUSES.includes(after.status) && before?.status !== after.status) {
       paused = await this.pauseUsers(after);
     }
@@ -289,6 +295,23 @@ export class MetaTemplates {
       await this.followCategory(after, category);
     }
     return paused;
+  }
+
+  private async announceStatus(before: MetaTemplate, after: MetaTemplate): Promise<void> {
+    const reason =
+      after.status === 'REJECTED' ? (after.rejectedReason ?? after.statusReason) : after.statusReason;
+    await this.d.events?.publish([
+      templateStatusEvent({
+        name: after.name,
+        language: after.language,
+        status: after.status,
+        previousStatus: before.status,
+        ...(after.metaId ? { metaId: after.metaId } : {}),
+        ...(after.category ? { category: after.category } : {}),
+        ...(reason ? { reason } : {}),
+        at: after.observedAt,
+      }),
+    ]);
   }
 
   /** Platform templates take the category of the Meta template they are mapped to (a sync catches up). */

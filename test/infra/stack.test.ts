@@ -115,7 +115,7 @@ describe('PlatformStack', () => {
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     const functions = Object.keys(platformFunctions(template)).length;
-    expect(functions).toBe(7);
+    expect(functions).toBe(8);
     // One per function, plus the API's access logs and the console upload's.
     expect(groups.length).toBe(functions + 2);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7);
@@ -234,9 +234,9 @@ describe('PlatformStack', () => {
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
     // One alarm per DLQ, plus send-worker errors and throttles, assistant errors, webhook signature
-    // failures and API 5xx.
+    // failures, disabled webhook subscriptions and API 5xx.
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(Object.keys(QUEUES).length + 5);
+    expect(alarms).toHaveLength(Object.keys(QUEUES).length + 6);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
   });
 
@@ -406,6 +406,54 @@ describe('PlatformStack', () => {
     const events = new Set(roleActions(template, 'EventsRole'));
     expect(events.has('dynamodb:DeleteItem')).toBe(false);
     expect(events.has('sqs:ReceiveMessage')).toBe(true);
+  });
+
+  it("delivers the business's webhooks from their own queue, with a role that reaches nothing else", () => {
+    const hooks = [...new Set(roleActions(template, 'HooksRole'))].sort();
+    expect(hooks).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    // Only the webhooks table, and no secret: the signing secrets live in that table, encrypted at rest.
+    const tables = JSON.stringify(
+      Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes('HooksRole'),
+      ),
+    );
+    expect(tables).toContain('Storagewebhooks');
+    expect(tables).not.toMatch(/Storage(campaigns|recipients|messages|conversations|contacts|apiKeys)/);
+    // Delivery attempts expire after 7 days.
+    const [webhooksTable] = Object.entries(
+      template.toJSON().Resources as Record<string, { Properties: unknown }>,
+    )
+      .filter(([id]) => id.startsWith('Storagewebhooks'))
+      .map(([, r]) => r.Properties as { TimeToLiveSpecification?: unknown });
+    expect(webhooksTable?.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: QUEUES.hooks.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: QUEUES.hooks.concurrency },
+    });
+    // Every function that announces events may send to the hooks queue; the webhook function may not.
+    for (const role of ['ApiFunctionRole', 'EventsRole', 'SendWorkerRole', 'LauncherRole', 'InboundRole'])
+      expect(roleActions(template, role)).toContain('sqs:SendMessage');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'WebhookSubscriptionsDisabled',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('gives each function only the secrets it uses, read-only, with the verify token generated', () => {
@@ -883,8 +931,8 @@ describe('npx cdk synth', () => {
         const asset = join(dir, `asset.${r.Properties.Code!.S3Key!.replace('.zip', '')}`);
         return { id, files: readdirSync(asset), entry: readFileSync(join(asset, 'index.mjs'), 'utf8') };
       });
-    expect(assets).toHaveLength(7);
-    expect(new Set(assets.map((a) => a.entry)).size).toBe(7);
+    expect(assets).toHaveLength(8);
+    expect(new Set(assets.map((a) => a.entry)).size).toBe(8);
     const filesOf = (name: string) => assets.find((a) => a.id.startsWith(name))!.files;
     expect(filesOf('Webhook')).toContain('index.mjs');
     expect(filesOf('Webhook').some((f) => f.startsWith('openai-'))).toBe(false);

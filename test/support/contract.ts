@@ -8,6 +8,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
 type Doc = {
+  webhooks?: Record<string, unknown>;
   paths: Record<
     string,
     Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>
@@ -74,6 +75,25 @@ export class ContractChecker {
       body,
       where,
       contentType,
+    );
+  }
+
+  /** Problems with an event posted to a subscription, against the document's `webhooks` entry for its type. */
+  checkEvent(body: string): string[] {
+    let type: unknown;
+    try {
+      type = (JSON.parse(body) as { type?: unknown }).type;
+    } catch {
+      return ['event: the body is not JSON'];
+    }
+    const where = `event ${String(type)}`;
+    if (typeof type !== 'string' || !this.doc.webhooks?.[type])
+      return [`${where}: no such webhook in the document`];
+    return this.validate(
+      `openapi#/${pointer('webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema')}`,
+      body,
+      where,
+      'application/json',
     );
   }
 

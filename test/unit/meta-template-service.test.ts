@@ -8,6 +8,7 @@ import type { Campaign } from '../../functions/domain/campaign';
 import type { MetaTemplate } from '../../functions/domain/meta-template';
 import { creationWindow } from '../../functions/domain/meta-template-submit';
 import type { Template } from '../../functions/domain/template';
+import type { PlatformEvent } from '../../functions/domain/webhooks/events';
 import { createLogger } from '../../functions/logger';
 import type { MetaTemplateApi, MetaTemplateKey, MetaTemplateStore } from '../../functions/ports';
 import { CampaignService } from '../../functions/services/campaign-service';
@@ -90,6 +91,7 @@ function world(options: { api?: boolean; listStatus?: string; category?: string 
   const recipients = new MemoryRecipients();
   campaigns.recipientsStore = recipients;
   const calls: string[] = [];
+  const published: PlatformEvent[] = [];
   const api: MetaTemplateApi = {
     list: async (filter) => {
       calls.push(`list ${filter?.name ?? 'all'}`);
@@ -112,6 +114,11 @@ function world(options: { api?: boolean; listStatus?: string; category?: string 
     campaigns,
     clock,
     logger,
+    events: {
+      async publish(events) {
+        published.push(...events);
+      },
+    },
   });
   const queue = new MemoryQueue();
   const service = new CampaignService({
@@ -129,7 +136,7 @@ function world(options: { api?: boolean; listStatus?: string; category?: string 
     clock,
     logger,
   });
-  return { store, campaigns, queue, service, meta, calls, clock };
+  return { store, campaigns, queue, service, meta, calls, clock, published };
 }
 
 const rows = [{ row: 1, input: { phone: '+4915110000100', variables: { customerName: 'Ann' } } }];
@@ -206,6 +213,36 @@ describe('the send-time template guard', () => {
       at,
     });
     expect((await w.service.resume(draft.id)).state).toBe('running');
+  });
+
+  it('announces each status change of a template once (template.status_changed), with the reason', async () => {
+    const w = world({ listStatus: 'APPROVED' });
+    await w.meta.check(template);
+    const at = new Date(w.clock.now().getTime() + 10_000).toISOString();
+    const paused = {
+      kind: 'template_status',
+      name: 'order_ready',
+      language: 'en_US',
+      event: 'PAUSED',
+      at,
+    } as const;
+    await w.meta.apply({ ...paused, reason: 'low quality' });
+    // Meta repeats the webhook: nothing changed, nothing announced.
+    await w.meta.apply({ ...paused, reason: 'low quality' });
+    const statuses = w.published.filter((e) => e.type === 'template.status_changed').map((e) => e.data);
+    // The first sight (the lookup) is not a change; the pause is, once.
+    expect(statuses).toEqual([
+      {
+        name: 'order_ready',
+        language: 'en_US',
+        status: 'PAUSED',
+        previousStatus: 'APPROVED',
+        metaId: '77',
+        category: 'UTILITY',
+        reason: 'low quality',
+        at,
+      },
+    ]);
   });
 });
 

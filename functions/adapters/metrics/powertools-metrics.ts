@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { GraphTroubleKind, SendMetrics, WebhookMetrics } from '../../ports';
+import type { GraphTroubleKind, HookMetrics, SendMetrics, WebhookMetrics } from '../../ports';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../resources';
 
 /** CloudWatch metrics through Powertools (embedded metric format in the function's log, no API calls). */
@@ -53,6 +53,28 @@ export class PowertoolsWebhookMetrics implements WebhookMetrics {
 
   signatureFailure(): void {
     this.metrics.addMetric('WebhookSignatureFailures', MetricUnit.Count, 1);
+    this.counted = true;
+  }
+
+  flush(): void {
+    if (this.counted) this.metrics.publishStoredMetrics();
+    this.counted = false;
+  }
+}
+
+/** The hooks function's counts: attempts by outcome with their latency, and disabled subscriptions. */
+export class PowertoolsHookMetrics implements HookMetrics {
+  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  private counted = false;
+
+  attempt(outcome: string, ms: number): void {
+    this.metrics.addMetric(outcome === 'delivered' ? 'WebhookDeliveries' : 'WebhookDeliveryFailures', MetricUnit.Count, 1);
+    this.metrics.addMetric('WebhookLatency', MetricUnit.Milliseconds, ms);
+    this.counted = true;
+  }
+
+  disabled(): void {
+    this.metrics.addMetric('WebhookSubscriptionsDisabled', MetricUnit.Count, 1);
     this.counted = true;
   }
 

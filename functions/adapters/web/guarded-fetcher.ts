@@ -7,7 +7,6 @@
  * Built on node:http/https rather than fetch: only they take a connect-time `lookup`, and Node's own fetch
  * would need the undici package (700 KB of bundle) to be given one.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -20,6 +19,7 @@ import {
   checkUrl,
 } from '../../domain/knowledge/address-policy';
 import type { FetchedPage, WebFetcher } from '../../ports';
+import { guardedLookup, systemResolve } from './guarded-lookup';
 
 export interface GuardedFetcherOptions {
   readonly policy: AddressPolicy;
@@ -37,15 +37,6 @@ export class FetchRefusedError extends Error {
   override readonly name = 'FetchRefusedError';
 }
 
-const systemResolve = (host: string) =>
-  new Promise<string[]>((resolve, reject) =>
-    dnsLookup(host, { all: true }, (error, addresses: LookupAddress[]) =>
-      error ? reject(error) : resolve(addresses.map((a) => a.address)),
-    ),
-  );
-
-const family = (address: string) => (address.includes(':') ? 6 : 4);
-
 /** Only text is read; a PDF or an image is reported by its type without downloading it. */
 const TEXTUAL = /^(text\/|application\/(xhtml\+xml|xml|rss\+xml|atom\+xml|json)$)/;
 
@@ -56,24 +47,7 @@ export class GuardedFetcher implements WebFetcher {
 
   constructor(private readonly options: GuardedFetcherOptions) {
     this.resolve = options.resolve ?? systemResolve;
-    this.lookup = (host, lookupOptions, callback) => {
-      this.resolve(host).then(
-        (addresses) => {
-          const why = addresses.length
-            ? addresses.map((a) => blockedReason(a, options.policy)).find(Boolean)
-            : 'no address';
-          if (why) {
-            callback(new BlockedAddressError(`${host} resolves to a refused address: ${why}`), '', 4);
-          } else if ((lookupOptions as { all?: boolean }).all) {
-            (callback as unknown as (e: null, a: LookupAddress[]) => void)(
-              null,
-              addresses.map((address) => ({ address, family: family(address) })),
-            );
-          } else callback(null, addresses[0]!, family(addresses[0]!));
-        },
-        (error: Error) => callback(error as NodeJS.ErrnoException, '', 4),
-      );
-    };
+    this.lookup = guardedLookup(this.resolve, options.policy);
     // Pages of one site share connections; the lookup above runs for every new connection.
     this.agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets: 8 }),
