@@ -7,8 +7,8 @@
 import type { Conversation } from '../domain/conversation';
 import type { StatusAction, StatusActor } from '../domain/conversation-status';
 import { maskContact } from '../domain/redact';
-import type { Logger } from '../logger';
 import { actorOf, conversationEvent } from '../domain/webhooks/announce';
+import type { Logger } from '../logger';
 import type { ConversationStore, EventPublisher, HandoffAlert, HandoffAlerts } from '../ports';
 import { noEvents } from './event-publisher';
 
@@ -67,7 +67,7 @@ export function alertingConversations<T extends ConversationStore>(
     const event = conversationEvent({
       contact: c.contact,
       ...(c.profileName ? { profileName: c.profileName } : {}),
-      status: c.status as 'open',
+      status: c.status,
       at,
       ...(by ? { by: actorOf(by) } : {}),
       ...(reason ? { reason } : {}),
@@ -100,7 +100,11 @@ export function alertingConversations<T extends ConversationStore>(
       const result = await changeStatus(contact, action, by, at);
       if (!result.changed) return result;
       const reason =
-        action.type === 'handoff' ? action.reason : action.type === 'customer_message' ? 'assistant_off' : undefined;
+        action.type === 'handoff'
+          ? action.reason
+          : action.type === 'customer_message'
+            ? 'assistant_off'
+            : undefined;
       if (result.conversation.status === 'open') await raise(result.conversation, reason, at);
       await announce(result.conversation, at, by, reason);
       return result;

@@ -154,11 +154,12 @@ export function makeHookDelivery(d: HookDeliveryDeps) {
     const failures: { itemIdentifier: string }[] = [];
     await Promise.all(
       event.Records.map(async (record) => {
-        let message: WebhookMessage;
-        try {
-          message = JSON.parse(record.body) as WebhookMessage;
-        } catch {
-          d.logger.error('webhook job is not JSON; dropping it', { messageId: record.messageId });
+        const message = readMessage(record.body);
+        if (!message) {
+          // Redelivering it would never make it readable: it would only end in the dead-letter queue.
+          d.logger.error('webhook job is not a webhook message; dropping it', {
+            messageId: record.messageId,
+          });
           return;
         }
         try {
@@ -175,4 +176,20 @@ export function makeHookDelivery(d: HookDeliveryDeps) {
     d.metrics?.flush();
     return { batchItemFailures: failures };
   };
+}
+
+/** The queue message, or undefined when the body is not one (not JSON, or JSON of another shape). */
+function readMessage(body: string): WebhookMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const m = value as Partial<WebhookMessage> | null;
+  if (!m || typeof m !== 'object' || (m.kind !== 'event' && m.kind !== 'delivery')) return undefined;
+  if (typeof m.event?.id !== 'string' || typeof m.event.type !== 'string') return undefined;
+  if (m.kind === 'delivery' && (typeof m.subscriptionId !== 'string' || typeof m.attempt !== 'number'))
+    return undefined;
+  return m as WebhookMessage;
 }

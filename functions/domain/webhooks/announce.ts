@@ -45,10 +45,11 @@ const CONVERSATION_EVENTS: Partial<Record<ConversationStatus, 'handoff' | 'assig
 
 /** The event of a conversation's new status, if it has one (back to the assistant has none). */
 export function conversationEvent(
-  data: EventData['conversation.handoff'] & { readonly status: ConversationStatus | 'ai' },
+  change: Omit<EventData['conversation.handoff'], 'status'> & { readonly status: ConversationStatus | 'ai' },
 ): PlatformEvent | undefined {
-  const kind = CONVERSATION_EVENTS[data.status as ConversationStatus];
+  const kind = change.status === 'ai' ? undefined : CONVERSATION_EVENTS[change.status];
   if (!kind) return undefined;
+  const data = change as EventData['conversation.handoff'];
   return event(`conversation.${kind}`, `${data.contact}|${data.at}|${data.assigneeId ?? ''}`, data.at, data);
 }
 

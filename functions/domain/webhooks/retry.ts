@@ -36,6 +36,8 @@ export function retryAfterSeconds(value: string | undefined, now: Date): number 
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d{1,9}$/.test(text)) return Number(text);
+  // An HTTP date (IMF-fixdate, RFC 9110); Date.parse alone would read "1.5" or "-1" as years.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
   const at = Date.parse(text);
   if (!Number.isFinite(at)) return undefined;
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));

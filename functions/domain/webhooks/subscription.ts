@@ -3,7 +3,14 @@
  * with. Pure rules: which secrets sign a request, which event types anybody wants, and the states.
  */
 import { randomBytes } from 'node:crypto';
-import { ALL_EVENTS, type EventFilter, type EventType, type PlatformEvent, wants } from './events';
+import {
+  ALL_EVENTS,
+  EVENT_TYPES,
+  type EventFilter,
+  type EventType,
+  type PlatformEvent,
+  wants,
+} from './events';
 
 /**
  * `active` receives events; `paused` by the business (PATCH paused); `disabled` by the platform after
@@ -80,7 +87,7 @@ export function wantedTypes(subs: readonly Pick<WebhookSubscription, 'status' | 
 /** The filter as stored: "*" alone when it is there, otherwise each type once, in the documented order. */
 export function normalisedFilter(events: readonly EventFilter[]): EventFilter[] {
   if (events.includes(ALL_EVENTS)) return [ALL_EVENTS];
-  return [...new Set(events)];
+  return EVENT_TYPES.filter((type) => events.includes(type));
 }
 
 /** One attempt to deliver one event to one subscription, kept 7 days (GET .../deliveries). */
