@@ -2604,9 +2604,23 @@ export interface components {
             updatedAt: string;
             url: string;
         };
-        WebhookSubscriptionWithSecret: components["schemas"]["WebhookSubscription"] & {
+        WebhookSubscriptionWithSecret: {
+            createdAt: string;
+            description: string;
+            disabledAt?: string;
+            disabledReason?: string;
+            events: ("*" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "button.clicked" | "conversation.handoff" | "conversation.assigned" | "conversation.resolved" | "contact.opted_out" | "contact.opted_in" | "campaign.started" | "campaign.paused" | "campaign.completed" | "campaign.cancelled" | "template.status_changed")[];
+            /** @description First failed attempt since the latest success */
+            failingSince?: string;
+            id: string;
+            /** @description Until then requests are also signed with the secret before the latest rotation */
+            previousSecretExpiresAt?: string;
             /** @description The signing secret: shown only now. Each request carries X-Platform-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body"> */
             secret: string;
+            /** @enum {string} */
+            status: "active" | "paused" | "disabled";
+            updatedAt: string;
+            url: string;
         };
         /** @description A WhatsApp Business Account notification as Meta posts it (statuses, messages, errors...) */
         WhatsAppNotification: {

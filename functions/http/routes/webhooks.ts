@@ -28,35 +28,36 @@ const EventFilterSchema = z.enum([ALL_EVENTS, ...EVENT_TYPES]).openapi({
   description: 'An event type, or "*" for every type (present and future)',
 });
 
-const SubscriptionSchema = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    events: z.array(EventFilterSchema),
-    description: z.string(),
-    status: z.enum(['active', 'paused', 'disabled']),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    failingSince: z
-      .string()
-      .optional()
-      .openapi({ description: 'First failed attempt since the latest success' }),
-    disabledAt: z.string().optional(),
-    disabledReason: z.string().optional(),
-    previousSecretExpiresAt: z
-      .string()
-      .optional()
-      .openapi({
-        description: 'Until then requests are also signed with the secret before the latest rotation',
-      }),
-  })
-  .openapi('WebhookSubscription');
-
-const WithSecretSchema = SubscriptionSchema.extend({
-  secret: z.string().openapi({
-    description: `The signing secret: shown only now. Each request carries ${SIGNATURE_HEADER}: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`,
+const subscriptionFields = {
+  id: z.string(),
+  url: z.string(),
+  events: z.array(EventFilterSchema),
+  description: z.string(),
+  status: z.enum(['active', 'paused', 'disabled']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  failingSince: z
+    .string()
+    .optional()
+    .openapi({ description: 'First failed attempt since the latest success' }),
+  disabledAt: z.string().optional(),
+  disabledReason: z.string().optional(),
+  previousSecretExpiresAt: z.string().optional().openapi({
+    description: 'Until then requests are also signed with the secret before the latest rotation',
   }),
-}).openapi('WebhookSubscriptionWithSecret');
+};
+
+const SubscriptionSchema = z.object(subscriptionFields).openapi('WebhookSubscription');
+
+// One flat object (not an allOf of two), so a client and a strict validator read it in one piece.
+const WithSecretSchema = z
+  .object({
+    ...subscriptionFields,
+    secret: z.string().openapi({
+      description: `The signing secret: shown only now. Each request carries ${SIGNATURE_HEADER}: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`,
+    }),
+  })
+  .openapi('WebhookSubscriptionWithSecret');
 
 const AttemptSchema = z
   .object({
