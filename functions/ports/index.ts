@@ -13,5 +13,5 @@ export * from './knowledge';
 export * from './media';
 export * from './messages';
 export * from './templates';
-export * from './whatsapp';
 export * from './webhooks';
+export * from './whatsapp';

@@ -42,7 +42,10 @@ export interface WebhookStore {
   putAttempt(attempt: DeliveryAttempt, expiresAt: number): Promise<void>;
   getAttempt(subscriptionId: string, attemptId: string): Promise<DeliveryAttempt | undefined>;
   /** Newest first. */
-  listAttempts(subscriptionId: string, page: { limit: number; cursor?: string }): Promise<Page<DeliveryAttempt>>;
+  listAttempts(
+    subscriptionId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<DeliveryAttempt>>;
 }
 
 /** The hooks queue: events to fan out and attempts to make, each after an optional delay. */

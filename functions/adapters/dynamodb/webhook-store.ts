@@ -146,7 +146,12 @@ export class DynamoWebhookStore implements WebhookStore {
           UpdateExpression: 'SET #s = :disabled, disabledAt = :at, disabledReason = :why, updatedAt = :at',
           ConditionExpression: '#s = :active',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':disabled': 'disabled', ':active': 'active', ':at': at, ':why': reason },
+          ExpressionAttributeValues: {
+            ':disabled': 'disabled',
+            ':active': 'active',
+            ':at': at,
+            ':why': reason,
+          },
         }),
       );
       return true;
@@ -172,7 +177,10 @@ export class DynamoWebhookStore implements WebhookStore {
     return out.Item ? attemptOf(out.Item) : undefined;
   }
 
-  listAttempts(subscriptionId: string, page: { limit: number; cursor?: string }): Promise<Page<DeliveryAttempt>> {
+  listAttempts(
+    subscriptionId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<DeliveryAttempt>> {
     return queryPage(
       this.db,
       {

@@ -68,7 +68,11 @@ export class PowertoolsHookMetrics implements HookMetrics {
   private counted = false;
 
   attempt(outcome: string, ms: number): void {
-    this.metrics.addMetric(outcome === 'delivered' ? 'WebhookDeliveries' : 'WebhookDeliveryFailures', MetricUnit.Count, 1);
+    this.metrics.addMetric(
+      outcome === 'delivered' ? 'WebhookDeliveries' : 'WebhookDeliveryFailures',
+      MetricUnit.Count,
+      1,
+    );
     this.metrics.addMetric('WebhookLatency', MetricUnit.Milliseconds, ms);
     this.counted = true;
   }

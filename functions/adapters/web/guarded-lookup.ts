@@ -6,7 +6,11 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { type AddressPolicy, BlockedAddressError, blockedReason } from '../../domain/knowledge/address-policy';
+import {
+  type AddressPolicy,
+  BlockedAddressError,
+  blockedReason,
+} from '../../domain/knowledge/address-policy';
 
 export type Resolver = (host: string) => Promise<string[]>;
 

@@ -77,8 +77,7 @@ export class GuardedPoster implements WebhookPoster {
                 ms: ms(),
                 ...(text ? { body: text } : {}),
               }),
-            () =>
-              resolve({ kind: 'answered', status: response.statusCode ?? 0, ms: ms() }),
+            () => resolve({ kind: 'answered', status: response.statusCode ?? 0, ms: ms() }),
           );
         },
       );
