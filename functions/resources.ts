@@ -468,7 +468,9 @@ export const FUNCTIONS = {
       recipients: { actions: ['GetItem', 'UpdateItem'] },
       contacts: { actions: ['GetItem', 'UpdateItem'] },
       messages: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
-      conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      // Query: a reply or an opt-out is counted for the campaigns found among the conversation's
+      // latest messages (services/campaign-responses.ts).
+      conversations: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] },
       // Template webhooks update Meta's view of a template and find the campaigns sending through it.
       templates: { actions: ['GetItem', 'Query', 'PutItem'] },
       // Reads which events the subscriptions want, so an event nobody wants is never queued.

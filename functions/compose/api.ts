@@ -15,6 +15,7 @@ import { outbox } from './outbox';
 import { crawlQueue, hookQueue, sendQueue } from './queues';
 import {
   apiKeyStore,
+  campaignStore,
   cannedReplyStore,
   contactStore,
   idempotencyStore,
@@ -57,6 +58,7 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
   return createApp({
     templates: templateStore(c),
     campaignService: campaignService(c, options.scheduler ?? eventBridgeScheduler(c)),
+    analytics: campaignStore(c),
     recipients: recipientStore(c),
     contacts: contactStore(c),
     messages: messageStore(c),

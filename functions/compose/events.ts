@@ -1,4 +1,5 @@
 /** The events function: statuses, inbound messages and opt-outs from the events queue. */
+import { CampaignResponses } from '../services/campaign-responses';
 import { makeEventsProcessor } from '../services/events';
 import { changeParking } from './buckets';
 import type { Context } from './context';
@@ -8,7 +9,7 @@ import { inboundMedia } from './media';
 import { webhookMetaTemplates } from './meta-templates';
 import { outbox } from './outbox';
 import { inboundQueue, redelivery } from './queues';
-import { contactStore, messageStore, statusTarget } from './stores';
+import { contactStore, conversationStore, messageStore, recipientStore, statusTarget } from './stores';
 
 export function buildEvents(c: Context) {
   return makeEventsProcessor({
@@ -28,5 +29,11 @@ export function buildEvents(c: Context) {
     assistantDelaySeconds: c.config.assistant.coalesceSeconds,
     templates: webhookMetaTemplates(c),
     events: eventPublisher(c),
+    responses: new CampaignResponses({
+      conversations: conversationStore(c),
+      campaigns: announcedCampaignStore(c),
+      recipients: recipientStore(c),
+      logger: c.logger,
+    }),
   });
 }

@@ -110,6 +110,12 @@ export interface RecipientRecord {
   readonly deliveredAt?: string;
   readonly readAt?: string;
   readonly failedAt?: string;
+  /** Responses to this campaign, for its analytics (domain/analytics.ts). */
+  readonly repliedAt?: string;
+  readonly optedOutAt?: string;
+  readonly buttonsTapped?: readonly string[];
+  readonly pricingCategory?: string;
+  readonly billable?: boolean;
   readonly updatedAt: string;
 }
 

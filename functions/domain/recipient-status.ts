@@ -31,18 +31,39 @@ export function addCounts(a: Counts, b: Partial<Counts>): Counts {
   return out;
 }
 
+/** How WhatsApp bills a message, from the `pricing` object of its statuses. */
+export interface Pricing {
+  readonly category: string;
+  readonly billable: boolean;
+}
+
 /** A delivery status from a webhook, applied monotonically: sent < delivered < read; failed ends the attempt. */
 export interface StatusUpdate {
   readonly status: 'sent' | 'delivered' | 'read' | 'failed';
   readonly at: string;
   readonly wamid: string;
   readonly error?: SendError;
+  readonly pricing?: Pricing;
 }
 
-/** What applying a status changed: the status before and after, when it moved (for the counters). */
-export type StatusChange =
+/** When a recipient was sent, delivered and read, as far as known. */
+export interface Stamps {
+  readonly sentAt?: string;
+  readonly deliveredAt?: string;
+  readonly readAt?: string;
+}
+
+/**
+ * What applying a status changed: the status before and after, when it moved (for the counters), and for
+ * the analytics the times known before and after the write and the pricing it recorded first.
+ */
+export type StatusChange = (
   | { readonly changed: true; readonly from: RecipientStatus; readonly to: RecipientStatus }
-  | { readonly changed: false };
+  | { readonly changed: false }
+) & {
+  readonly stamps?: { readonly before: Stamps; readonly after: Stamps };
+  readonly firstPricing?: Pricing;
+};
 
 /**
  * Which statuses a webhook status may move a recipient or message on from: progress only goes forward,

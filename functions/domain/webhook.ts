@@ -14,6 +14,8 @@ export type WebhookUpdate =
       readonly recipientUserId?: string;
       readonly callbackData?: string;
       readonly errors: readonly SendError[];
+      /** How Meta bills it (`pricing.category`, `pricing.billable`); absent on some statuses. */
+      readonly pricing?: { readonly category: string; readonly billable: boolean };
     }
   | {
       readonly kind: 'message';
@@ -200,6 +202,7 @@ export function updatesOf(change: WebhookChange): WebhookUpdate[] {
         ...(str(s.recipient_user_id) ? { recipientUserId: str(s.recipient_user_id) } : {}),
         ...(str(s.biz_opaque_callback_data) ? { callbackData: str(s.biz_opaque_callback_data) } : {}),
         errors: arr(s.errors).map(readError),
+        ...pricingOf(s.pricing),
       });
     }
     for (const e of arr(v.errors)) updates.push({ kind: 'error', error: readError(e) });
@@ -371,4 +374,10 @@ export function describeInbound(m: Obj): { text?: string; summary: string; butto
     default:
       return { summary: `[${type}]` };
   }
+}
+
+function pricingOf(p: unknown): { pricing?: { category: string; billable: boolean } } {
+  if (!isObj(p)) return {};
+  const category = str(p.category);
+  return category ? { pricing: { category, billable: p.billable === true } } : {};
 }

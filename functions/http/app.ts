@@ -13,6 +13,7 @@ import type { Mode } from '../domain/mode';
 import type { RowProblem } from '../domain/recipients';
 import { maskPath } from '../domain/redact';
 import type {
+  AccountAnalytics,
   ApiKeyStore,
   CannedReplyStore,
   Clock,
@@ -47,6 +48,7 @@ import { ApiError, errorBody, listedProblems, sendError } from './errors';
 import { idempotencyMiddleware } from './idempotency';
 import { API_INFO, completeDocument, registerSharedDocs } from './openapi';
 import { registerAccountRoutes } from './routes/accounts';
+import { registerAnalyticsRoutes } from './routes/analytics';
 import { MAX_CSV_BYTES, registerCampaignRoutes } from './routes/campaigns';
 import { registerCannedReplyRoutes } from './routes/canned-replies';
 import { registerConversationRoutes } from './routes/conversations';
@@ -66,6 +68,8 @@ import { securityHeaders } from './security-headers';
 export interface AppDeps {
   readonly templates: TemplateStore;
   readonly campaignService: CampaignService;
+  /** The account's analytics per day and template. */
+  readonly analytics: AccountAnalytics;
   readonly recipients: RecipientStore;
   readonly contacts: ContactStore & ContactUpdates;
   readonly messages: MessageStore;
@@ -259,6 +263,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerMessageRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerExportRoutes(app, deps);
+  registerAnalyticsRoutes(app, {
+    campaignService: deps.campaignService,
+    analytics: deps.analytics,
+    now: () => deps.clock.now(),
+  });
   registerCannedReplyRoutes(app, deps);
   registerMediaRoutes(app, deps);
   registerListRoutes(app, deps);

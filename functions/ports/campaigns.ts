@@ -1,5 +1,6 @@
 /** Campaigns, their recipients and counters, launch progress, and their schedules. */
 
+import type { StatsDelta } from '../domain/analytics';
 import type { Campaign, LaunchCommand, RecipientRecord, SendError } from '../domain/campaign';
 import type { CampaignState } from '../domain/campaign-state';
 import type { Page } from '../domain/page';
@@ -78,16 +79,64 @@ export interface CampaignTemplateUpdates {
  */
 export type RecipientHistogram = Counts & { waiting: number; lastUpdatedAt?: string };
 
+/**
+ * A change to a campaign's counters: status counts, `waiting`, and analytics counters (domain/analytics.ts)
+ * with Meta's titles for the failure codes among them. All of it lands in one write.
+ */
+export type CounterDelta = Partial<Counts> & {
+  waiting?: number;
+  stats?: StatsDelta;
+  titles?: Readonly<Record<string, string>>;
+};
+
+/** A campaign's analytics counters, summed over its shards. */
+export interface SummedStats {
+  readonly stats: StatsDelta;
+  readonly titles: Readonly<Record<string, string>>;
+}
+
 export interface CampaignCounters {
   counts(id: string): Promise<Counts>;
   /** The counts, and how many queued recipients are waiting for their quiet hours to end. */
   tally(id: string): Promise<{ counts: Counts; waiting: number }>;
   /** Adds to one randomly chosen counter shard; shards spread increments over partitions. */
-  addCounts(id: string, delta: Partial<Counts> & { waiting?: number }): Promise<void>;
+  addCounts(id: string, delta: CounterDelta): Promise<void>;
+  /** The analytics counters of a campaign (figures come from these and the counts). */
+  stats(id: string): Promise<SummedStats>;
   /** Records that completion found the counters wrong and corrected them (kept for operators and tests). */
   noteRecount(id: string): Promise<void>;
   /** Arrivals in sent, delivered, read and failed per minute, oldest first (the console's chart). */
   timeline(id: string): Promise<TimelinePoint[]>;
+}
+
+/** A customer's response to a campaign message, recorded on its recipient once. */
+export type RecipientResponse =
+  | { readonly kind: 'reply' | 'opt_out'; readonly at: string }
+  | { readonly kind: 'button'; readonly label: string; readonly at: string };
+
+export interface RecipientResponses {
+  /**
+   * Records the response unless the recipient already has it (a reply and an opt-out once each, every
+   * button once); the send time when it was recorded now, `false` when it was known or cannot count
+   * (a reply or opt-out needs a send), `undefined` when there is no such recipient.
+   */
+  noteResponse(key: RecipientKey, response: RecipientResponse): Promise<{ sentAt?: string } | false>;
+}
+
+/** One day of one template's campaigns (UTC), as the account's analytics keep it. */
+export interface AccountDay extends SummedStats {
+  readonly day: string;
+  readonly templateId: string;
+  readonly templateName?: string;
+}
+
+/**
+ * The account's analytics: each campaign counter write with analytics in it also adds them to the day's
+ * row of the campaign's template, so a period is read as rows per day, never from the campaigns.
+ */
+export interface AccountAnalytics {
+  /** Days from `from` to `to` inclusive (`YYYY-MM-DD`), one item per day and template with any figure. */
+  days(from: string, to: string): Promise<AccountDay[]>;
 }
 
 /** How far a launch has gone (so a launcher that stops resumes), and the lease on writing a list audience. */

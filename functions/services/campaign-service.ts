@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { addStats, type Figures, figuresOf, type StatsDelta, statsOfMove } from '../domain/analytics';
 import {
   type Audience,
   bucketCount,
@@ -13,7 +14,7 @@ import type { SendCheck } from '../domain/meta-template';
 import { recipientChecks } from '../domain/on-demand';
 import type { Page } from '../domain/page';
 import { MAX_RECIPIENTS, rulesFor } from '../domain/recipient-rules';
-import type { TimelinePoint } from '../domain/recipient-status';
+import { emptyCounts, presentCounts, type TimelinePoint } from '../domain/recipient-status';
 import type { Template } from '../domain/template';
 import type { CampaignStore } from '../ports';
 import { CampaignAudience } from './campaign-audience';
@@ -116,6 +117,19 @@ export class CampaignService {
     const campaign = await this.get(id);
     const target = campaign.recurrence ? campaign.lastRunId : id;
     return target ? this.d.campaigns.timeline(target) : [];
+  }
+
+  /** What the campaign achieved (for a series, its latest run), from its counters. */
+  async analytics(id: string): Promise<Figures & { campaignId: string }> {
+    const campaign = await this.get(id);
+    const target = campaign.recurrence ? campaign.lastRunId : id;
+    if (!target) return { campaignId: id, ...figuresOf({}, {}, emptyCounts()) };
+    const [tally, summed] = await Promise.all([
+      this.d.campaigns.tally(target),
+      this.d.campaigns.stats(target),
+    ]);
+    const { counts } = presentCounts(tally.counts, tally.waiting);
+    return { campaignId: target, ...figuresOf(summed.stats, summed.titles, counts) };
   }
 
   /** A series' runs, newest first. */
@@ -295,11 +309,18 @@ export class CampaignService {
       // Stamped per page: a recipient's change and its counter's stay seconds apart (services/counters.ts).
       const at = this.nowIso();
       let moved = 0;
+      // The failures taken back, by code: a campaign's failure figures are the ones that stand.
+      const stats: StatsDelta = {};
       for (const r of items) {
-        if (r.retryable && (await this.d.recipients.requeue({ campaignId: id, bucket, phone: r.phone }, at)))
+        if (
+          r.retryable &&
+          (await this.d.recipients.requeue({ campaignId: id, bucket, phone: r.phone }, at))
+        ) {
           moved += 1;
+          addStats(stats, statsOfMove({ from: 'failed', to: 'queued', error: r.lastError }));
+        }
       }
-      if (moved > 0) await this.d.campaigns.addCounts(id, { failed: -moved, queued: moved });
+      if (moved > 0) await this.d.campaigns.addCounts(id, { failed: -moved, queued: moved, stats });
       requeued += moved;
     }
     const counts = await this.d.campaigns.counts(id);

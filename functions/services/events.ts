@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { forEachLimit } from '../concurrency';
 import { forRecord } from '../correlation';
+import { addStats, newLatencyStats, pricingStats, statsOfMove } from '../domain/analytics';
 import { parseCallbackData } from '../domain/campaign';
 import { storedText } from '../domain/conversation';
 import { assistantMayAnswer } from '../domain/conversation-status';
@@ -9,9 +10,16 @@ import { readInboundMedia } from '../domain/media';
 import type { WamidRef } from '../domain/message';
 import type { TemplateWebhookUpdate } from '../domain/meta-template';
 import { keywordIntent } from '../domain/opt-out';
-import type { RecipientStatus, StatusUpdate } from '../domain/recipient-status';
+import type { StatusUpdate } from '../domain/recipient-status';
 import { maskContact } from '../domain/redact';
 import { updatesOf, type WebhookChange, type WebhookUpdate } from '../domain/webhook';
+import {
+  buttonClickedEvent,
+  contactOptEvent,
+  messageReceivedEvent,
+  messageStatusEvent,
+} from '../domain/webhooks/announce';
+import type { PlatformEvent } from '../domain/webhooks/events';
 import type { Logger } from '../logger';
 import type {
   CampaignCounters,
@@ -20,21 +28,17 @@ import type {
   ContactStore,
   ContactUpdates,
   ConversationStore,
+  CounterDelta,
   EventPublisher,
   InboundQueue,
   MessageStore,
   RedeliveryControl,
   StatusTarget,
 } from '../ports';
+import type { CampaignResponses } from './campaign-responses';
 import { type InboundMediaKeeper, MediaRetryLater } from './inbound-media';
 import type { Outbox } from './outbox';
-import {
-  buttonClickedEvent,
-  contactOptEvent,
-  messageReceivedEvent,
-  messageStatusEvent,
-} from '../domain/webhooks/announce';
-import type { PlatformEvent } from '../domain/webhooks/events';
+import { mergeDeltas } from './sending/counter-batch';
 
 export interface EventsDeps {
   readonly statuses: StatusTarget;
@@ -60,6 +64,8 @@ export interface EventsDeps {
    * publish brings the change back (applying it again changes nothing; the event keeps its id).
    */
   readonly events?: EventPublisher;
+  /** Replies, button taps and opt-outs counted for the campaigns that caused them (analytics). */
+  readonly responses?: CampaignResponses;
 }
 
 /**
@@ -120,7 +126,7 @@ export function makeEventsProcessor(d: EventsDeps) {
     }
     let retry = false;
     // Counter moves are summed per campaign and written once per change, not once per status.
-    const deltas = new Map<string, Partial<Record<RecipientStatus, number>>>();
+    const deltas = new Map<string, CounterDelta>();
     const applyOne = async (update: WebhookUpdate) => {
       try {
         await apply(update, deltas, attempt);
@@ -167,7 +173,7 @@ export function makeEventsProcessor(d: EventsDeps) {
 
   async function apply(
     update: WebhookUpdate,
-    deltas: Map<string, Partial<Record<RecipientStatus, number>>>,
+    deltas: Map<string, CounterDelta>,
     attempt: number,
   ): Promise<void> {
     switch (update.kind) {
@@ -202,7 +208,7 @@ export function makeEventsProcessor(d: EventsDeps) {
 
   async function applyStatus(
     update: Extract<WebhookUpdate, { kind: 'status' }>,
-    deltas: Map<string, Partial<Record<RecipientStatus, number>>>,
+    deltas: Map<string, CounterDelta>,
     attempt: number,
   ): Promise<void> {
     if (!['sent', 'delivered', 'read', 'failed'].includes(update.status)) {
@@ -226,17 +232,34 @@ export function makeEventsProcessor(d: EventsDeps) {
       at: update.at,
       wamid: update.wamid,
       ...(update.errors[0] ? { error: update.errors[0] } : {}),
+      ...(update.pricing ? { pricing: update.pricing } : {}),
     };
     if (ref.kind === 'campaign') {
       const change = await d.statuses.applyToRecipient(
         { campaignId: ref.campaignId, bucket: ref.bucket, phone: ref.phone },
         statusUpdate,
       );
-      if (change?.changed && change.from !== change.to) {
-        const delta = deltas.get(ref.campaignId) ?? {};
-        delta[change.from] = (delta[change.from] ?? 0) - 1;
-        delta[change.to] = (delta[change.to] ?? 0) + 1;
-        deltas.set(ref.campaignId, delta);
+      if (change) {
+        const moved = change.changed && change.from !== change.to;
+        const stats = addStats(
+          addStats(
+            moved ? statsOfMove({ from: change.from, to: change.to, error: statusUpdate.error }) : {},
+            change.stamps ? newLatencyStats(change.stamps.before, change.stamps.after) : undefined,
+          ),
+          change.firstPricing ? pricingStats(change.firstPricing) : undefined,
+        );
+        const titles =
+          moved && change.to === 'failed' && statusUpdate.error
+            ? { [String(statusUpdate.error.code ?? 'none')]: statusUpdate.error.title }
+            : undefined;
+        deltas.set(
+          ref.campaignId,
+          mergeDeltas(deltas.get(ref.campaignId) ?? {}, {
+            ...(moved ? { [change.from]: -1, [change.to]: 1 } : {}),
+            stats,
+            ...(titles ? { titles } : {}),
+          }),
+        );
       }
       if (statusUpdate.status === 'failed' && statusUpdate.error?.code === 131050) {
         const before = await d.contacts.setOptOut(
@@ -245,6 +268,7 @@ export function makeEventsProcessor(d: EventsDeps) {
           update.at,
           'whatsapp_131050',
         );
+        await d.responses?.optedOut(ref.phone, update.at);
         if (!before.marketingOptOut) {
           await publish(
             contactOptEvent('opted_out', {
@@ -260,7 +284,12 @@ export function makeEventsProcessor(d: EventsDeps) {
       await d.statuses.applyToMessage(ref.messageId, statusUpdate);
     }
     await tickConversation(statusUpdate, ref, attempt);
-    const to = ref.kind === 'campaign' ? ref.phone : update.recipientId ? `+${update.recipientId.replace(/^\+/, '')}` : (update.recipientUserId ?? '');
+    const to =
+      ref.kind === 'campaign'
+        ? ref.phone
+        : update.recipientId
+          ? `+${update.recipientId.replace(/^\+/, '')}`
+          : (update.recipientUserId ?? '');
     await publish(
       messageStatusEvent({
         wamid: update.wamid,
@@ -339,7 +368,10 @@ export function makeEventsProcessor(d: EventsDeps) {
     );
     // Published whether or not this delivery stored it: a publish that failed the first time is made now.
     const tapped = m.type === 'button' || (m.type === 'interactive' && m.buttonPayload !== undefined);
-    const tappedRef = tapped && m.contextWamid && d.events ? await d.messages.getWamidRef(m.contextWamid) : undefined;
+    const tappedRef =
+      tapped && m.contextWamid && (d.events || d.responses)
+        ? await d.messages.getWamidRef(m.contextWamid)
+        : undefined;
     await publish(
       messageReceivedEvent({
         wamid: m.wamid,
@@ -379,11 +411,23 @@ export function makeEventsProcessor(d: EventsDeps) {
           ]
         : []),
     );
+    const keywordText = ['text', 'button', 'interactive'].includes(m.type) ? m.text : undefined;
+    const intent = keywordText !== undefined ? keywordIntent(keywordText, d.optOutKeywords) : undefined;
+    // The campaign analytics, whether or not this delivery stored the message: each is recorded once on
+    // its recipient, so a delivery that failed after storing it counts it now and a second one does not.
+    if (d.responses) {
+      if (tapped && tappedRef?.kind === 'campaign')
+        await d.responses.tapped(
+          { campaignId: tappedRef.campaignId, bucket: tappedRef.bucket, phone: tappedRef.phone },
+          m.text ?? m.buttonPayload ?? '',
+          m.at,
+        );
+      if (intent === 'opt_out' || intent === 'opt_out_marketing') await d.responses.optedOut(contact, m.at);
+      else if (!intent) await d.responses.replied(contact, m.at);
+    }
     if (!stored) return; // a redelivery: everything below already happened once
     d.logger.info('inbound message', { contact: maskContact(contact), type: m.type, wamid: m.wamid });
 
-    const keywordText = ['text', 'button', 'interactive'].includes(m.type) ? m.text : undefined;
-    const intent = keywordText !== undefined ? keywordIntent(keywordText, d.optOutKeywords) : undefined;
     if (intent) {
       await applyKeyword(contact, intent, m.at);
       return;
@@ -468,6 +512,7 @@ export function makeEventsProcessor(d: EventsDeps) {
     }
     const contact = `+${p.waId.replace(/^\+/, '')}`;
     await d.contacts.setOptOut(contact, { marketingOptOut: p.value === 'stop' }, p.at, 'user_preferences');
+    if (p.value === 'stop') await d.responses?.optedOut(contact, p.at);
     await publish(
       contactOptEvent(p.value === 'stop' ? 'opted_out' : 'opted_in', {
         contact,

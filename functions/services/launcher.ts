@@ -1,3 +1,4 @@
+import { STAT } from '../domain/analytics';
 import {
   type Campaign,
   firstProbe,
@@ -262,7 +263,13 @@ async function sweepCancelled(d: LauncherDeps, id: string, buckets: number): Pro
         if (r.deferredUntil) wasWaiting += 1;
       }
     }
-    if (done > 0) await d.campaigns.addCounts(id, { queued: -done, skipped: done, waiting: -wasWaiting });
+    if (done > 0)
+      await d.campaigns.addCounts(id, {
+        queued: -done,
+        skipped: done,
+        waiting: -wasWaiting,
+        stats: { [STAT.skipped('cancelled')]: done },
+      });
     skipped += done;
   }
   d.logger.info('cancelled campaign settled', { campaignId: id, skipped });

@@ -56,6 +56,7 @@ export async function allRecipients(p: TestPlatform, id: string, status?: string
     lastError?: { code: unknown; message?: string };
     retryable?: boolean;
     skipReason?: string;
+    sentAt?: string;
   }[] = [];
   let cursor: string | undefined;
   do {

@@ -35,6 +35,7 @@ import type {
   ContactStore,
   ContactUpdates,
   ConversationStore,
+  CounterDelta,
   InboundQueue,
   LaunchCheckpoint,
   LaunchQueue,
@@ -279,11 +280,21 @@ export class MemoryCampaigns
     const { waiting, ...counts } = this.counters.get(id) ?? { ...emptyCounts(), waiting: 0 };
     return { counts, waiting };
   }
-  async addCounts(id: string, delta: Partial<Counts> & { waiting?: number }) {
+  /** Analytics counters and failure titles per campaign, as the DynamoDB store sums them. */
+  readonly analytics = new Map<string, { stats: Record<string, number>; titles: Record<string, string> }>();
+  async addCounts(id: string, delta: CounterDelta) {
+    const { stats, titles, ...counts } = delta;
     const c = this.counters.get(id) ?? { ...emptyCounts(), waiting: 0 };
-    for (const [k, v] of Object.entries(delta))
+    for (const [k, v] of Object.entries(counts))
       (c as Record<string, number>)[k] = ((c as Record<string, number>)[k] ?? 0) + (v ?? 0);
     this.counters.set(id, c);
+    const a = this.analytics.get(id) ?? { stats: {}, titles: {} };
+    for (const [k, v] of Object.entries(stats ?? {})) a.stats[k] = (a.stats[k] ?? 0) + v;
+    Object.assign(a.titles, titles ?? {});
+    this.analytics.set(id, a);
+  }
+  async stats(id: string) {
+    return this.analytics.get(id) ?? { stats: {}, titles: {} };
   }
   async noteRecount() {
     this.recounts += 1;

@@ -3,9 +3,16 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  addStats,
+  failureTitleName,
+  STAT,
+  type StatsDelta,
+  statsOfMove,
+  sumStats,
+} from '../../domain/analytics';
 import type { Campaign } from '../../domain/campaign';
 import type { CampaignState } from '../../domain/campaign-state';
 import { NotFoundError, StateConflictError } from '../../domain/errors';
@@ -19,15 +26,19 @@ import {
   type TimelinePoint,
 } from '../../domain/recipient-status';
 import type {
+  AccountAnalytics,
+  AccountDay,
   AudienceEntry,
   CampaignCounters,
   CampaignStore,
   CampaignTemplateUpdates,
+  CounterDelta,
   LaunchCheckpoint,
   LaunchCheckpoints,
+  SummedStats,
 } from '../../ports';
 import { batchPut } from './batch-write';
-import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryPage } from './client';
+import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryAll, queryPage } from './client';
 import { recipientItem } from './recipient-store';
 
 /** Enough shards for ~16,000 counter writes/s (1,000 per partition), far above 1,000 sends/s x 4 updates. */
@@ -39,12 +50,18 @@ const timelineKey = (id: string, shard: number, minute: string) => ({
   pk: `CAMPAIGN#${id}#TIMELINE#${shard}`,
   sk: `MIN#${minute}`,
 });
+/** The account's analytics for a day and template, sharded like the counters (one row per shard). */
+const accountDayKey = (shard: number, day: string, templateId: string) => ({
+  pk: `ACCOUNT#STATS#${shard}`,
+  sk: `DAY#${day}#TPL#${templateId}`,
+});
+const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 const checkpointKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'LAUNCH' });
 const runsOf = (seriesId: string) => `RUNS#${seriesId}`;
 
 /** One table holds a campaign, its counter shards and its launch checkpoint; one class serves all three. */
 export class DynamoCampaignStore
-  implements CampaignStore, CampaignCounters, LaunchCheckpoints, CampaignTemplateUpdates
+  implements CampaignStore, CampaignCounters, LaunchCheckpoints, CampaignTemplateUpdates, AccountAnalytics
 {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -52,6 +69,8 @@ export class DynamoCampaignStore
     private readonly recipientsTable: string,
     private readonly random: () => number = Math.random,
   ) {}
+
+  private readonly templates = new Map<string, { id: string; name: string }>();
 
   async create(
     campaign: Campaign,
@@ -75,6 +94,8 @@ export class DynamoCampaignStore
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    this.templates.set(campaign.id, { id: campaign.template.id, name: campaign.template.name });
+    if (campaign.total > 0) await this.addCounts(campaign.id, { stats: { [STAT.targeted]: campaign.total } });
   }
 
   async get(id: string): Promise<Campaign | undefined> {
@@ -133,6 +154,7 @@ export class DynamoCampaignStore
       entries.map((e) => recipientItem(frame, e.phone, e.variables, e.failure)),
     );
     const failed = entries.filter((e) => e.failure).length;
+    let filled: Campaign;
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -157,7 +179,7 @@ export class DynamoCampaignStore
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toCampaign(out.Attributes!);
+      filled = toCampaign(out.Attributes!);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       throw new StateConflictError(
@@ -165,6 +187,16 @@ export class DynamoCampaignStore
         undefined,
       );
     }
+    // Once, by the launcher whose audience stands: who was targeted, and who could not be sent at all.
+    const stats: StatsDelta = { [STAT.targeted]: entries.length };
+    const titles: Record<string, string> = {};
+    for (const e of entries) {
+      if (!e.failure) continue;
+      addStats(stats, statsOfMove({ from: 'queued', to: 'failed', error: e.failure }));
+      titles[String(e.failure.code ?? 'none')] = e.failure.title;
+    }
+    if (entries.length > 0) await this.addCounts(id, { stats, titles });
+    return filled;
   }
 
   async noteRelease(id: string, at: string, now: string): Promise<void> {
@@ -254,48 +286,149 @@ export class DynamoCampaignStore
     return { counts, waiting };
   }
 
-  async addCounts(id: string, delta: Partial<Counts> & { waiting?: number }): Promise<void> {
-    const entries = Object.entries(delta).filter(([k, v]) => k !== 'total' && v);
-    if (entries.length === 0) return;
+  async addCounts(id: string, delta: CounterDelta): Promise<void> {
+    const { stats, titles, ...counts } = delta;
+    const entries = Object.entries(counts).filter(([k, v]) => k !== 'total' && v) as [string, number][];
+    const statEntries = Object.entries(stats ?? {}).filter(([, v]) => v);
+    const titleEntries = Object.entries(titles ?? {}).map(
+      ([code, title]) => [failureTitleName(code), title] as [string, string],
+    );
+    if (entries.length === 0 && statEntries.length === 0) return;
     const shard = Math.floor(this.random() * COUNTER_SHARDS);
-    const add = (key: Record<string, string>, parts: [string, number | undefined][]) =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: `ADD ${parts.map(([k]) => `#${k} :${k}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(parts.map(([k]) => [`#${k}`, k])),
-          ExpressionAttributeValues: Object.fromEntries(parts.map(([k, v]) => [`:${k}`, v])),
-        }),
-      );
     // Arrivals in sent, delivered, read and failed also go into this minute's bucket of the timeline,
     // in the same write as the counters' (a transition is counted once, so it is bucketed once).
-    const arrivals = entries.filter(([k, v]) => TIMELINE_STATUSES.includes(k as never) && (v ?? 0) > 0);
+    const arrivals = entries.filter(([k, v]) => TIMELINE_STATUSES.includes(k as never) && v > 0);
+    // The account's day row takes what happened (increments only: a retry takes a failure back from the
+    // campaign's standing failures, but the failure still happened that day).
+    const happened = statEntries.filter(([, v]) => v > 0);
+    const now = new Date();
     await Promise.all([
-      add(shardKey(id, shard), entries),
-      ...(arrivals.length > 0 ? [add(timelineKey(id, shard, minuteOf(new Date())), arrivals)] : []),
+      this.add(shardKey(id, shard), [...entries, ...statEntries], titleEntries),
+      ...(arrivals.length > 0 ? [this.add(timelineKey(id, shard, minuteOf(now)), arrivals)] : []),
+      ...(happened.length > 0 ? [this.addToAccountDay(id, shard, now, happened, titleEntries)] : []),
     ]);
+  }
+
+  /** One UpdateItem that adds numbers and sets strings; names go through placeholders (any text is safe). */
+  private add(
+    key: Record<string, string>,
+    adds: readonly [string, number][],
+    sets: readonly [string, string][] = [],
+  ) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const addParts = adds.map(([k, v], i) => {
+      names[`#a${i}`] = k;
+      values[`:a${i}`] = v;
+      return `#a${i} :a${i}`;
+    });
+    const setParts = sets.map(([k, v], i) => {
+      names[`#s${i}`] = k;
+      values[`:s${i}`] = v;
+      return `#s${i} = :s${i}`;
+    });
+    return this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key,
+        UpdateExpression: [
+          addParts.length ? `ADD ${addParts.join(', ')}` : '',
+          setParts.length ? `SET ${setParts.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  private async addToAccountDay(
+    id: string,
+    shard: number,
+    now: Date,
+    stats: readonly [string, number][],
+    titles: readonly [string, string][],
+  ): Promise<void> {
+    const template = await this.templateOf(id);
+    if (!template) return;
+    await this.add(accountDayKey(shard, dayOf(now), template.id), stats, [
+      ...titles,
+      ['templateName', template.name],
+    ]);
+  }
+
+  /**
+   * The template a campaign was created with (it never changes), remembered per container: the account's
+   * rows are kept per template, and this saves a read per counter write.
+   */
+  private async templateOf(id: string): Promise<{ id: string; name: string } | undefined> {
+    const known = this.templates.get(id);
+    if (known) return known;
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: metaKey(id),
+        ProjectionExpression: '#t.#id, #t.#name',
+        ExpressionAttributeNames: { '#t': 'template', '#id': 'id', '#name': 'name' },
+      }),
+    );
+    const t = out.Item?.template as { id?: string; name?: string } | undefined;
+    if (!t?.id) return undefined;
+    if (this.templates.size >= 10_000) this.templates.clear();
+    const found = { id: t.id, name: t.name ?? t.id };
+    this.templates.set(id, found);
+    return found;
+  }
+
+  async stats(id: string): Promise<SummedStats> {
+    return sumStats(await this.readShards(id));
+  }
+
+  async days(from: string, to: string): Promise<AccountDay[]> {
+    const shards = await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, (_, n) =>
+        queryAll(this.db, {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': `ACCOUNT#STATS#${n}`,
+            ':from': `DAY#${from}`,
+            ':to': `DAY#${to}#~`,
+          },
+        }),
+      ),
+    );
+    const rows = new Map<string, Record<string, unknown>[]>();
+    for (const item of shards.flat()) {
+      const sk = String(item.sk);
+      rows.set(sk, [...(rows.get(sk) ?? []), item]);
+    }
+    return [...rows]
+      .map(([sk, items]) => {
+        const [, day, , templateId] = sk.split('#');
+        const name = items.map((i) => i.templateName).find((n) => typeof n === 'string') as
+          | string
+          | undefined;
+        return {
+          day: day ?? '',
+          templateId: templateId ?? '',
+          ...(name ? { templateName: name } : {}),
+          ...sumStats(items),
+        };
+      })
+      .sort((a, b) => a.day.localeCompare(b.day) || a.templateId.localeCompare(b.templateId));
   }
 
   async timeline(id: string): Promise<TimelinePoint[]> {
     const shards = await Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, async (_, n) => {
-        const items: Record<string, unknown>[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await this.db.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `CAMPAIGN#${id}#TIMELINE#${n}` },
-              ExclusiveStartKey: start,
-            }),
-          );
-          items.push(...(out.Items ?? []));
-          start = out.LastEvaluatedKey;
-        } while (start);
-        return items;
-      }),
+      Array.from({ length: COUNTER_SHARDS }, (_, n) =>
+        queryAll(this.db, {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CAMPAIGN#${id}#TIMELINE#${n}` },
+        }),
+      ),
     );
     const minutes = new Map<string, TimelinePoint>();
     for (const item of shards.flat()) {

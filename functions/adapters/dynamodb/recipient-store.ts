@@ -3,16 +3,27 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { bucketOf, type Campaign, type RecipientRecord, type SendError } from '../../domain/campaign';
 import { InvalidCursorError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
-import { type Counts, emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
-import type { ClaimResult, RecipientHistogram, RecipientKey, RecipientStore } from '../../ports';
+import { emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
+import type {
+  ClaimResult,
+  RecipientHistogram,
+  RecipientKey,
+  RecipientResponse,
+  RecipientResponses,
+  RecipientStore,
+} from '../../ports';
 import { ClaimedItems } from './claims';
-import { conditionalUpdate, decodeCursor, encodeCursor } from './client';
+import { conditionalUpdate, decodeCursor, encodeCursor, isConditionFailure } from './client';
 
 const INTERNAL = ['pk', 'sk', 'claimToken', 'claimUntil'] as const;
+
+/** Where a reply and an opt-out are stamped on the recipient (domain/analytics.ts counts them). */
+const RESPONSE_STAMP = { reply: 'repliedAt', opt_out: 'optedOutAt' } as const;
 
 function key(k: RecipientKey) {
   return { pk: `${k.campaignId}#${k.bucket}`, sk: k.phone };
@@ -44,7 +55,7 @@ export function recipientItem(
  * write on the status (and on the worker's claim), so a redelivered message or a duplicate job changes
  * nothing twice; callers move the counters only when a write here says it happened.
  */
-export class DynamoRecipientStore implements RecipientStore {
+export class DynamoRecipientStore implements RecipientStore, RecipientResponses {
   private readonly claims: ClaimedItems;
 
   constructor(
@@ -222,6 +233,31 @@ export class DynamoRecipientStore implements RecipientStore {
     });
   }
 
+  async noteResponse(k: RecipientKey, response: RecipientResponse): Promise<{ sentAt?: string } | false> {
+    const input =
+      response.kind === 'button'
+        ? {
+            UpdateExpression: 'ADD buttonsTapped :b',
+            ConditionExpression: 'attribute_exists(pk) AND NOT contains(buttonsTapped, :label)',
+            ExpressionAttributeValues: { ':b': new Set([response.label]), ':label': response.label },
+          }
+        : {
+            UpdateExpression: `SET ${RESPONSE_STAMP[response.kind]} = :at`,
+            ConditionExpression: `attribute_exists(pk) AND attribute_exists(sentAt) AND attribute_not_exists(${RESPONSE_STAMP[response.kind]})`,
+            ExpressionAttributeValues: { ':at': response.at },
+          };
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({ TableName: this.table, Key: key(k), ...input, ReturnValues: 'ALL_NEW' }),
+      );
+      const sentAt = out.Attributes?.sentAt;
+      return typeof sentAt === 'string' ? { sentAt } : {};
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async histogram(campaignId: string, buckets: number): Promise<RecipientHistogram> {
     const counts: RecipientHistogram = { ...emptyCounts(), waiting: 0 };
     for (let bucket = 0; bucket < buckets; bucket++) {
@@ -257,5 +293,7 @@ export class DynamoRecipientStore implements RecipientStore {
 function toRecord(item: Record<string, unknown>): RecipientRecord {
   const copy: Record<string, unknown> = { ...item };
   for (const k of INTERNAL) delete copy[k];
+  // A string set comes back as a Set; the record (and the API) carry it as a sorted list.
+  if (copy.buttonsTapped instanceof Set) copy.buttonsTapped = [...copy.buttonsTapped].sort();
   return copy as unknown as RecipientRecord;
 }

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import {
   MOVES_FROM,
   type RecipientStatus,
+  type Stamps,
   type StatusChange,
   type StatusUpdate,
 } from '../../domain/recipient-status';
@@ -62,6 +63,16 @@ export class DynamoStatusTarget implements StatusTarget {
       values[':e'] = update.error ?? { code: null, title: 'Failed' };
       values[':no'] = false;
     }
+    // The first status that says how Meta bills the message records it (they all carry the same).
+    const pricing = update.pricing;
+    if (pricing) {
+      sets.push(
+        'pricingCategory = if_not_exists(pricingCategory, :pc)',
+        'billable = if_not_exists(billable, :pb)',
+      );
+      values[':pc'] = pricing.category;
+      values[':pb'] = pricing.billable;
+    }
     try {
       const out = await this.db.send(
         new UpdateCommand({
@@ -71,27 +82,81 @@ export class DynamoStatusTarget implements StatusTarget {
           ConditionExpression: `attribute_exists(pk) AND #s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: values,
-          ReturnValues: 'UPDATED_OLD',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return { changed: true, from: out.Attributes?.status as RecipientStatus, to: update.status };
+      const old = out.Attributes ?? {};
+      return {
+        changed: true,
+        from: old.status as RecipientStatus,
+        to: update.status,
+        ...facts(old, update),
+      };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const current = await this.db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-    if (!current.Item) return undefined;
-    // Not a forward move: keep the status, but record when this one happened if it was not known yet.
-    if (update.status !== 'failed') {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: key,
-          UpdateExpression: `SET ${stamp} = if_not_exists(${stamp}, :at)`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': update.at },
-        }),
-      );
+    // Not a forward move: keep the status, but record when this one happened (and the pricing) if that
+    // was not known yet. The write is conditional on that, so of two copies of a status one records it.
+    const late = update.status !== 'failed';
+    const missing = [
+      ...(late ? [`attribute_not_exists(${stamp})`] : []),
+      ...(pricing ? ['attribute_not_exists(pricingCategory)'] : []),
+    ];
+    if (missing.length > 0) {
+      try {
+        const out = await this.db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: `SET ${[
+              ...(late ? [`${stamp} = if_not_exists(${stamp}, :at)`] : []),
+              ...(pricing
+                ? [
+                    'pricingCategory = if_not_exists(pricingCategory, :pc)',
+                    'billable = if_not_exists(billable, :pb)',
+                  ]
+                : []),
+            ].join(', ')}`,
+            ConditionExpression: `attribute_exists(pk) AND (${missing.join(' OR ')})`,
+            ExpressionAttributeValues: {
+              ...(late ? { ':at': update.at } : {}),
+              ...(pricing ? { ':pc': pricing.category, ':pb': pricing.billable } : {}),
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return {
+          changed: false,
+          ...facts(out.Attributes ?? {}, late ? update : { ...update, status: 'failed' }),
+        };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
-    return { changed: false };
+    const current = await this.db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    return current.Item ? { changed: false } : undefined;
   }
+}
+
+/** The times before and after the write (as the write set them) and the pricing it recorded first. */
+function facts(old: Record<string, unknown>, update: StatusUpdate): Omit<StatusChange, 'changed'> {
+  const before = stampsOf(old);
+  const at = update.at;
+  const after = {
+    ...before,
+    ...(update.status === 'sent' && !before.sentAt ? { sentAt: at } : {}),
+    ...((update.status === 'delivered' || update.status === 'read') && !before.deliveredAt
+      ? { deliveredAt: at }
+      : {}),
+    ...(update.status === 'read' && !before.readAt ? { readAt: at } : {}),
+  };
+  return {
+    stamps: { before, after },
+    ...(update.pricing && old.pricingCategory === undefined ? { firstPricing: update.pricing } : {}),
+  };
+}
+
+function stampsOf(item: Record<string, unknown>): Stamps {
+  const pick = (k: string) => (typeof item[k] === 'string' ? { [k]: item[k] as string } : {});
+  return { ...pick('sentAt'), ...pick('deliveredAt'), ...pick('readAt') };
 }

@@ -204,10 +204,26 @@ export const RecipientSchema = z
       .optional()
       .openapi({ description: 'Outside its quiet hours: waits (queued) until this time' }),
     sentAt: z.string().optional(),
-
     deliveredAt: z.string().optional(),
     readAt: z.string().optional(),
     failedAt: z.string().optional(),
+    repliedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'Their first message after this campaign reached them (within 72 hours)' }),
+    optedOutAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'When they opted out, within 7 days of this campaign' }),
+    buttonsTapped: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "The campaign message's buttons they tapped, by title" }),
+    pricingCategory: z
+      .string()
+      .optional()
+      .openapi({ description: "How Meta billed the message (its statuses' pricing.category)" }),
+    billable: z.boolean().optional(),
     updatedAt: z.string(),
   })
   .openapi('Recipient');

@@ -5,26 +5,20 @@
  * behind by at most one batch, and a worker that dies before the flush leaves a difference that the
  * completion probe corrects after a quiet minute (services/counters.ts), as it would for one move.
  */
-import type { Counts } from '../../domain/recipient-status';
+import { addStats } from '../../domain/analytics';
 import type { Logger } from '../../logger';
-import type { CampaignCounters } from '../../ports';
-
-type Delta = Partial<Counts> & { waiting?: number };
+import type { CampaignCounters, CounterDelta } from '../../ports';
 
 export class CounterBatch implements Pick<CampaignCounters, 'addCounts'> {
-  private pending = new Map<string, Delta>();
+  private pending = new Map<string, CounterDelta>();
 
   constructor(
     private readonly counters: Pick<CampaignCounters, 'addCounts'>,
     private readonly logger: Logger,
   ) {}
 
-  async addCounts(id: string, delta: Delta): Promise<void> {
-    const sum = this.pending.get(id) ?? {};
-    for (const [k, v] of Object.entries(delta) as [keyof Delta, number | undefined][]) {
-      sum[k] = (sum[k] ?? 0) + (v ?? 0);
-    }
-    this.pending.set(id, sum);
+  async addCounts(id: string, delta: CounterDelta): Promise<void> {
+    this.pending.set(id, mergeDeltas(this.pending.get(id) ?? {}, delta));
   }
 
   /** Writes what has gathered. A failed write is logged: the recipients hold the truth, a recount restores it. */
@@ -42,4 +36,19 @@ export class CounterBatch implements Pick<CampaignCounters, 'addCounts'> {
       ),
     );
   }
+}
+
+/** Two counter changes as one: numbers added, analytics added by name, titles the latest. */
+export function mergeDeltas(a: CounterDelta, b: CounterDelta): CounterDelta {
+  const { stats: aStats, titles: aTitles, ...aCounts } = a;
+  const { stats: bStats, titles: bTitles, ...bCounts } = b;
+  const counts: Record<string, number> = { ...aCounts } as Record<string, number>;
+  for (const [k, v] of Object.entries(bCounts)) counts[k] = (counts[k] ?? 0) + (v ?? 0);
+  const stats = addStats(addStats({}, aStats), bStats);
+  const titles = { ...aTitles, ...bTitles };
+  return {
+    ...counts,
+    ...(Object.keys(stats).length ? { stats } : {}),
+    ...(Object.keys(titles).length ? { titles } : {}),
+  };
 }
