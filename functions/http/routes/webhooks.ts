@@ -2,7 +2,9 @@
  * The business's own webhooks: subscriptions (the signing secret is shown once, on creation and on
  * rotation), their delivery attempts (7 days), and replays. Targets pass the crawler's address guard.
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import ipaddr from 'ipaddr.js';
 import { ulid } from 'ulid';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { checkUrl } from '../../domain/knowledge/address-policy';
@@ -255,12 +257,31 @@ export function targetProblem(value: string, allowLoopback: boolean): string | u
   } catch {
     return 'is not a URL';
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  const loopback = pointsAtThisMachine(url);
   if (loopback && !allowLoopback) return 'must not point at this machine (loopback)';
   if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) return 'must be an https URL';
   if (url.hash) return 'must not have a #fragment';
   return checkUrl(url, { allowLoopback });
+}
+
+/**
+ * Whether the URL's host is this machine: "localhost", any name under .localhost (RFC 6761 reserves them
+ * for loopback and resolvers answer them so), with or without the root's trailing dot, or an address in
+ * the loopback range (an IPv4 one written as IPv6 included). The address guard checks again at connect.
+ */
+function pointsAtThisMachine(url: URL): boolean {
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (!ipaddr.isValid(host)) return false;
+  const ip = ipaddr.parse(host);
+  const v4 =
+    ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()
+      ? (ip as ipaddr.IPv6).toIPv4Address()
+      : ip;
+  return v4.range() === 'loopback';
 }
 
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, d: WebhookRouteDeps): void {
