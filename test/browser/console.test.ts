@@ -1,8 +1,11 @@
 import type { Page } from 'playwright-core';
+import { inboundWebhook } from '../../bin/simulate';
+import { statusWebhook } from '../../local/dev-status-simulator';
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import { FakeGraphServer } from '../support/fake-graph';
 import { bootPlatform, type TestPlatform } from '../support/platform';
-import { phoneNumber } from '../support/wait';
+import { phoneNumber, waitFor } from '../support/wait';
+import { postSignedWebhook } from '../support/webhooks';
 
 /**
  * The console as a marketer uses it, in real Chromium against the local runtime in LIVE mode with a
@@ -141,6 +144,47 @@ describe('the web console in Chromium', () => {
     await browser.screenshot(page, 'console-campaign-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(overflow).toBeLessThanOrEqual(0);
+    // WhatsApp reports two delivered and one read, and a customer answers: the results say so.
+    const campaignId = new URL(page.url()).hash.split('/').pop()!;
+    const sent = (await (await p.api(`/api/campaigns/${campaignId}/recipients`)).json()) as {
+      items: { phone: string; wamid: string }[];
+    };
+    const at = new Date(Date.now() + 2000);
+    for (const [i, r] of sent.items.entries()) {
+      const state = i === 0 ? 'read' : 'delivered';
+      await postSignedWebhook(
+        p.url,
+        statusWebhook({ wamid: r.wamid, status: state, to: r.phone, phoneNumberId: '106540352242922', at }),
+        'test-app-secret',
+      );
+    }
+    // The assistant is off for this customer, so the reply gets no answer (the fake counts every send).
+    const off = await p.api(`/api/conversations/${encodeURIComponent(sent.items[0]!.phone)}`, {
+      method: 'PATCH',
+      json: { aiEnabled: false },
+    });
+    expect(off.status).toBe(200);
+    await postSignedWebhook(
+      p.url,
+      inboundWebhook({ from: sent.items[0]!.phone, text: 'Thanks!', at }),
+      'test-app-secret',
+    );
+    await waitFor(
+      async () => {
+        await page.reload();
+        await page.getByRole('heading', { name: 'Results' }).waitFor();
+        const replied = await page.locator('[data-figure="replied (24 h)"]').textContent();
+        const delivered = await page.locator('[data-figure="delivered"]').textContent();
+        return replied === '1' && delivered === '3' ? true : undefined;
+      },
+      15_000,
+      'the results to show the statuses and the reply',
+    );
+    expect(await page.locator('[data-figure="delivered"]').locator('..').textContent()).toBe(
+      '3delivered · 100%',
+    );
+    expect(await page.getByTestId('time-to-delivered').textContent()).toMatch(/^half within \d+ s/);
+    await browser.screenshot(page, 'console-campaign-results');
     const ben = graph.requests.find((r) => r.body.to === phoneNumber(2));
     expect(ben?.body).toMatchObject({
       type: 'template',

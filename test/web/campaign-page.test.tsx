@@ -17,6 +17,25 @@ const campaign = (state: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const noLatency = { count: 0, p50Seconds: null, p90Seconds: null, p99Seconds: null, buckets: [] };
+const noFigures = {
+  campaignId: 'c1',
+  targeted: 10,
+  skipped: {},
+  sent: 6,
+  delivered: 3,
+  read: 1,
+  failed: 0,
+  replied: { within24h: 0, within72h: 0 },
+  optedOutWithin7d: 0,
+  buttons: [],
+  failures: [],
+  timeToDelivered: noLatency,
+  timeToRead: noLatency,
+  pricing: [],
+  billable: 0,
+};
+
 type Answer = { status: number; body: unknown };
 let answers: Record<string, Answer>;
 let requests: Request[];
@@ -27,6 +46,7 @@ beforeEach(() => {
     'GET /api/campaigns/c1': { status: 200, body: campaign('running') },
     'GET /api/campaigns/c1/timeline': { status: 200, body: { items: [] } },
     'GET /api/campaigns/c1/recipients': { status: 200, body: { items: [] } },
+    'GET /api/campaigns/c1/analytics': { status: 200, body: noFigures },
   };
   globalThis.fetch = jest.fn(async (input: RequestInfo | URL) => {
     const request = input as Request;
@@ -87,38 +107,84 @@ describe('the campaign page', () => {
     );
   });
 
-  it('groups failures by error code with what to do', async () => {
+  it('shows the results with their rates, and the failures by error code with what to do', async () => {
     answers['GET /api/campaigns/c1'] = {
       status: 200,
       body: campaign('completed', { counts: { ...counts, queued: 0, failed: 3 } }),
     };
-    const failed = (phone: string, code: number, title: string) => ({
-      phone,
-      status: 'failed',
-      variables: {},
-      attempts: 1,
-      updatedAt: '2026-12-02T10:00:00Z',
-      lastError: { code, title },
+    const latency = (count: number, p50: number | null, p90: number | null, p99: number | null) => ({
+      count,
+      p50Seconds: p50,
+      p90Seconds: p90,
+      p99Seconds: p99,
+      buckets: [],
     });
-    answers['GET /api/campaigns/c1/recipients'] = {
+    answers['GET /api/campaigns/c1/analytics'] = {
       status: 200,
       body: {
-        items: [
-          failed('+491', 131026, 'Message undeliverable'),
-          failed('+492', 131026, 'Message undeliverable'),
-          failed('+493', 131047, 'Re-engagement message'),
+        campaignId: 'c1',
+        targeted: 10,
+        skipped: { opted_out: 1 },
+        sent: 8,
+        delivered: 6,
+        read: 3,
+        failed: 3,
+        replied: { within24h: 2, within72h: 3 },
+        optedOutWithin7d: 1,
+        buttons: [{ button: 'Yes please', taps: 3 }],
+        failures: [
+          {
+            code: '131026',
+            title: 'Message undeliverable',
+            advice: 'They cannot receive WhatsApp.',
+            count: 2,
+          },
+          { code: 'none', title: 'No answer from WhatsApp', advice: 'The platform retries these.', count: 1 },
         ],
+        timeToDelivered: latency(6, 5, 30, 120),
+        timeToRead: latency(3, 600, null, null),
+        pricing: [{ category: 'marketing', messages: 8 }],
+        billable: 8,
       },
     };
     render(<CampaignPage id="c1" />, host);
-    await until(() => host.textContent?.includes('Why sends failed') ?? false, 'the failure groups');
-    const rows = [...host.querySelectorAll('table')[0]!.querySelectorAll('tbody tr')].map((r) =>
-      [...r.querySelectorAll('td')].map((td) => td.textContent),
+    await until(() => host.textContent?.includes('Why sends failed') ?? false, 'the results');
+    const figure = (label: string) =>
+      host.querySelector(`[data-figure="${label}"]`)?.parentElement?.textContent;
+    expect(figure('sent')).toBe('8sent · 80%');
+    expect(figure('delivered')).toBe('6delivered · 75%');
+    expect(figure('replied (72 h)')).toBe('3replied (72 h) · 50%');
+    expect(figure('opted out (7 days)')).toBe('1opted out (7 days) · 17%');
+    expect(host.textContent).toContain('Skipped: 1 had opted out.');
+    expect(host.querySelector('[data-testid="time-to-delivered"]')?.textContent).toBe(
+      'half within 5 s, 90% within 30 s, 99% within 2 min (6 measured)',
     );
-    expect(rows[0]?.slice(0, 3)).toEqual(['131026', 'Message undeliverable', '2']);
-    expect(rows[0]?.[3]).toMatch(/cannot receive WhatsApp/);
-    expect(rows[1]?.[0]).toBe('131047');
-    expect(rows[1]?.[3]).toMatch(/24 hours/);
+    expect(host.querySelector('[data-testid="time-to-read"]')?.textContent).toBe(
+      'half within 10 min, 90% over a day, 99% over a day (3 measured)',
+    );
+    expect(host.querySelector('[data-testid="pricing"]')?.textContent).toBe('8 marketing · 8 billable');
+    const cells = (testId: string) =>
+      [...host.querySelectorAll(`[data-testid="${testId}"] tbody tr`)].map((r) =>
+        [...r.querySelectorAll('td')].map((td) => td.textContent),
+      );
+    expect(cells('buttons')).toEqual([['Yes please', '3', '50%']]);
+    expect(cells('failures')).toEqual([
+      ['131026', 'Message undeliverable', '2', 'They cannot receive WhatsApp.'],
+      ['—', 'No answer from WhatsApp', '1', 'The platform retries these.'],
+    ]);
+  });
+
+  it('says in words when the results cannot be read, and the rest of the page still works', async () => {
+    answers['GET /api/campaigns/c1/analytics'] = {
+      status: 500,
+      body: { error: { code: 'internal', message: 'boom' } },
+    };
+    render(<CampaignPage id="c1" />, host);
+    await until(() => host.textContent?.includes('Recipients') ?? false, 'the page');
+    await until(() => host.querySelector('[role="alert"]') !== null, 'the error');
+    expect(host.querySelector('[role="alert"]')?.textContent).toBe('The results could not be read: boom');
+    expect(host.textContent).not.toContain('Results');
+    expect(host.querySelector('[data-count="sent"]')?.textContent).toBe('3');
   });
 });
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { components } from '../../../clients/typescript';
-import { adviceForError } from '../../../functions/domain/error-advice';
 import { api, call } from '../api';
+import { type Analytics, CampaignResults } from '../components/campaign-results';
 import { ProgressBar, progressPercent } from '../components/progress';
 import { TimelineChart } from '../components/timeline-chart';
 import { ConfirmButton, ErrorNote, formatTime, Loading, Notice } from '../components/ui';
@@ -31,6 +31,8 @@ function listRecipients(id: string, status?: (typeof STATUSES)[number], cursor?:
 export function CampaignPage({ id }: { id: string }) {
   const [campaign, setCampaign] = useState<Campaign>();
   const [points, setPoints] = useState<Point[]>([]);
+  const [figures, setFigures] = useState<Analytics>();
+  const [figuresProblem, setFiguresProblem] = useState<Problem>();
   const [problem, setProblem] = useState<Problem>();
   const [actionProblem, setActionProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
@@ -44,9 +46,17 @@ export function CampaignPage({ id }: { id: string }) {
     } else setProblem(out.problem);
     return out.ok ? out.data : undefined;
   };
+  /** The chart and the results change together; both are counters, cheap to read. */
   const loadTimeline = async () => {
-    const out = await call(api.GET('/api/campaigns/{id}/timeline', { params: { path: { id } } }));
-    if (out.ok) setPoints(out.data.items);
+    const [timeline, analytics] = await Promise.all([
+      call(api.GET('/api/campaigns/{id}/timeline', { params: { path: { id } } })),
+      call(api.GET('/api/campaigns/{id}/analytics', { params: { path: { id } } })),
+    ]);
+    if (timeline.ok) setPoints(timeline.data.items);
+    if (analytics.ok) {
+      setFigures(analytics.data);
+      setFiguresProblem(undefined);
+    } else setFiguresProblem(analytics.problem);
   };
   useEffect(() => {
     void loadCampaign();
@@ -186,83 +196,13 @@ export function CampaignPage({ id }: { id: string }) {
       <h2>Over time</h2>
       <TimelineChart points={points} />
 
-      {c.counts.failed > 0 ? <Failures id={id} failed={c.counts.failed} /> : null}
+      {figures ? <CampaignResults figures={figures} /> : null}
+      {figuresProblem ? (
+        <ErrorNote problem={`The results could not be read: ${figuresProblem.message}`} />
+      ) : null}
       {/* The first page follows the campaign every other tick while it runs (like the chart). */}
       <Recipients id={id} refresh={live ? Math.floor(tick.current / 2) : c.counts.total - c.counts.queued} />
     </section>
-  );
-}
-
-/** Failed recipients grouped by Meta's error code, with its title and what to do. */
-export function groupFailures(recipients: readonly Recipient[]) {
-  const groups = new Map<
-    string,
-    { code: number | string | null; title: string; count: number; example?: string }
-  >();
-  for (const r of recipients) {
-    const code = r.lastError?.code ?? null;
-    const key = String(code);
-    const g = groups.get(key) ?? { code, title: r.lastError?.title ?? 'Unknown error', count: 0 };
-    g.count += 1;
-    g.example ??= r.lastError?.message ?? r.lastError?.details;
-    groups.set(key, g);
-  }
-  return [...groups.values()].sort((a, b) => b.count - a.count);
-}
-
-function Failures({ id, failed }: { id: string; failed: number }) {
-  const [groups, setGroups] = useState<ReturnType<typeof groupFailures>>();
-  const [sampled, setSampled] = useState(0);
-  useEffect(() => {
-    void (async () => {
-      const all: Recipient[] = [];
-      let cursor: string | undefined;
-      // Up to 500 failed recipients are grouped; beyond that the groups are a sample, and say so.
-      do {
-        const out = await listRecipients(id, 'failed', cursor);
-        if (!out.ok) return;
-        all.push(...out.data.items);
-        cursor = out.data.nextCursor;
-      } while (cursor && all.length < 500);
-      setSampled(all.length);
-      setGroups(groupFailures(all));
-    })();
-  }, [id, failed]);
-  if (!groups) return null;
-  return (
-    <>
-      <h2>Why sends failed</h2>
-      {sampled < failed ? (
-        <p class="muted">
-          Grouped from the first {sampled} of {failed} failures.
-        </p>
-      ) : null}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Code</th>
-              <th>Meta says</th>
-              <th class="num">Recipients</th>
-              <th>What to do</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={String(g.code)}>
-                <td>{g.code === null ? '—' : String(g.code)}</td>
-                <td>
-                  {g.title}
-                  {g.example ? <div class="muted">{g.example}</div> : null}
-                </td>
-                <td class="num">{g.count}</td>
-                <td>{adviceForError(g.code)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </>
   );
 }
 
