@@ -1,5 +1,6 @@
 // zod's mini build: the same checks at a quarter of the size, for every function's start-up.
 import * as z from 'zod/mini';
+import { SYNC_EXPORT_MAX_ROWS } from './domain/export-job';
 import { DEFAULT_HANDOFF_KEYWORDS, parseReplyOverrides, type ReplyTexts } from './domain/knowledge/assistant';
 import { DEFAULT_MEDIA_MAX_BYTES } from './domain/media';
 import type { Mode } from './domain/mode';
@@ -106,6 +107,8 @@ export interface Config {
      */
     readonly maxBytes: number;
   };
+  /** Exports with more rows than this run as a job writing a file (domain/export-job.ts). */
+  readonly exports: { readonly maxDownloadRows: number };
   readonly crawler: {
     /** Loopback only, for the local runtime and tests; private and link-local ranges stay refused. */
     readonly allowPrivateHosts: boolean;
@@ -228,6 +231,7 @@ const EnvSchema = z.object({
     ),
   ),
   MEDIA_MAX_BYTES: withDefault(wholeNumber(100_000, 104_857_600), String(DEFAULT_MEDIA_MAX_BYTES)),
+  EXPORT_SYNC_MAX_ROWS: withDefault(wholeNumber(1, 1_000_000), String(SYNC_EXPORT_MAX_ROWS)),
   CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
   WEBHOOK_ALLOW_LOOPBACK: withDefault(trueOrFalse, 'false'),
   WEBHOOK_TIMEOUT_MS: withDefault(wholeNumber(500, 30_000), '10000'),
@@ -356,6 +360,7 @@ function build(
         : {}),
     },
     media: { maxBytes: e.MEDIA_MAX_BYTES },
+    exports: { maxDownloadRows: e.EXPORT_SYNC_MAX_ROWS },
     crawler: {
       allowPrivateHosts: e.CRAWLER_ALLOW_PRIVATE_HOSTS === 'true',
       userAgent: e.CRAWLER_USER_AGENT,

@@ -32,7 +32,7 @@ export interface BucketDefinition {
   readonly prefix: string;
 }
 
-export type BucketKey = 'parked' | 'media';
+export type BucketKey = 'parked' | 'media' | 'exports';
 /** SNS topics functions publish to: `handoff` tells people that a customer waits for one. */
 export type TopicKey = 'handoff';
 
@@ -53,6 +53,8 @@ export const BUCKETS = {
   // Customers' media (kept when the message arrives: WhatsApp's links expire in minutes) and agents'
   // uploads, served to signed-in users by the api. Kept a year, like the conversations that show them.
   media: { localName: 'wa-media', envVar: 'MEDIA_BUCKET', expireAfterDays: 365, prefix: 'media/' },
+  // Exports too large for a download (domain/export-job.ts): written by the launcher, linked by the api.
+  exports: { localName: 'wa-exports', envVar: 'EXPORTS_BUCKET', expireAfterDays: 7, prefix: 'exports/' },
 } as const satisfies Record<BucketKey, BucketDefinition>;
 
 /** Every Lambda function, by its handler file under functions/handlers/. */
@@ -450,8 +452,8 @@ export const FUNCTIONS = {
     topics: ['handoff'],
     // The access token reads and creates the account's templates (POST /api/templates/sync, .../submit).
     secrets: ['openai', 'admin', 'whatsapp'],
-    // Serves customers' media to signed-in users (get) and keeps agents' uploads (put).
-    buckets: { media: ['get', 'put'] },
+    // Serves customers' media to signed-in users (get) and keeps agents' uploads (put); links to exports.
+    buckets: { media: ['get', 'put'], exports: ['get'] },
     schedules: 'manage',
   },
   webhook: {
@@ -504,7 +506,8 @@ export const FUNCTIONS = {
     buckets: { media: ['get'] },
   },
   launcher: {
-    description: "Enqueues a campaign's recipients for sending; settles cancelled campaigns",
+    description:
+      "Enqueues a campaign's recipients for sending; settles cancelled campaigns; writes large exports",
     tables: {
       campaigns: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
       recipients: { actions: ['Query', 'UpdateItem', 'BatchWriteItem'] },
@@ -518,6 +521,8 @@ export const FUNCTIONS = {
     sendsTo: ['send', 'launch', 'hooks'],
     // The access token reads the account's templates every 15 minutes (the template-sync schedule).
     secrets: ['whatsapp'],
+    // Large exports are written here (services/export-jobs.ts).
+    buckets: { exports: ['put'] },
     schedules: 'create',
   },
   inbound: {
@@ -563,6 +568,9 @@ export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
  * between): an EventBridge Scheduler schedule in the stack, the local timer locally, both delivering this
  * command to the launch queue, whose launcher runs the sync.
  */
+/** The launch-queue command that writes an export's file (the launcher has the recipients' reads). */
+export const EXPORT_COMMAND = 'export' as const;
+
 export const TEMPLATE_SYNC = {
   scheduleName: 'template-sync',
   expression: 'rate(15 minutes)',

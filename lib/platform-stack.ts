@@ -321,7 +321,7 @@ export class PlatformStack extends Stack {
         statistic: 'Sum',
       }),
       0,
-      "A webhook subscription was disabled: its receiver failed every delivery for 24 hours (PATCH it with paused: false once it is back)",
+      'A webhook subscription was disabled: its receiver failed every delivery for 24 hours (PATCH it with paused: false once it is back)',
     );
   }
 }

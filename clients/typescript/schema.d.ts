@@ -167,6 +167,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Writes a campaign's recipients CSV as a file in the background (for any size)
+         * @description The same CSV as GET .../recipients.csv, written to a file however many recipients there are (a download carries at most EXPORT_SYNC_MAX_ROWS, 100,000 by default). Poll GET /api/exports/{id} until `state` is `ready`, then download `url`. Like the download, the query's `status` keeps one status.
+         */
+        post: operations["startRecipientsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/pause": {
         parameters: {
             query?: never;
@@ -565,6 +585,23 @@ export interface paths {
         };
         /** The API reference page (Swagger UI, served from this origin) */
         get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export job: running, ready (with a download link) or failed (with the reason) */
+        get: operations["getExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2197,6 +2234,30 @@ export interface components {
             /** @enum {number} */
             version: 1;
         };
+        ExportJob: {
+            bytes?: number;
+            campaignId: string;
+            createdAt: string;
+            /** @description Why it failed, in words */
+            error?: string;
+            /** @description The file is kept 7 days */
+            expiresAt?: string;
+            filename: string;
+            finishedAt?: string;
+            id: string;
+            /** @enum {string} */
+            kind: "campaign_recipients";
+            rows?: number;
+            /** @enum {string} */
+            state: "running" | "ready" | "failed";
+            /**
+             * @description Only recipients in this status
+             * @enum {string}
+             */
+            status?: "queued" | "sent" | "delivered" | "read" | "failed" | "skipped";
+            /** @description Downloads the file (ready only); works for 60 minutes, ask again for a new one */
+            url?: string;
+        };
         IssuedApiKey: {
             createdAt: string;
             id: string;
@@ -3614,6 +3675,67 @@ export interface operations {
             };
         };
     };
+    startRecipientsExport: {
+        parameters: {
+            query?: {
+                /** @description Only recipients in this status */
+                status?: "queued" | "sent" | "delivered" | "read" | "failed" | "skipped";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session's change without its X-CSRF-Token header (csrf_failed), or a console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     pauseCampaign: {
         parameters: {
             query?: never;
@@ -3812,6 +3934,15 @@ export interface operations {
             };
             /** @description No such campaign */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description More recipients than a download carries: start an export job instead */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5432,6 +5563,64 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A console session whose one-time password must be changed first (password_change_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such export */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

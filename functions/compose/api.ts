@@ -9,6 +9,7 @@ import { Accounts } from '../services/accounts';
 import { type Assistant, buildAssistant } from './assistant';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
+import { exportJobs } from './exports';
 import { alertingConversationStore } from './handoff-alerts';
 import { mediaStore } from './media';
 import { outbox } from './outbox';
@@ -59,6 +60,8 @@ export function buildApi(c: Context, options: ApiOptions = {}) {
     templates: templateStore(c),
     campaignService: campaignService(c, options.scheduler ?? eventBridgeScheduler(c)),
     analytics: campaignStore(c),
+    exportJobs: exportJobs(c, 'get'),
+    maxDownloadRows: c.config.exports.maxDownloadRows,
     recipients: recipientStore(c),
     contacts: contactStore(c),
     messages: messageStore(c),

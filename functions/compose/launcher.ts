@@ -2,18 +2,20 @@
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { LaunchCommand } from '../domain/campaign';
 import type { CampaignScheduler } from '../ports';
-import { TEMPLATE_SYNC } from '../resources';
+import { EXPORT_COMMAND, TEMPLATE_SYNC } from '../resources';
 import { consumeJsonRecords } from '../services/json-records';
 import { runLaunchCommand } from '../services/launcher';
 import { campaignService, eventBridgeScheduler } from './campaigns';
 import type { Context } from './context';
+import { exportJobs } from './exports';
 import { announcedCampaignStore } from './hooks';
-import { launchQueue, sendQueue } from './queues';
+import { type ExportCommand, launchQueue, sendQueue } from './queues';
 import { recipientStore } from './stores';
 import { metaTemplates } from './template-service';
 
 export function buildLauncher(c: Context, options: { scheduler?: CampaignScheduler } = {}) {
   const scheduler = options.scheduler ?? eventBridgeScheduler(c);
+  let exports: ReturnType<typeof exportJobs> | undefined;
   const deps = {
     campaigns: announcedCampaignStore(c),
     recipients: recipientStore(c),
@@ -28,13 +30,18 @@ export function buildLauncher(c: Context, options: { scheduler?: CampaignSchedul
     event: SQSEvent,
     context?: Pick<LambdaContext, 'getRemainingTimeInMillis'>,
   ): Promise<SQSBatchResponse> =>
-    consumeJsonRecords<LaunchCommand | TemplateSyncCommand>(
+    consumeJsonRecords<LaunchCommand | TemplateSyncCommand | ExportCommand>(
       event,
       c.logger,
       'launch command',
       async (command) => {
         if (command.action === TEMPLATE_SYNC.command.action) {
           await syncTemplates(c);
+          return 'done';
+        }
+        if (command.action === EXPORT_COMMAND) {
+          exports ??= exportJobs(c, 'put');
+          await exports.run(command.exportId);
           return 'done';
         }
         const outcome = await runLaunchCommand(

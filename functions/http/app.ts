@@ -37,6 +37,7 @@ import {
   NothingToRetryError,
   RecipientsRejectedError,
 } from '../services/campaign-service';
+import type { ExportJobs } from '../services/export-jobs';
 import type { KnowledgeBase } from '../services/knowledge-base';
 import type { KnowledgeIndexer } from '../services/knowledge-indexer';
 import { MetaTemplateRefusal, type MetaTemplates } from '../services/meta-templates';
@@ -68,6 +69,9 @@ import { securityHeaders } from './security-headers';
 export interface AppDeps {
   readonly templates: TemplateStore;
   readonly campaignService: CampaignService;
+  /** Exports too large for a download, written by the launcher. */
+  readonly exportJobs: ExportJobs;
+  readonly maxDownloadRows: number;
   /** The account's analytics per day and template. */
   readonly analytics: AccountAnalytics;
   readonly recipients: RecipientStore;

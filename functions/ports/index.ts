@@ -9,6 +9,7 @@ export * from './clock';
 export * from './contacts';
 export * from './conversations';
 export * from './events';
+export * from './exports';
 export * from './knowledge';
 export * from './media';
 export * from './messages';

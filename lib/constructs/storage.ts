@@ -17,6 +17,8 @@ const ACCESS_LOG_REASONS: Record<BucketKey, string> = {
     "Holds transient platform data (webhook changes too large for a queue message) for at most a fortnight; only the platform's own roles read or write it, and its data events can be logged by CloudTrail if required.",
   media:
     "Only the platform's own roles reach it (the events function writes customers' media, the api serves it to signed-in users and keeps uploads, the send worker reads uploads); every request for media goes through the api, whose access log and log lines record it, and its data events can be logged by CloudTrail if required.",
+  exports:
+    'Holds CSV exports for a week; only the launcher writes them and only signed-in users reach them, through presigned links the api hands out and logs; its data events can be logged by CloudTrail if required.',
 };
 
 /** Every table the platform uses, built from the same definitions the local runtime creates in dynalite. */
@@ -47,7 +49,8 @@ export class Storage extends Construct {
     });
     this.tables = Object.fromEntries(entries) as Record<TableKey, TableV2>;
 
-    // Private, encrypted, TLS only, objects expiring: parked changes are transient, media is kept a year.
+    // Private, encrypted, TLS only, objects expiring: parked changes are transient, exports kept a week,
+    // media a year.
     this.buckets = Object.fromEntries(
       (Object.keys(BUCKETS) as BucketKey[]).map((key) => {
         const bucket = new Bucket(this, `${key}Bucket`, {

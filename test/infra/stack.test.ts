@@ -58,8 +58,12 @@ function roleActions(template: Template, roleLogicalIdPrefix: string): string[] 
  * The S3 actions a role is granted on one bucket's objects, each statement checked to name only that
  * bucket's own prefix (changes/ or media/), never the whole bucket.
  */
-function bucketGrants(template: Template, roleLogicalIdPrefix: string, bucket: 'parked' | 'media'): string[] {
-  const prefix = { parked: '/changes/*', media: '/media/*' }[bucket];
+function bucketGrants(
+  template: Template,
+  roleLogicalIdPrefix: string,
+  bucket: 'parked' | 'media' | 'exports',
+): string[] {
+  const prefix = { parked: '/changes/*', media: '/media/*', exports: '/exports/*' }[bucket];
   const actions: string[] = [];
   for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
     if (!JSON.stringify(policy.Properties.Roles).includes(roleLogicalIdPrefix)) continue;
@@ -647,6 +651,35 @@ describe('PlatformStack', () => {
       expect(fn(prefix).Properties.Environment.Variables.MEDIA_BUCKET).toEqual({ Ref: mediaId });
     }
     expect(fn('Crawler').Properties.Environment.Variables.MEDIA_BUCKET).toBeUndefined();
+  });
+
+  it('keeps large exports a week in a private bucket: the launcher writes them, the api only links to them', () => {
+    const [[exportsId, bucket]] = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) =>
+      id.startsWith('StorageexportsBucket'),
+    ) as [[string, { Properties: Record<string, unknown> }]];
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: {
+        Rules: [expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' })],
+      },
+    });
+    expect(bucketGrants(template, 'LauncherRole', 'exports')).toEqual(['s3:PutObject']);
+    // The presigned link is signed by the api's role, so it needs to read what it links to.
+    expect(bucketGrants(template, 'ApiFunctionRole', 'exports')).toEqual(['s3:GetObject']);
+    for (const role of [
+      'EventsRole',
+      'WebhookRole',
+      'CrawlerRole',
+      'InboundRole',
+      'SendWorkerRole',
+      'HooksRole',
+    ]) {
+      expect(bucketGrants(template, role, 'exports')).toEqual([]);
+    }
+    const fn = (prefix: string) =>
+      Object.entries(platformFunctions(template)).find(([id]) => id.startsWith(prefix))![1];
+    for (const prefix of ['Launcher', 'ApiFunction'])
+      expect(fn(prefix).Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: exportsId });
   });
 
   it('traces every function with X-Ray', () => {

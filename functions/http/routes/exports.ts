@@ -5,20 +5,22 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../domain/errors';
+import { EXPORT_KEEP_DAYS, EXPORT_LINK_SECONDS } from '../../domain/export-job';
 import { isUserId, MAX_CONTACT_KEY } from '../../domain/identity';
 import { csvExport } from '../../domain/on-demand';
 import { RECIPIENT_STATUSES } from '../../domain/recipient-status';
 import type { ConversationStore, RecipientStore } from '../../ports';
 import type { CampaignService } from '../../services/campaign-service';
+import type { ExportJobs } from '../../services/export-jobs';
+import { recipientCsvRows } from '../../services/recipient-export';
 import type { AppEnv } from '../app-env';
 import { csvDownload } from '../csv-response';
-import { errorResponse, IdParam } from '../schemas';
+import { ApiError } from '../errors';
+import { errorResponse, IdParam, jsonResponse } from '../schemas';
 import { contactKey } from './conversations';
 
 const security = [{ bearerAuth: [] }];
 
-/** Recipients per store read: about 200 KB of CSV, well under DynamoDB's 1 MB page. */
-const RECIPIENT_PAGE = 1000;
 const MESSAGE_PAGE = 500;
 
 const CELLS_NOTE =
@@ -87,6 +89,7 @@ export const exportRecipientsRoute = createRoute({
     400: errorResponse('Invalid request'),
     401: errorResponse('Missing or invalid API key'),
     404: errorResponse('No such campaign'),
+    422: errorResponse('More recipients than a download carries: start an export job instead'),
   },
 });
 
@@ -114,8 +117,77 @@ export const exportMessagesRoute = createRoute({
   },
 });
 
+const ExportJobSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal('campaign_recipients'),
+    campaignId: z.string(),
+    status: z.enum(RECIPIENT_STATUSES).optional().openapi({ description: 'Only recipients in this status' }),
+    state: z.enum(['running', 'ready', 'failed']),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    rows: z.number().int().optional(),
+    bytes: z.number().int().optional(),
+    error: z.string().optional().openapi({ description: 'Why it failed, in words' }),
+    filename: z.string(),
+    url: z
+      .string()
+      .optional()
+      .openapi({
+        description: `Downloads the file (ready only); works for ${EXPORT_LINK_SECONDS / 60} minutes, ask again for a new one`,
+      }),
+    expiresAt: z
+      .string()
+      .optional()
+      .openapi({ description: `The file is kept ${EXPORT_KEEP_DAYS} days` }),
+  })
+  .openapi('ExportJob');
+
+const StatusQuery = z.object({
+  status: z.enum(RECIPIENT_STATUSES).optional().openapi({ description: 'Only recipients in this status' }),
+});
+
+export const startExportRoute = createRoute({
+  method: 'post',
+  path: '/api/campaigns/{id}/exports',
+  operationId: 'startRecipientsExport',
+  tags: ['Campaigns'],
+  security,
+  summary: "Writes a campaign's recipients CSV as a file in the background (for any size)",
+  description:
+    'The same CSV as GET .../recipients.csv, written to a file however many recipients there are (a ' +
+    'download carries at most EXPORT_SYNC_MAX_ROWS, 100,000 by default). Poll GET /api/exports/{id} until ' +
+    "`state` is `ready`, then download `url`. Like the download, the query's `status` keeps one status.",
+  request: { params: IdParam, query: StatusQuery },
+  responses: {
+    202: jsonResponse(ExportJobSchema, 'Started'),
+    400: errorResponse('Invalid request'),
+    401: errorResponse('Missing or invalid API key'),
+    404: errorResponse('No such campaign'),
+  },
+});
+
+export const exportJobRoute = createRoute({
+  method: 'get',
+  path: '/api/exports/{id}',
+  operationId: 'getExport',
+  tags: ['Campaigns'],
+  security,
+  summary: 'An export job: running, ready (with a download link) or failed (with the reason)',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse(ExportJobSchema, 'The job'),
+    400: errorResponse('Invalid request'),
+    401: errorResponse('Missing or invalid API key'),
+    404: errorResponse('No such export'),
+  },
+});
+
 export interface ExportRouteDeps {
   readonly campaignService: Pick<CampaignService, 'view'>;
+  readonly exportJobs: Pick<ExportJobs, 'start' | 'view'>;
+  /** Rows a download may carry; more answer 422 and point at the export job. */
+  readonly maxDownloadRows: number;
   readonly recipients: Pick<RecipientStore, 'list'>;
   readonly conversations: Pick<ConversationStore, 'get' | 'messages'>;
 }
@@ -126,33 +198,31 @@ export function registerExportRoutes(app: OpenAPIHono<AppEnv>, d: ExportRouteDep
     const { status } = c.req.valid('query');
     // Before the stream starts, so an unknown campaign is a 404 answer.
     const campaign = await d.campaignService.view(id);
-    const csv = await csvExport();
-    const pages = async function* () {
-      let cursor: string | undefined;
-      do {
-        const page = await d.recipients.list(id, campaign.buckets, {
-          limit: RECIPIENT_PAGE,
-          ...(cursor ? { cursor } : {}),
-          ...(status ? { status } : {}),
-        });
-        yield page.items;
-        cursor = page.nextCursor;
-      } while (cursor);
-    };
-    async function* rows() {
-      // The header needs every variable name before the first row: one read for the names (only they are
-      // kept), then one for the rows. A recipient written between the two (a list audience still being
-      // written at launch) may be missed, and a variable only it has left out.
-      const names = new Set<string>();
-      for await (const items of pages())
-        for (const r of items) for (const n of Object.keys(r.variables)) names.add(n);
-      const columns = csv.recipientColumns(names, campaign.template.variables);
-      yield [columns.header];
-      for await (const items of pages()) yield items.map((r) => csv.recipientRow(r, columns));
+    const rows = status ? campaign.counts[status] : campaign.counts.total;
+    if (rows > d.maxDownloadRows) {
+      const message =
+        `${rows} recipients are more than a download carries (${d.maxDownloadRows}): ` +
+        `POST /api/campaigns/${id}/exports${status ? `?status=${status}` : ''} writes the file in the background`;
+      throw new ApiError(422, 'too_many_rows', message, { rows, maxDownloadRows: d.maxDownloadRows });
     }
+    const csv = await csvExport();
     c.var.logger.info('recipients exported', { campaignId: id, ...(status ? { status } : {}) });
-    return csvDownload(c, csv.exportFilename('campaign', id, 'recipients'), rows(), csv.csvText);
+    return csvDownload(
+      c,
+      csv.exportFilename('campaign', id, 'recipients'),
+      recipientCsvRows(d.recipients, campaign, status),
+      csv.csvText,
+    );
   });
+
+  app.openapi(startExportRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { status } = c.req.valid('query');
+    const campaign = await d.campaignService.view(id);
+    return c.json(await d.exportJobs.start(campaign, status), 202);
+  });
+
+  app.openapi(exportJobRoute, async (c) => c.json(await d.exportJobs.view(c.req.valid('param').id), 200));
 
   app.openapi(exportMessagesRoute, async (c) => {
     const contact = contactKey(c.req.valid('param').contact);
