@@ -59,7 +59,9 @@ describe('campaign events', () => {
       'campaign.started',
       'campaign.completed',
     ]);
-    const [started, paused, resumed, completed] = published.map((e) => e.data as unknown as Record<string, unknown>);
+    const [started, paused, resumed, completed] = published.map(
+      (e) => e.data as unknown as Record<string, unknown>,
+    );
     expect(started).toMatchObject({ campaignId: 'c1', name: 'spring', state: 'running', resumed: false });
     expect(paused).toMatchObject({ state: 'paused', pauseReason: 'WhatsApp error 190' });
     expect(resumed).toMatchObject({ state: 'running', resumed: true });
