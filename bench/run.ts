@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runAssistantBenchmark } from './assistant';
 import { runBundlesBenchmark } from './bundles';
 import { runConsoleBenchmark } from './console';
+import { runEventsBenchmark } from './events';
 import { runSendBenchmark } from './send';
 import { runWebhookBenchmark } from './webhook';
 
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<
 
   webhook: runWebhookBenchmark,
   assistant: runAssistantBenchmark,
+  events: runEventsBenchmark,
 };
 
 async function main() {
@@ -29,7 +31,7 @@ async function main() {
     console.error(`Usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--quick] [--only=a,b]`);
     process.exit(2);
   }
-  // --only=a,b runs only those scenarios of a benchmark that has several (send).
+  // --only=a,b runs only those scenarios of a benchmark that has several (send, events).
   const only = flags
     .find((f) => f.startsWith('--only='))
     ?.slice('--only='.length)

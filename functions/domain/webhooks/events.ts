@@ -172,7 +172,10 @@ export interface EventData {
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;
   readonly type: T;
-  /** When it happened on the platform (ISO 8601). */
+  /**
+   * When it happened (ISO 8601): WhatsApp's own time (whole seconds) for what a Meta webhook reported (a
+   * status, a customer's message), the platform's clock for the rest.
+   */
   readonly time: string;
   readonly version: typeof EVENT_VERSION;
   readonly data: EventData[T];
