@@ -4,21 +4,19 @@ import type { ExportFiles } from '../ports';
 import type { BucketAccess } from '../resources';
 import { ExportJobs } from '../services/export-jobs';
 import { dynamo } from './aws-dynamodb';
+import { onFirstUse } from './buckets';
 import type { Context } from './context';
 import { exportQueue } from './queues';
 import { campaignStore, recipientStore } from './stores';
 
 /** The exports bucket's files, with the S3 client loaded on first use (few requests ever need it). */
 const exportFiles = (c: Context, ...uses: BucketAccess[]): ExportFiles => {
-  let bucket = c.config.buckets.exports;
-  for (const use of uses) bucket = c.bucket('exports', use);
-  let made: Promise<ExportFiles> | undefined;
-  const files = () => {
-    made ??= Promise.all([import('../adapters/s3/export-files'), import('./aws-s3')]).then(
-      ([adapter, client]) => new adapter.S3ExportFiles(client.s3(c), bucket),
-    );
-    return made;
-  };
+  const files = onFirstUse(
+    c,
+    'exports',
+    uses,
+    async (s3, bucket) => new (await import('../adapters/s3/export-files')).S3ExportFiles(s3, bucket),
+  );
   return {
     put: async (key, path, bytes, filename) => (await files()).put(key, path, bytes, filename),
     link: async (key, filename, seconds) => (await files()).link(key, filename, seconds),

@@ -10,18 +10,16 @@ import type { Config } from '../config';
 import type { MediaStore, WhatsAppMediaSource } from '../ports';
 import type { BucketAccess } from '../resources';
 import { type InboundMediaKeeper, makeInboundMedia } from '../services/inbound-media';
+import { onFirstUse } from './buckets';
 import type { Context } from './context';
 
 export const mediaStore = (c: Context, ...uses: BucketAccess[]): MediaStore => {
-  let bucket = c.config.buckets.media;
-  for (const use of uses) bucket = c.bucket('media', use);
-  let made: Promise<MediaStore> | undefined;
-  const store = () => {
-    made ??= Promise.all([import('../adapters/s3/media-store'), import('./aws-s3')]).then(
-      ([adapter, client]) => new adapter.S3MediaStore(client.s3(c), bucket),
-    );
-    return made;
-  };
+  const store = onFirstUse(
+    c,
+    'media',
+    uses,
+    async (s3, bucket) => new (await import('../adapters/s3/media-store')).S3MediaStore(s3, bucket),
+  );
   return {
     put: async (info, bytes) => (await store()).put(info, bytes),
     head: async (id) => (await store()).head(id),
