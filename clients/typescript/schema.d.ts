@@ -178,7 +178,7 @@ export interface paths {
         put?: never;
         /**
          * Writes a campaign's recipients CSV as a file in the background (for any size)
-         * @description The same CSV as GET .../recipients.csv, written to a file however many recipients there are (a download carries at most EXPORT_SYNC_MAX_ROWS, 100,000 by default). Poll GET /api/exports/{id} until `state` is `ready`, then download `url`. Like the download, the query's `status` keeps one status.
+         * @description The same CSV as GET .../recipients.csv, written to a file however many recipients there are (a download carries at most EXPORT_SYNC_MAX_ROWS, 20,000 by default). Poll GET /api/exports/{id} until `state` is `ready`, then download `url`. Like the download, the query's `status` keeps one status.
          */
         post: operations["startRecipientsExport"];
         delete?: never;
@@ -1575,7 +1575,7 @@ export interface components {
                     messages: number;
                 }[];
                 read: number;
-                /** @description Recipients who wrote back (not STOP) within 24 and 72 hours of the campaign's message */
+                /** @description Recipients who wrote back or tapped a button (not STOP) within 24 and 72 hours of the campaign's message */
                 replied: {
                     within24h: number;
                     within72h: number;
@@ -1722,7 +1722,7 @@ export interface components {
                 messages: number;
             }[];
             read: number;
-            /** @description Recipients who wrote back (not STOP) within 24 and 72 hours of the campaign's message */
+            /** @description Recipients who wrote back or tapped a button (not STOP) within 24 and 72 hours of the campaign's message */
             replied: {
                 within24h: number;
                 within72h: number;
@@ -2050,7 +2050,7 @@ export interface components {
                 messages: number;
             }[];
             read: number;
-            /** @description Recipients who wrote back (not STOP) within 24 and 72 hours of the campaign's message */
+            /** @description Recipients who wrote back or tapped a button (not STOP) within 24 and 72 hours of the campaign's message */
             replied: {
                 within24h: number;
                 within72h: number;
@@ -2691,7 +2691,7 @@ export interface components {
                 messages: number;
             }[];
             read: number;
-            /** @description Recipients who wrote back (not STOP) within 24 and 72 hours of the campaign's message */
+            /** @description Recipients who wrote back or tapped a button (not STOP) within 24 and 72 hours of the campaign's message */
             replied: {
                 within24h: number;
                 within72h: number;

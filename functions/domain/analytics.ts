@@ -31,6 +31,11 @@ export const STAT = {
   latency: (kind: LatencyKind, bucket: number) => `a.${kind === 'delivered' ? 'dlv' : 'rd'}.${bucket}`,
 } as const;
 
+/** Counters only the account's days keep: a campaign's funnel comes from its status counts. */
+export function isAccountOnly(name: string): boolean {
+  return name === STAT.targeted || name.startsWith('a.reach.');
+}
+
 /** Where Meta's title for a failure code is kept next to its count (the last one seen wins). */
 export const failureTitleName = (code: number | string | null | undefined) => `t.${code ?? 'none'}`;
 
@@ -122,6 +127,16 @@ function hoursAfter(sentAt: string, at: string): number | undefined {
   const ms = Date.parse(at) - Date.parse(sentAt);
   if (Number.isNaN(ms) || ms < -60_000) return undefined;
   return Math.max(0, ms) / HOUR_MS;
+}
+
+/**
+ * A `sent` that arrives after the recipient failed (the failure overtook it): WhatsApp had accepted the
+ * message after all, so the funnel counts it as sent, as a recount (failed with a send time) does.
+ */
+export function lateSendStats(stays: RecipientStatus | undefined, before: Stamps, after: Stamps): StatsDelta {
+  return stays === 'failed' && !before.sentAt && after.sentAt
+    ? { [STAT.sentThenFailed]: 1, [STAT.reached('sent')]: 1 }
+    : {};
 }
 
 /** The counters of a customer's reply to a campaign message sent at `sentAt`. */

@@ -59,7 +59,8 @@ export interface Stamps {
  */
 export type StatusChange = (
   | { readonly changed: true; readonly from: RecipientStatus; readonly to: RecipientStatus }
-  | { readonly changed: false }
+  /** `stays`: the status it kept, when the write recorded a late time or the pricing. */
+  | { readonly changed: false; readonly stays?: RecipientStatus }
 ) & {
   readonly stamps?: { readonly before: Stamps; readonly after: Stamps };
   readonly firstPricing?: Pricing;

@@ -28,6 +28,11 @@ export interface DeliveryTick extends MessageDelivery {
   readonly wamid: string;
 }
 
+/** Which campaigns messaged a customer in a period (for their replies and opt-outs in the analytics). */
+export interface CampaignMessageLookup {
+  campaignsMessaged(contact: string, since: string, until: string): Promise<string[]>;
+}
+
 export interface ConversationStore {
   /** Stores a message once (by contact, time and wamid) and refreshes the conversation; false if already stored. */
   append(message: ConversationMessage, profile?: { name?: string; userId?: string }): Promise<boolean>;

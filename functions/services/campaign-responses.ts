@@ -5,27 +5,31 @@
  * message from the same customer counts nothing twice. The campaigns are found from the customer's
  * conversation, which keeps every campaign message with its campaign's id.
  */
-import { optOutStats, replyStats, responseWindowMs, STAT, type StatsDelta } from '../domain/analytics';
+import {
+  buttonLabel,
+  optOutStats,
+  replyStats,
+  responseWindowMs,
+  STAT,
+  type StatsDelta,
+} from '../domain/analytics';
 import { bucketOf } from '../domain/campaign';
 import type { Logger } from '../logger';
 import type {
   CampaignCounters,
+  CampaignMessageLookup,
   CampaignStore,
-  ConversationStore,
   RecipientKey,
   RecipientResponse,
   RecipientResponses,
 } from '../ports';
 
 export interface CampaignResponseDeps {
-  readonly conversations: Pick<ConversationStore, 'messages'>;
+  readonly conversations: CampaignMessageLookup;
   readonly campaigns: Pick<CampaignStore, 'get'> & Pick<CampaignCounters, 'addCounts'>;
   readonly recipients: RecipientResponses;
   readonly logger: Logger;
 }
-
-/** Enough of the newest messages to cover 7 days of campaigns for all but the chattiest threads. */
-const RECENT_MESSAGES = 50;
 
 export class CampaignResponses {
   constructor(private readonly d: CampaignResponseDeps) {}
@@ -44,8 +48,12 @@ export class CampaignResponses {
     }
   }
 
-  /** A button of a campaign message was tapped (the message is known from the tap's context). */
-  async tapped(key: RecipientKey, label: string, at: string): Promise<void> {
+  /**
+   * A button of a campaign message was tapped (the message is known from the tap's context). The label
+   * is cut and never empty (a string set cannot hold ''), the same for the recipient and the counter.
+   */
+  async tapped(key: RecipientKey, title: string, at: string): Promise<void> {
+    const label = buttonLabel(title);
     await this.note(key, { kind: 'button', label, at }, () => ({ [STAT.button(label)]: 1 }));
   }
 
@@ -68,17 +76,16 @@ export class CampaignResponses {
   ): Promise<RecipientKey[]> {
     if (!contact.startsWith('+')) return []; // known only by a user id: campaigns go to phone numbers
     const until = Date.parse(at);
-    const since = until - responseWindowMs(kind);
-    const page = await this.d.conversations.messages(contact, { limit: RECENT_MESSAGES, newestFirst: true });
-    const campaignIds = new Set<string>();
-    for (const m of page.items) {
-      const sent = Date.parse(m.at);
-      // A minute of slack after `at`: WhatsApp's times are whole seconds, ours are not.
-      if (m.direction === 'out' && m.campaignId && sent >= since && sent <= until + 60_000)
-        campaignIds.add(m.campaignId);
-    }
+    if (Number.isNaN(until)) return [];
+    const since = new Date(until - responseWindowMs(kind)).toISOString();
+    // A minute of slack after `at`: WhatsApp's times are whole seconds, ours are not.
+    const ids = await this.d.conversations.campaignsMessaged(
+      contact,
+      since,
+      new Date(until + 60_000).toISOString(),
+    );
     const keys: RecipientKey[] = [];
-    for (const id of campaignIds) {
+    for (const id of ids) {
       const campaign = await this.d.campaigns.get(id);
       if (!campaign) continue;
       keys.push({ campaignId: id, bucket: bucketOf(contact, campaign.buckets), phone: contact });

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { addStats, type Figures, figuresOf, type StatsDelta, statsOfMove } from '../domain/analytics';
+import { addStats, type Figures, figuresOf, STAT, type StatsDelta, statsOfMove } from '../domain/analytics';
 import {
   type Audience,
   bucketCount,
@@ -157,8 +157,26 @@ export class CampaignService {
       { bumpGen: true },
     );
     if (started.sendAt) await this.d.scheduler.cancelStart(id);
+    await this.countTargeted(started);
     await this.launch(started);
     return this.view(id);
+  }
+
+  /**
+   * The account's analytics count a campaign's recipients on the day it starts (a draft never started
+   * targets no one). Inline recipients are counted here, once, as the campaign leaves draft or scheduled;
+   * an audience taken at launch is counted when it is written. Best effort: the start stands regardless.
+   */
+  private async countTargeted(campaign: Campaign): Promise<void> {
+    if (campaign.audience || campaign.total === 0) return;
+    try {
+      await this.d.campaigns.addCounts(campaign.id, { stats: { [STAT.targeted]: campaign.total } });
+    } catch (error) {
+      this.d.logger.error('could not count the campaign for the analytics', {
+        campaignId: campaign.id,
+        error: String(error),
+      });
+    }
   }
 
   /** A schedule fired: start unless the campaign was cancelled, started or rescheduled meanwhile. */
@@ -168,12 +186,13 @@ export class CampaignService {
       const verdict = await this.templateVerdict(campaign);
       if (verdict) {
         // Its template cannot be sent: the campaign waits, paused with the reason, to be resumed.
-        await this.d.campaigns.changeState(id, ['scheduled'], 'paused', {
+        const paused = await this.d.campaigns.changeState(id, ['scheduled'], 'paused', {
           startedAt: this.nowIso(),
           pausedAt: this.nowIso(),
           pauseReason: verdict.message,
           ...(campaign.audience ? { preparing: true } : {}),
         });
+        await this.countTargeted(paused);
         this.d.logger.warn('scheduled campaign paused at its start: its WhatsApp template cannot be sent', {
           campaignId: id,
           reason: verdict.message,
@@ -187,6 +206,7 @@ export class CampaignService {
         { startedAt: this.nowIso(), ...(campaign.audience ? { preparing: true } : {}) },
         { bumpGen: true },
       );
+      await this.countTargeted(started);
       await this.launch(started);
       return true;
     } catch (error) {

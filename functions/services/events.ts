@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { forEachLimit } from '../concurrency';
 import { forRecord } from '../correlation';
-import { addStats, newLatencyStats, pricingStats, statsOfMove } from '../domain/analytics';
+import { addStats, lateSendStats, newLatencyStats, pricingStats, statsOfMove } from '../domain/analytics';
 import { parseCallbackData } from '../domain/campaign';
 import { storedText } from '../domain/conversation';
 import { assistantMayAnswer } from '../domain/conversation-status';
@@ -244,7 +244,14 @@ export function makeEventsProcessor(d: EventsDeps) {
         const stats = addStats(
           addStats(
             moved ? statsOfMove({ from: change.from, to: change.to, error: statusUpdate.error }) : {},
-            change.stamps ? newLatencyStats(change.stamps.before, change.stamps.after) : undefined,
+            change.stamps
+              ? addStats(
+                  newLatencyStats(change.stamps.before, change.stamps.after),
+                  change.changed
+                    ? undefined
+                    : lateSendStats(change.stays, change.stamps.before, change.stamps.after),
+                )
+              : undefined,
           ),
           change.firstPricing ? pricingStats(change.firstPricing) : undefined,
         );
@@ -268,7 +275,7 @@ export function makeEventsProcessor(d: EventsDeps) {
           update.at,
           'whatsapp_131050',
         );
-        await d.responses?.optedOut(ref.phone, update.at);
+        await countResponse((r) => r.optedOut(ref.phone, update.at));
         if (!before.marketingOptOut) {
           await publish(
             contactOptEvent('opted_out', {
@@ -300,6 +307,22 @@ export function makeEventsProcessor(d: EventsDeps) {
         ...(statusUpdate.error ? { error: statusUpdate.error } : {}),
       }),
     );
+  }
+
+  /**
+   * Counts a response for the campaigns' analytics, best effort: a failure here is logged and never holds
+   * back the change it came with (an opt-out, a reply for the assistant), which a retry might then skip.
+   */
+  async function countResponse(count: (r: CampaignResponses) => Promise<void>): Promise<void> {
+    if (!d.responses) return;
+    try {
+      await count(d.responses);
+    } catch (error) {
+      d.logger.error('could not count a response for campaign analytics', {
+        error: String(error),
+        metric: 'analytics_response_lost',
+      });
+    }
   }
 
   async function publish(...events: PlatformEvent[]): Promise<void> {
@@ -415,16 +438,16 @@ export function makeEventsProcessor(d: EventsDeps) {
     const intent = keywordText !== undefined ? keywordIntent(keywordText, d.optOutKeywords) : undefined;
     // The campaign analytics, whether or not this delivery stored the message: each is recorded once on
     // its recipient, so a delivery that failed after storing it counts it now and a second one does not.
-    if (d.responses) {
+    await countResponse(async (r) => {
       if (tapped && tappedRef?.kind === 'campaign')
-        await d.responses.tapped(
+        await r.tapped(
           { campaignId: tappedRef.campaignId, bucket: tappedRef.bucket, phone: tappedRef.phone },
-          m.text ?? m.buttonPayload ?? '',
+          m.text || m.buttonPayload || '',
           m.at,
         );
-      if (intent === 'opt_out' || intent === 'opt_out_marketing') await d.responses.optedOut(contact, m.at);
-      else if (!intent) await d.responses.replied(contact, m.at);
-    }
+      if (intent === 'opt_out' || intent === 'opt_out_marketing') await r.optedOut(contact, m.at);
+      else if (!intent) await r.replied(contact, m.at);
+    });
     if (!stored) return; // a redelivery: everything below already happened once
     d.logger.info('inbound message', { contact: maskContact(contact), type: m.type, wamid: m.wamid });
 
@@ -512,7 +535,7 @@ export function makeEventsProcessor(d: EventsDeps) {
     }
     const contact = `+${p.waId.replace(/^\+/, '')}`;
     await d.contacts.setOptOut(contact, { marketingOptOut: p.value === 'stop' }, p.at, 'user_preferences');
-    if (p.value === 'stop') await d.responses?.optedOut(contact, p.at);
+    if (p.value === 'stop') await countResponse((r) => r.optedOut(contact, p.at));
     await publish(
       contactOptEvent(p.value === 'stop' ? 'opted_out' : 'opted_in', {
         contact,

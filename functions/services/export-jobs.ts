@@ -5,9 +5,11 @@
  * and does nothing; one that fails half way is retried by the queue and starts the file again.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ulid } from 'ulid';
 import type { Campaign } from '../domain/campaign';
 import { NotFoundError } from '../domain/errors';
@@ -40,6 +42,30 @@ export type ExportView = ExportJob & { url?: string; expiresAt?: string };
 
 const BOM = '\uFEFF';
 const STALE_MS = 3_600_000;
+const TEMP_PREFIX = 'export-';
+/** Longer than the launcher's timeout (functions/resources.ts): a directory this old is no one's. */
+const LEFTOVER_MS = 20 * 60_000;
+
+/**
+ * Files an earlier invocation left when it was stopped mid-export (a timeout skips its cleanup): a warm
+ * Lambda keeps /tmp, and one export may take most of it. Only directories older than any invocation can
+ * run are taken, so an export running beside this one (another process sharing /tmp) keeps its file.
+ */
+async function removeLeftovers(now: number): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((n) => n.startsWith(TEMP_PREFIX))
+      .map(async (n) => {
+        const dir = join(tmpdir(), n);
+        const since = await stat(dir).then(
+          (s) => now - s.mtimeMs,
+          () => 0,
+        );
+        if (since > LEFTOVER_MS) await rm(dir, { recursive: true, force: true });
+      }),
+  );
+}
 
 export class ExportJobs {
   constructor(private readonly d: ExportJobDeps) {}
@@ -89,24 +115,22 @@ export class ExportJobs {
       return;
     }
     const csv = await csvExport();
-    const dir = await mkdtemp(join(tmpdir(), 'export-'));
+    await removeLeftovers(Date.now());
+    const dir = await mkdtemp(join(tmpdir(), TEMP_PREFIX));
     const path = join(dir, 'export.csv');
     try {
       let rows = -1; // the header is not a row
-      const out = createWriteStream(path);
-      const done = new Promise<void>((resolve, reject) => {
-        out.on('finish', resolve);
-        out.on('error', reject);
-      });
-      out.write(BOM);
-      for await (const batch of recipientCsvRows(this.d.recipients, campaign, job.status)) {
-        rows += batch.length;
-        // Waits for the disk when the stream's buffer is full, so memory holds about one page.
-        if (!out.write(csv.csvText(batch)))
-          await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      const recipients = this.d.recipients;
+      async function* text() {
+        yield BOM;
+        for await (const batch of recipientCsvRows(recipients, campaign!, job!.status)) {
+          rows += batch.length;
+          yield csv.csvText(batch);
+        }
       }
-      out.end();
-      await done;
+      // pipeline waits for the disk (memory holds about one page), and a failure on either side ends
+      // both: the generator stops reading and the file is closed.
+      await pipeline(Readable.from(text()), createWriteStream(path));
       const bytes = (await stat(path)).size;
       await this.d.files.put(exportKey(id), path, bytes, job.filename);
       await this.d.jobs.finish(id, { state: 'ready', rows, bytes }, this.now());

@@ -160,6 +160,8 @@ describe('campaign analytics', () => {
     await post(tap(w(5), ph(5), 'Yes', at(30)));
     await post(tap(w(5), ph(5), 'Yes', at(31)));
     await post(tap(w(5), ph(5), 'No', at(32)));
+    // 7: taps a button that has no title (Meta sent an empty one): counted under "(empty)".
+    await post(tap(w(7), ph(7), '', at(33)));
     // 6: opts out.
     await post(inboundWebhook({ from: ph(6), text: 'STOP', at: at(90) }));
     // Meta delivers every one of them again.
@@ -173,10 +175,11 @@ describe('campaign analytics', () => {
       delivered: 3,
       read: 2,
       failed: 2,
-      // 0 replied, 4 replied (once), 5's taps are messages too: three recipients wrote back.
-      replied: { within24h: 3, within72h: 3 },
+      // 0 replied, 4 replied (once), 5's and 7's taps are messages too: four recipients wrote back.
+      replied: { within24h: 4, within72h: 4 },
       optedOutWithin7d: 1,
       buttons: [
+        { button: '(empty)', taps: 1 },
         { button: 'No', taps: 1 },
         { button: 'Yes', taps: 1 },
       ],
@@ -185,7 +188,7 @@ describe('campaign analytics', () => {
     let figures: Figures & { campaignId: string } = await analytics(p, campaignId);
     await waitFor(async () => {
       figures = await analytics(p, campaignId);
-      return figures.optedOutWithin7d === 1 && figures.buttons.length === 2 && figures.replied.within72h === 3
+      return figures.optedOutWithin7d === 1 && figures.buttons.length === 3 && figures.replied.within72h === 4
         ? true
         : undefined;
     }, 30_000);

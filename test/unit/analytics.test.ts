@@ -2,7 +2,9 @@ import {
   accountReport,
   addStats,
   figuresOf,
+  isAccountOnly,
   latencyBucket,
+  lateSendStats,
   newLatencyStats,
   optOutStats,
   percentiles,
@@ -47,6 +49,21 @@ describe('statsOfMove', () => {
     });
     expect(statsOfMove({ from: 'delivered', to: 'read' })).toEqual({ 'a.reach.read': 1 });
     expect(statsOfMove({ from: 'sent', to: 'delivered' })).toEqual({ 'a.reach.delivered': 1 });
+  });
+});
+
+describe('a sent status after the failure', () => {
+  it('counts the recipient as sent after all, once, only for a failed one that had no send time', () => {
+    expect(lateSendStats('failed', {}, { sentAt: T0 })).toEqual({ 'a.sentThenFailed': 1, 'a.reach.sent': 1 });
+    expect(lateSendStats('failed', { sentAt: T0 }, { sentAt: T0 })).toEqual({});
+    expect(lateSendStats('delivered', {}, { sentAt: T0 })).toEqual({});
+    expect(lateSendStats(undefined, {}, { sentAt: T0 })).toEqual({});
+  });
+
+  it('keeps the stages reached and the targeted count for the account only', () => {
+    expect(
+      [STAT.targeted, STAT.reached('sent'), STAT.sentThenFailed, STAT.failed(1)].map(isAccountOnly),
+    ).toEqual([true, true, false, false]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
 import {
   addStats,
   failureTitleName,
+  isAccountOnly,
   STAT,
   type StatsDelta,
   statsOfMove,
@@ -95,7 +96,6 @@ export class DynamoCampaignStore
       }),
     );
     this.templates.set(campaign.id, { id: campaign.template.id, name: campaign.template.name });
-    if (campaign.total > 0) await this.addCounts(campaign.id, { stats: { [STAT.targeted]: campaign.total } });
   }
 
   async get(id: string): Promise<Campaign | undefined> {
@@ -302,8 +302,13 @@ export class DynamoCampaignStore
     // campaign's standing failures, but the failure still happened that day).
     const happened = statEntries.filter(([, v]) => v > 0);
     const now = new Date();
+    // The stages reached and the targeted count serve the account's days only (a campaign's funnel follows
+    // its status counts): the campaign's shard does not carry them.
+    const campaignStats = statEntries.filter(([k]) => !isAccountOnly(k));
     await Promise.all([
-      this.add(shardKey(id, shard), [...entries, ...statEntries], titleEntries),
+      ...(entries.length > 0 || campaignStats.length > 0
+        ? [this.add(shardKey(id, shard), [...entries, ...campaignStats], titleEntries)]
+        : []),
       ...(arrivals.length > 0 ? [this.add(timelineKey(id, shard, minuteOf(now)), arrivals)] : []),
       ...(happened.length > 0 ? [this.addToAccountDay(id, shard, now, happened, titleEntries)] : []),
     ]);

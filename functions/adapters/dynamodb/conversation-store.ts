@@ -17,13 +17,14 @@ import type { Page } from '../../domain/page';
 import { MOVES_FROM } from '../../domain/recipient-status';
 import {
   type AiReplyClaim,
+  type CampaignMessageLookup,
   type Clock,
   type ConversationListOptions,
   type ConversationStore,
   type DeliveryTick,
   systemClock,
 } from '../../ports';
-import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryPage } from './client';
+import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryAll, queryPage } from './client';
 
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
 
@@ -38,7 +39,7 @@ export const messageItem = (message: ConversationMessage) => ({
  * Every message in and out, per customer, in time order: CONV#<contact> / MSG#<time>#<wamid>. The sort
  * key is the same on every redelivery of a webhook, so a conditional put stores each message once.
  */
-export class DynamoConversationStore implements ConversationStore {
+export class DynamoConversationStore implements ConversationStore, CampaignMessageLookup {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -258,6 +259,28 @@ export class DynamoConversationStore implements ConversationStore {
       }
     }
     throw new ConflictError(`the conversation with ${contact} kept changing; try again`);
+  }
+
+  /**
+   * The campaigns among the messages sent in the period: the sort key starts with the time, so this reads
+   * just that stretch of the thread, and only two small attributes of each message. Eventually consistent
+   * is enough: the campaign's message was written long before the customer answered it.
+   */
+  async campaignsMessaged(contact: string, since: string, until: string): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
+      FilterExpression: '#d = :out AND attribute_exists(campaignId)',
+      ProjectionExpression: 'campaignId',
+      ExpressionAttributeNames: { '#d': 'direction' },
+      ExpressionAttributeValues: {
+        ':p': `CONV#${contact}`,
+        ':from': `MSG#${since}`,
+        ':to': `MSG#${until}~`,
+        ':out': 'out',
+      },
+    });
+    return [...new Set(items.map((i) => String(i.campaignId)))];
   }
 
   messages(

@@ -110,6 +110,8 @@ export class DynamoStatusTarget implements StatusTarget {
             Key: key,
             UpdateExpression: `SET ${[
               ...(late ? [`${stamp} = if_not_exists(${stamp}, :at)`] : []),
+              // As on a forward move, "read" implies "delivered".
+              ...(update.status === 'read' ? ['deliveredAt = if_not_exists(deliveredAt, :at)'] : []),
               ...(pricing
                 ? [
                     'pricingCategory = if_not_exists(pricingCategory, :pc)',

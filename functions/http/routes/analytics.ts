@@ -50,7 +50,8 @@ const figureShape = {
   read: z.number().int(),
   failed: z.number().int(),
   replied: z.object({ within24h: z.number().int(), within72h: z.number().int() }).openapi({
-    description: "Recipients who wrote back (not STOP) within 24 and 72 hours of the campaign's message",
+    description:
+      "Recipients who wrote back or tapped a button (not STOP) within 24 and 72 hours of the campaign's message",
   }),
   optedOutWithin7d: z.number().int(),
   buttons: z

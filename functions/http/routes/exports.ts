@@ -156,7 +156,7 @@ export const startExportRoute = createRoute({
   summary: "Writes a campaign's recipients CSV as a file in the background (for any size)",
   description:
     'The same CSV as GET .../recipients.csv, written to a file however many recipients there are (a ' +
-    'download carries at most EXPORT_SYNC_MAX_ROWS, 100,000 by default). Poll GET /api/exports/{id} until ' +
+    'download carries at most EXPORT_SYNC_MAX_ROWS, 20,000 by default). Poll GET /api/exports/{id} until ' +
     "`state` is `ready`, then download `url`. Like the download, the query's `status` keeps one status.",
   request: { params: IdParam, query: StatusQuery },
   responses: {

@@ -33,7 +33,7 @@ const SKIP_WORDS: Record<string, string> = {
   cancelled: 'not sent: cancelled',
 };
 
-export function CampaignResults({ figures: f }: { figures: Analytics }) {
+export function CampaignResults({ figures: f, series }: { figures: Analytics; series?: boolean }) {
   const skipped = Object.entries(f.skipped);
   const funnel: [string, number, string][] = [
     ['targeted', f.targeted, ''],
@@ -47,6 +47,7 @@ export function CampaignResults({ figures: f }: { figures: Analytics }) {
   return (
     <>
       <h2>Results</h2>
+      {series ? <p class="muted">Of the latest run.</p> : null}
       <div class="counts" data-testid="funnel">
         {funnel.map(([label, n, rate]) => (
           <div key={label}>
@@ -57,7 +58,8 @@ export function CampaignResults({ figures: f }: { figures: Analytics }) {
         ))}
       </div>
       <p class="muted">
-        Rates: sent of targeted, delivered of sent, read of delivered, replies and opt-outs of delivered.
+        Rates: sent of targeted, delivered of sent, read of delivered, replies and opt-outs of delivered. A
+        reply is any message or button tap (not STOP).
         {skipped.length > 0
           ? ` Skipped: ${skipped.map(([why, n]) => `${n} ${SKIP_WORDS[why] ?? why}`).join(', ')}.`
           : ''}

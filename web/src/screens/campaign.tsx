@@ -196,7 +196,7 @@ export function CampaignPage({ id }: { id: string }) {
       <h2>Over time</h2>
       <TimelineChart points={points} />
 
-      {figures ? <CampaignResults figures={figures} /> : null}
+      {figures ? <CampaignResults figures={figures} series={Boolean(c.recurrence)} /> : null}
       {figuresProblem ? (
         <ErrorNote problem={`The results could not be read: ${figuresProblem.message}`} />
       ) : null}
