@@ -63,6 +63,11 @@ export interface Config {
      * starts only if it ends (timeout included) a second before the claim does.
      */
     readonly claimLeaseMs: number;
+    /**
+     * Marketing templates are not sent to United States numbers (Meta paused their delivery in April
+     * 2025): such recipients are skipped with the reason. Turn off when Meta lifts the pause.
+     */
+    readonly skipUsMarketing: boolean;
   };
   readonly dev: {
     /** In DEV mode, play WhatsApp's part: post sent/delivered/read webhooks after each send. */
@@ -231,6 +236,7 @@ const EnvSchema = z.object({
     ),
   ),
   MEDIA_MAX_BYTES: withDefault(wholeNumber(100_000, 104_857_600), String(DEFAULT_MEDIA_MAX_BYTES)),
+  SKIP_US_MARKETING: withDefault(trueOrFalse, 'true'),
   EXPORT_SYNC_MAX_ROWS: withDefault(wholeNumber(1, 1_000_000), String(SYNC_EXPORT_MAX_ROWS)),
   CRAWLER_ALLOW_PRIVATE_HOSTS: withDefault(trueOrFalse, 'false'),
   WEBHOOK_ALLOW_LOOPBACK: withDefault(trueOrFalse, 'false'),
@@ -383,6 +389,7 @@ function build(
       ratePerSecond: e.SEND_RATE_PER_SECOND,
       maxAttempts: e.SEND_MAX_ATTEMPTS,
       claimLeaseMs: e.SEND_CLAIM_LEASE_SECONDS * 1000,
+      skipUsMarketing: e.SKIP_US_MARKETING === 'true',
     },
 
     ...(env.SCHEDULE_GROUP_NAME && env.SCHEDULER_ROLE_ARN && env.LAUNCH_QUEUE_ARN

@@ -1691,6 +1691,8 @@ export interface components {
             };
             timezone?: string;
             updatedAt: string;
+            /** @description Recipients with United States numbers this marketing campaign skips: Meta does not deliver marketing templates there (SKIP_US_MARKETING=false sends them) */
+            usMarketingSkips?: number;
             /** @description Queued recipients waiting for their quiet hours to end */
             waiting: number;
         };
@@ -1843,6 +1845,8 @@ export interface components {
             };
             timezone?: string;
             updatedAt: string;
+            /** @description Recipients with United States numbers this marketing campaign skips: Meta does not deliver marketing templates there (SKIP_US_MARKETING=false sends them) */
+            usMarketingSkips?: number;
             /** @description Queued recipients waiting for their quiet hours to end */
             waiting: number;
         };
@@ -2552,6 +2556,7 @@ export interface components {
             repliedAt?: string;
             retryable?: boolean;
             sentAt?: string;
+            /** @description opted_out, cancelled, or us_marketing_paused (a marketing template to a US number) */
             skipReason?: string;
             /** @enum {string} */
             status: "queued" | "sent" | "delivered" | "read" | "failed" | "skipped";

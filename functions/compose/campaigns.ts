@@ -36,5 +36,6 @@ export function campaignService(c: Context, scheduler: CampaignScheduler): Campa
     clock: c.clock,
     logger: c.logger,
     stopSettleMs: STOP_SETTLE_MS,
+    skipUsMarketing: c.config.send.skipUsMarketing,
   });
 }

@@ -42,6 +42,7 @@ export function buildSendWorker(c: Context, options: SendWorkerOptions = {}) {
     maxReceiveCount: QUEUES.send.maxReceiveCount,
     claimLeaseMs: c.config.send.claimLeaseMs,
     requestTimeoutMs: c.config.whatsapp.requestTimeoutMs,
+    skipUsMarketing: c.config.send.skipUsMarketing,
     visibilityTimeoutSeconds: visibilityTimeoutSeconds(QUEUES.send),
     metrics: sendMetrics(),
     launchQueue: launchQueue(c),

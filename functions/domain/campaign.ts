@@ -54,6 +54,8 @@ export interface Campaign {
   /** Why the platform paused the campaign by itself (for example an expired access token). */
   readonly pauseReason?: string;
   readonly duplicatesMerged?: number;
+  /** Recipients with US numbers a marketing template is not sent to (counted at creation). */
+  readonly usMarketingSkips?: number;
   /** Times completion found the counters off and recounted (0 when they held). */
   readonly countCorrections?: number;
   /** Recipients taken at launch (see Audience); until then total is 0. */
@@ -92,6 +94,12 @@ export interface SendError {
   readonly details?: string;
 }
 
+/**
+ * Why a campaign recipient was not sent: opted out, the campaign cancelled, or a marketing template to a
+ * United States number, which Meta does not deliver (paused since April 2025; SKIP_US_MARKETING).
+ */
+export type RecipientSkipReason = 'opted_out' | 'cancelled' | 'us_marketing_paused';
+
 export interface RecipientRecord {
   readonly campaignId: string;
   readonly phone: string;
@@ -103,7 +111,7 @@ export interface RecipientRecord {
   readonly lastError?: SendError;
   /** Whether lastError is one a retry could fix. */
   readonly retryable?: boolean;
-  readonly skipReason?: 'opted_out' | 'cancelled';
+  readonly skipReason?: RecipientSkipReason;
   /** Outside its quiet-hours window: waits (still queued) until this time. */
   readonly deferredUntil?: string;
   readonly sentAt?: string;

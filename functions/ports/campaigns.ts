@@ -1,7 +1,13 @@
 /** Campaigns, their recipients and counters, launch progress, and their schedules. */
 
 import type { StatsDelta } from '../domain/analytics';
-import type { Campaign, LaunchCommand, RecipientRecord, SendError } from '../domain/campaign';
+import type {
+  Campaign,
+  LaunchCommand,
+  RecipientRecord,
+  RecipientSkipReason,
+  SendError,
+} from '../domain/campaign';
 import type { CampaignState } from '../domain/campaign-state';
 import type { Page } from '../domain/page';
 import type { Counts, RecipientStatus, TimelinePoint } from '../domain/recipient-status';
@@ -203,12 +209,7 @@ export interface RecipientStore {
     options: { error?: SendError; countAttempt: boolean },
   ): Promise<void>;
   /** With `token`, the caller holds the claim; without, a recipient mid-send is left alone. */
-  markSkipped(
-    key: RecipientKey,
-    reason: 'opted_out' | 'cancelled',
-    at: string,
-    token?: string,
-  ): Promise<boolean>;
+  markSkipped(key: RecipientKey, reason: RecipientSkipReason, at: string, token?: string): Promise<boolean>;
   /**
    * Quiet hours: the recipient waits (stays queued) until `until`. With a token the caller holds the
    * claim; otherwise only a recipient nobody holds at `nowMs`. False when already waiting or not queued.

@@ -28,6 +28,7 @@ import {
 } from './campaign-types';
 import { CampaignViews } from './campaign-views';
 import { QUIET_MS, reconcileCounts } from './counters';
+import { isUsNumber } from './country-zone';
 import { MetaTemplateRefusal } from './meta-templates';
 import { recipientPages } from './recipient-pages';
 
@@ -65,6 +66,7 @@ export class CampaignService {
     const checked = validateRecipients(rows, rulesFor(template, input.defaultCountry));
     if (!checked.ok) throw new RecipientsRejectedError(checked.rows);
 
+    const usMarketingSkips = await this.usMarketingSkips(template, checked.recipients);
     const now = this.d.clock.now();
     const audience: Audience | undefined = fromLists
       ? {
@@ -85,6 +87,7 @@ export class CampaignService {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       duplicatesMerged: checked.duplicatesMerged,
+      ...(usMarketingSkips > 0 ? { usMarketingSkips } : {}),
       ...(audience ? { audience, audienceEstimate: checked.recipients.length } : {}),
       ...(input.sendWindow ? { sendWindow: input.sendWindow } : {}),
       ...(input.recurrence ? { recurrence: input.recurrence, runCount: 0 } : {}),
@@ -160,6 +163,20 @@ export class CampaignService {
     await this.countTargeted(started);
     await this.launch(started);
     return this.view(id);
+  }
+
+  /**
+   * How many recipients have US numbers a marketing template will not be sent to (the send worker skips
+   * them, sending/campaign-send.ts); for a list audience, among its members as they are now.
+   */
+  private async usMarketingSkips(
+    template: { category: string },
+    recipients: readonly { phone: string }[],
+  ): Promise<number> {
+    if (!this.d.skipUsMarketing || template.category !== 'marketing') return 0;
+    let n = 0;
+    for (const r of recipients) if (await isUsNumber(r.phone)) n += 1;
+    return n;
   }
 
   /**

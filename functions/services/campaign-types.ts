@@ -58,6 +58,8 @@ export interface CampaignServiceDeps {
    * clock skew: sending/campaign-gate.ts STOP_SETTLE_MS). 0 if left out.
    */
   readonly stopSettleMs?: number;
+  /** Marketing templates are not sent to US numbers (SKIP_US_MARKETING): creation says how many. */
+  readonly skipUsMarketing?: boolean;
 }
 
 export interface NewCampaign {

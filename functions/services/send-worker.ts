@@ -58,6 +58,8 @@ export interface SendWorkerDeps {
   readonly claimLeaseMs?: number;
   /** The Graph request timeout (WHATSAPP_REQUEST_TIMEOUT_MS): a request starts only if it can end in time. */
   readonly requestTimeoutMs?: number;
+  /** Marketing templates are not sent to United States numbers (SKIP_US_MARKETING). */
+  readonly skipUsMarketing?: boolean;
   /**
    * The send queue's visibility timeout: a record held for half of it gets it again (a heartbeat), so a
    * job still at work is never handed to another worker meanwhile.

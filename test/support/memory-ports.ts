@@ -7,6 +7,7 @@ import type {
   Campaign,
   LaunchCommand,
   RecipientRecord,
+  RecipientSkipReason,
   SendError,
   SendTask,
 } from '../../functions/domain/campaign';
@@ -175,7 +176,7 @@ export class MemoryRecipients implements RecipientStore {
       }),
     );
   }
-  async markSkipped(key: RecipientKey, reason: 'opted_out' | 'cancelled', _at: string, token?: string) {
+  async markSkipped(key: RecipientKey, reason: RecipientSkipReason, _at: string, token?: string) {
     return this.update(
       key,
       (r) => r.status === 'queued' && (token ? r.claimToken === token : r.claimToken === undefined),

@@ -5,7 +5,13 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { bucketOf, type Campaign, type RecipientRecord, type SendError } from '../../domain/campaign';
+import {
+  bucketOf,
+  type Campaign,
+  type RecipientRecord,
+  type RecipientSkipReason,
+  type SendError,
+} from '../../domain/campaign';
 import { InvalidCursorError } from '../../domain/errors';
 import type { Page } from '../../domain/page';
 import { emptyCounts, type RecipientStatus } from '../../domain/recipient-status';
@@ -152,12 +158,7 @@ export class DynamoRecipientStore implements RecipientStore, RecipientResponses 
     return this.claims.release(key(k), token, options);
   }
 
-  markSkipped(
-    k: RecipientKey,
-    reason: 'opted_out' | 'cancelled',
-    at: string,
-    token?: string,
-  ): Promise<boolean> {
+  markSkipped(k: RecipientKey, reason: RecipientSkipReason, at: string, token?: string): Promise<boolean> {
     const nowMs = Date.parse(at);
     return conditionalUpdate(this.db, this.table, {
       Key: key(k),

@@ -131,6 +131,15 @@ export const CampaignSchema = z
     template: z.object({ id: z.string(), version: z.number().int(), name: z.string() }),
     counts: CountsSchema,
     duplicatesMerged: z.number().int().optional(),
+    usMarketingSkips: z
+      .number()
+      .int()
+      .optional()
+      .openapi({
+        description:
+          'Recipients with United States numbers this marketing campaign skips: Meta does not deliver marketing ' +
+          'templates there (SKIP_US_MARKETING=false sends them)',
+      }),
     countCorrections: z.number().int().optional(),
 
     sendAt: z.string().optional().openapi({ description: 'When a scheduled campaign starts, in UTC' }),
@@ -198,7 +207,12 @@ export const RecipientSchema = z
     wamid: z.string().optional(),
     lastError: SendErrorSchema.optional(),
     retryable: z.boolean().optional(),
-    skipReason: z.string().optional(),
+    skipReason: z
+      .string()
+      .optional()
+      .openapi({
+        description: 'opted_out, cancelled, or us_marketing_paused (a marketing template to a US number)',
+      }),
     deferredUntil: z
       .string()
       .optional()

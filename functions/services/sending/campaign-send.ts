@@ -21,7 +21,7 @@ import type {
   RecipientStore,
 } from '../../ports';
 import type { CampaignCompletion } from '../campaign-completion';
-import { countryZoneFor } from '../country-zone';
+import { countryZoneFor, isUsNumber } from '../country-zone';
 import { CampaignGate, type GateVerdict } from './campaign-gate';
 import {
   type Delivery,
@@ -50,6 +50,8 @@ export interface CampaignSendDeps {
   readonly leaseMs: number;
   /** The Graph request timeout: a request starts only if it ends before the claim does. */
   readonly requestTimeoutMs: number;
+  /** Skip marketing templates to United States numbers (SKIP_US_MARKETING, on by default). */
+  readonly skipUsMarketing?: boolean;
 }
 
 type RecipientTask = Extract<SendTask, { kind: 'recipient' }>;
@@ -107,6 +109,12 @@ export function makeCampaignSend(d: CampaignSendDeps) {
       }
     }
     const marketing = campaign.template.category === 'marketing';
+    // Meta does not deliver marketing templates to US numbers: skipped before any call, with the reason.
+    // The category is the campaign's latest (Meta may change it), so this follows a recategorisation.
+    if (marketing && d.skipUsMarketing && (await isUsNumber(task.phone))) {
+      await d.ledger.skipped(key, 'us_marketing_paused', now.toISOString(), token);
+      return DONE;
+    }
     const slot = await d.contacts.reserveSendSlot(
       task.phone,
       now.getTime(),

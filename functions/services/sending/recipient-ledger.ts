@@ -4,7 +4,7 @@
  * place that settles a recipient goes through here instead of writing both halves itself.
  */
 import { statsOfMove } from '../../domain/analytics';
-import type { SendError } from '../../domain/campaign';
+import type { RecipientSkipReason, SendError } from '../../domain/campaign';
 import type { CampaignCounters, RecipientKey, RecipientStore } from '../../ports';
 
 /** The counter change of a failure: the status counts, and the failure by code with Meta's title. */
@@ -48,7 +48,7 @@ export class RecipientLedger {
   /** queued -> skipped (opted out, or the campaign was cancelled); with a token, by the claim's holder. */
   async skipped(
     key: RecipientKey,
-    reason: 'opted_out' | 'cancelled',
+    reason: RecipientSkipReason,
     at: string,
     token?: string,
   ): Promise<boolean> {

@@ -31,6 +31,7 @@ export function latencyText(l: Latency): string {
 const SKIP_WORDS: Record<string, string> = {
   opted_out: 'had opted out',
   cancelled: 'not sent: cancelled',
+  us_marketing_paused: 'US numbers (Meta does not deliver marketing there)',
 };
 
 export function CampaignResults({ figures: f, series }: { figures: Analytics; series?: boolean }) {

@@ -117,6 +117,12 @@ export function CampaignPage({ id }: { id: string }) {
           : ''}
       </p>
       {c.pauseReason ? <p class="error">Paused: {c.pauseReason}</p> : null}
+      {c.usMarketingSkips ? (
+        <p class="notice" data-testid="us-marketing">
+          {c.usMarketingSkips} recipients have United States numbers: Meta does not deliver marketing
+          templates there, so they are skipped.
+        </p>
+      ) : null}
       {c.waiting > 0 ? (
         <p class="notice">
           {c.waiting} recipients wait for quiet hours to end; the next go at {formatTime(c.nextReleaseAt)}.
