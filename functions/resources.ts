@@ -478,7 +478,8 @@ export const FUNCTIONS = {
       // Reads which events the subscriptions want, so an event nobody wants is never queued.
       webhooks: { actions: ['Query'] },
     },
-    sendsTo: ['send', 'inbound', 'hooks'],
+    // launch: a recipient Meta held back (131049) gets a release planned for a day later.
+    sendsTo: ['send', 'inbound', 'hooks', 'launch'],
     // A resolved conversation the customer restarts waits for a person when the assistant is off.
     topics: ['handoff'],
     // The access token downloads customers' media from the Graph API as messages arrive.

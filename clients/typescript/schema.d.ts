@@ -1568,6 +1568,8 @@ export interface components {
                     count: number;
                     title: string;
                 }[];
+                /** @description Held back by Meta's per-user marketing limit (131049) and sent again a day later; not failures */
+                heldBackByMeta: number;
                 optedOutWithin7d: number;
                 /** @description Messages by Meta's pricing category (marketing, utility, service...) */
                 pricing: {
@@ -1717,6 +1719,8 @@ export interface components {
                 count: number;
                 title: string;
             }[];
+            /** @description Held back by Meta's per-user marketing limit (131049) and sent again a day later; not failures */
+            heldBackByMeta: number;
             optedOutWithin7d: number;
             /** @description Messages by Meta's pricing category (marketing, utility, service...) */
             pricing: {
@@ -2047,6 +2051,8 @@ export interface components {
                 count: number;
                 title: string;
             }[];
+            /** @description Held back by Meta's per-user marketing limit (131049) and sent again a day later; not failures */
+            heldBackByMeta: number;
             optedOutWithin7d: number;
             /** @description Messages by Meta's pricing category (marketing, utility, service...) */
             pricing: {
@@ -2541,10 +2547,14 @@ export interface components {
             billable?: boolean;
             /** @description The campaign message's buttons they tapped, by title */
             buttonsTapped?: string[];
+            /** @description meta_131049 when held back by Meta */
+            deferReason?: string;
             /** @description Outside its quiet hours: waits (queued) until this time */
             deferredUntil?: string;
             deliveredAt?: string;
             failedAt?: string;
+            /** @description When Meta held the marketing message back (131049): it waits (queued, deferredUntil) a day */
+            heldBackAt?: string;
             lastError?: components["schemas"]["SendError"];
             /** @description When they opted out, within 7 days of this campaign */
             optedOutAt?: string;
@@ -2689,6 +2699,8 @@ export interface components {
                 count: number;
                 title: string;
             }[];
+            /** @description Held back by Meta's per-user marketing limit (131049) and sent again a day later; not failures */
+            heldBackByMeta: number;
             optedOutWithin7d: number;
             /** @description Messages by Meta's pricing category (marketing, utility, service...) */
             pricing: {

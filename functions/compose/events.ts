@@ -8,8 +8,11 @@ import { announcedCampaignStore, eventPublisher } from './hooks';
 import { inboundMedia } from './media';
 import { webhookMetaTemplates } from './meta-templates';
 import { outbox } from './outbox';
-import { inboundQueue, redelivery } from './queues';
+import { inboundQueue, launchQueue, redelivery } from './queues';
 import { contactStore, conversationStore, messageStore, recipientStore, statusTarget } from './stores';
+
+/** A day and a few minutes: the release comes after Meta's 24 hours, never just before. */
+const HOLD_BACK_MS = 24 * 3_600_000 + 5 * 60_000;
 
 export function buildEvents(c: Context) {
   return makeEventsProcessor({
@@ -29,6 +32,8 @@ export function buildEvents(c: Context) {
     assistantDelaySeconds: c.config.assistant.coalesceSeconds,
     templates: webhookMetaTemplates(c),
     events: eventPublisher(c),
+    // Meta asks for at least 24 hours before a held-back marketing message is tried again.
+    holdBack: { campaigns: announcedCampaignStore(c), launchQueue: launchQueue(c), delayMs: HOLD_BACK_MS },
     responses: new CampaignResponses({
       conversations: conversationStore(c),
       campaigns: announcedCampaignStore(c),

@@ -20,6 +20,8 @@ export const STAT = {
   /** Recipients reaching a stage (the account's per-day funnel; a campaign's comes from its counts). */
   reached: (stage: 'sent' | 'delivered' | 'read') => `a.reach.${stage}`,
   targeted: 'a.targeted',
+  /** Held back by Meta's per-user marketing limit (131049) and sent again a day later. */
+  heldBack: 'a.heldBack',
   failed: (code: number | string | null | undefined) => `a.fail.${code ?? 'none'}`,
   skipped: (reason: string) => `a.skip.${reason}`,
   repliedWithin24h: 'a.reply24',
@@ -196,6 +198,8 @@ export interface Figures {
   failed: number;
   replied: { within24h: number; within72h: number };
   optedOutWithin7d: number;
+  /** Held back by Meta's per-user marketing limit (131049) and sent again a day later; not failures. */
+  heldBackByMeta: number;
   buttons: { button: string; taps: number }[];
   failures: FailureGroup[];
   timeToDelivered: Percentiles;
@@ -283,6 +287,7 @@ export function figuresOf(
       within72h: stats[STAT.repliedWithin72h] ?? 0,
     },
     optedOutWithin7d: stats[STAT.optedOutWithin7d] ?? 0,
+    heldBackByMeta: stats[STAT.heldBack] ?? 0,
     buttons: prefixed(stats, 'a.btn.')
       .map(([name, n]) => ({ name, n }))
       .sort(byCountThenName)
@@ -311,6 +316,7 @@ export interface RecipientFacts {
   readonly buttonsTapped?: readonly string[];
   readonly pricingCategory?: string;
   readonly billable?: boolean;
+  readonly heldBackAt?: string;
 }
 
 /**
@@ -339,6 +345,7 @@ export function recountStats(recipients: Iterable<RecipientFacts>): {
     if (r.sentAt && r.repliedAt) add(replyStats(r.sentAt, r.repliedAt));
     if (r.sentAt && r.optedOutAt) add(optOutStats(r.sentAt, r.optedOutAt));
     for (const b of r.buttonsTapped ?? []) add({ [STAT.button(b)]: 1 });
+    if (r.heldBackAt) add({ [STAT.heldBack]: 1 });
     if (r.pricingCategory) add(pricingStats({ category: r.pricingCategory, billable: r.billable ?? false }));
   }
   return { stats, titles, counts };

@@ -124,6 +124,9 @@ export interface RecipientRecord {
   readonly buttonsTapped?: readonly string[];
   readonly pricingCategory?: string;
   readonly billable?: boolean;
+  /** When Meta held the marketing message back (131049); it is sent once more a day later. */
+  readonly heldBackAt?: string;
+  readonly deferReason?: string;
   readonly updatedAt: string;
 }
 

@@ -2,7 +2,7 @@
 import type { SendError, SendTask } from '../domain/campaign';
 import type { ConversationMessage } from '../domain/conversation';
 import type { SingleMessage, SkipReason, WamidRef } from '../domain/message';
-import type { StatusChange, StatusUpdate } from '../domain/recipient-status';
+import type { RecipientStatus, StatusChange, StatusUpdate } from '../domain/recipient-status';
 import type { RecipientKey } from './campaigns';
 
 export interface MessageStore {
@@ -53,4 +53,16 @@ export interface StatusTarget {
   /** Applies a status to a campaign recipient; `undefined` when the recipient does not exist. */
   applyToRecipient(key: RecipientKey, update: StatusUpdate): Promise<StatusChange | undefined>;
   applyToMessage(messageId: string, update: StatusUpdate): Promise<StatusChange | undefined>;
+  /**
+   * Meta held a marketing message back (131049): the recipient goes back to queued, waiting until `until`,
+   * once per recipient. The status it left, 'already' for the same message's 131049 again, or undefined when it cannot (already held back once, or not
+   * sent or queued): then the failure stands.
+   */
+  holdBack?(
+    key: RecipientKey,
+    wamid: string,
+    error: SendError,
+    until: string,
+    at: string,
+  ): Promise<RecipientStatus | 'already' | undefined>;
 }

@@ -2,10 +2,18 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { forEachLimit } from '../concurrency';
 import { forRecord } from '../correlation';
-import { addStats, lateSendStats, newLatencyStats, pricingStats, statsOfMove } from '../domain/analytics';
+import {
+  addStats,
+  lateSendStats,
+  newLatencyStats,
+  pricingStats,
+  STAT,
+  statsOfMove,
+} from '../domain/analytics';
 import { parseCallbackData } from '../domain/campaign';
 import { storedText } from '../domain/conversation';
 import { assistantMayAnswer } from '../domain/conversation-status';
+import { StateConflictError } from '../domain/errors';
 import { readInboundMedia } from '../domain/media';
 import type { WamidRef } from '../domain/message';
 import type { TemplateWebhookUpdate } from '../domain/meta-template';
@@ -23,6 +31,7 @@ import type { PlatformEvent } from '../domain/webhooks/events';
 import type { Logger } from '../logger';
 import type {
   CampaignCounters,
+  CampaignStore,
   ChangeParking,
   Clock,
   ContactStore,
@@ -31,6 +40,7 @@ import type {
   CounterDelta,
   EventPublisher,
   InboundQueue,
+  LaunchQueue,
   MessageStore,
   RedeliveryControl,
   StatusTarget,
@@ -64,6 +74,15 @@ export interface EventsDeps {
    * publish brings the change back (applying it again changes nothing; the event keeps its id).
    */
   readonly events?: EventPublisher;
+  /**
+   * Meta's per-user marketing limit (131049): a running campaign's recipient is held back and sent once
+   * more after `delayMs` (at least 24 hours), through the quiet-hours release, instead of failing.
+   */
+  readonly holdBack?: {
+    readonly campaigns: Pick<CampaignStore, 'get' | 'changeState'>;
+    readonly launchQueue: LaunchQueue;
+    readonly delayMs: number;
+  };
   /** Replies, button taps and opt-outs counted for the campaigns that caused them (analytics). */
   readonly responses?: CampaignResponses;
 }
@@ -234,7 +253,8 @@ export function makeEventsProcessor(d: EventsDeps) {
       ...(update.errors[0] ? { error: update.errors[0] } : {}),
       ...(update.pricing ? { pricing: update.pricing } : {}),
     };
-    if (ref.kind === 'campaign') {
+    const heldBack = ref.kind === 'campaign' && (await holdBack(ref, statusUpdate, deltas));
+    if (ref.kind === 'campaign' && !heldBack) {
       const change = await d.statuses.applyToRecipient(
         { campaignId: ref.campaignId, bucket: ref.bucket, phone: ref.phone },
         statusUpdate,
@@ -287,7 +307,7 @@ export function makeEventsProcessor(d: EventsDeps) {
           );
         }
       }
-    } else {
+    } else if (ref.kind !== 'campaign') {
       await d.statuses.applyToMessage(ref.messageId, statusUpdate);
     }
     await tickConversation(statusUpdate, ref, attempt);
@@ -307,6 +327,61 @@ export function makeEventsProcessor(d: EventsDeps) {
         ...(statusUpdate.error ? { error: statusUpdate.error } : {}),
       }),
     );
+  }
+
+  /**
+   * A 131049 for a running campaign's recipient, held back the first time: queued again, waiting a day
+   * (counted in `waiting`, not as a failure), with a release planned. True when it was held back.
+   */
+  async function holdBack(
+    ref: Extract<WamidRef, { kind: 'campaign' }>,
+    update: StatusUpdate,
+    deltas: Map<string, CounterDelta>,
+  ): Promise<boolean> {
+    if (!d.holdBack || !d.statuses.holdBack || update.status !== 'failed' || update.error?.code !== 131049)
+      return false;
+    const campaign = await d.holdBack.campaigns.get(ref.campaignId);
+    // Running or paused, the release (or the resume) sends it; a cancelled campaign never would.
+    if (!campaign || !['running', 'paused', 'completed'].includes(campaign.state)) return false;
+    const until = new Date(d.clock.now().getTime() + d.holdBack.delayMs).toISOString();
+    const key = { campaignId: ref.campaignId, bucket: ref.bucket, phone: ref.phone };
+    const from = await d.statuses.holdBack(
+      key,
+      update.wamid,
+      update.error,
+      until,
+      d.clock.now().toISOString(),
+    );
+    if (!from) return false;
+    if (from === 'already') return true;
+    // The campaign had completed with this recipient counted as sent: it runs again until the release.
+    if (campaign.state === 'completed') {
+      await d.holdBack.campaigns
+        .changeState(ref.campaignId, ['completed'], 'running', {}, { clear: ['completedAt'] })
+        .catch((error) => {
+          if (!(error instanceof StateConflictError)) throw error;
+        });
+    }
+    deltas.set(
+      ref.campaignId,
+      mergeDeltas(deltas.get(ref.campaignId) ?? {}, {
+        ...(from !== 'queued' ? { [from]: -1, queued: 1 } : {}),
+        waiting: 1,
+        stats: { [STAT.heldBack]: 1 },
+      }),
+    );
+    await d.holdBack.launchQueue.send({
+      campaignId: ref.campaignId,
+      gen: 0,
+      action: 'plan_release',
+      at: until,
+    });
+    d.logger.info('marketing message held back by Meta (131049); sent again after the wait', {
+      campaignId: ref.campaignId,
+      to: maskContact(ref.phone),
+      until,
+    });
+    return true;
   }
 
   /**

@@ -144,8 +144,8 @@ describe('campaign analytics', () => {
     await post(status('20-status-read-cbp.json', w(1), ph(1), at(20)));
     await post(status('19-status-delivered-cbp.json', w(1), ph(1), at(8)));
     await post(status('19-status-delivered-cbp.json', w(1), ph(1), at(8)));
-    // 2: Meta holds back the marketing message (131049).
-    await post(status('28-status-failed-131049-meta-doc.json', w(2), ph(2), at(2)));
+    // 2: more than 24 hours since they wrote (131047).
+    await post(status('23-status-failed-131047.json', w(2), ph(2), at(2)));
     // 3: the number cannot receive WhatsApp (131026).
     await post(
       status('28-status-failed-131049-meta-doc.json', w(3), ph(3), at(2), {
@@ -195,10 +195,10 @@ describe('campaign analytics', () => {
     expect(figures).toMatchObject(expected);
     expect(figures.failures.map((f) => [f.code, f.count])).toEqual([
       ['131026', 1],
-      ['131049', 1],
+      ['131047', 1],
     ]);
-    expect(figures.failures.find((f) => f.code === '131049')).toMatchObject({
-      title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+    expect(figures.failures.find((f) => f.code === '131047')).toMatchObject({
+      title: 'Re-engagement message',
       advice: expect.stringContaining('24 hours'),
     });
     // Delivered: 0 after 3 s, 4 after 4 s, and 1 when read, after 20 s (its late delivered changes nothing).

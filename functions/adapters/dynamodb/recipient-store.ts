@@ -26,7 +26,7 @@ import type {
 import { ClaimedItems } from './claims';
 import { conditionalUpdate, decodeCursor, encodeCursor, isConditionFailure } from './client';
 
-const INTERNAL = ['pk', 'sk', 'claimToken', 'claimUntil'] as const;
+const INTERNAL = ['pk', 'sk', 'claimToken', 'claimUntil', 'heldBackWamid'] as const;
 
 /** Where a reply and an opt-out are stamped on the recipient (domain/analytics.ts counts them). */
 const RESPONSE_STAMP = { reply: 'repliedAt', opt_out: 'optedOutAt' } as const;

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SendError } from '../../domain/campaign';
 import {
   MOVES_FROM,
   type RecipientStatus,
@@ -34,6 +35,48 @@ export class DynamoStatusTarget implements StatusTarget {
 
   applyToMessage(messageId: string, update: StatusUpdate): Promise<StatusChange | undefined> {
     return this.apply(this.messagesTable, { pk: `MSG#${messageId}` }, update);
+  }
+
+  async holdBack(
+    key: RecipientKey,
+    wamid: string,
+    error: SendError,
+    until: string,
+    at: string,
+  ): Promise<RecipientStatus | 'already' | undefined> {
+    const itemKey = { pk: `${key.campaignId}#${key.bucket}`, sk: key.phone };
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.recipientsTable,
+          Key: itemKey,
+          UpdateExpression:
+            'SET #s = :queued, deferredUntil = :until, deferReason = :why, heldBackAt = :at, heldBackWamid = :w, lastError = :e, updatedAt = :now REMOVE claimToken, claimUntil, wamid, sentAt, deliveredAt, readAt',
+          ConditionExpression:
+            'attribute_exists(pk) AND #s IN (:sent, :queued) AND attribute_not_exists(heldBackAt)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':queued': 'queued',
+            ':sent': 'sent',
+            ':until': until,
+            ':why': 'meta_131049',
+            ':at': at,
+            ':e': error,
+            ':w': wamid,
+            ':now': new Date().toISOString(),
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return out.Attributes?.status as RecipientStatus;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+    // The same message's 131049 again (Meta redelivers): it was held back already.
+    const current = await this.db.send(
+      new GetCommand({ TableName: this.recipientsTable, Key: itemKey, ConsistentRead: true }),
+    );
+    return current.Item?.heldBackWamid === wamid ? 'already' : undefined;
   }
 
   private async apply(

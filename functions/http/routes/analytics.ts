@@ -54,6 +54,10 @@ const figureShape = {
       "Recipients who wrote back or tapped a button (not STOP) within 24 and 72 hours of the campaign's message",
   }),
   optedOutWithin7d: z.number().int(),
+  heldBackByMeta: z.number().int().openapi({
+    description:
+      "Held back by Meta's per-user marketing limit (131049) and sent again a day later; not failures",
+  }),
   buttons: z
     .array(z.object({ button: z.string(), taps: z.number().int() }))
     .openapi({ description: 'Quick-reply taps by button title; each recipient counts once per button' }),

@@ -207,12 +207,9 @@ export const RecipientSchema = z
     wamid: z.string().optional(),
     lastError: SendErrorSchema.optional(),
     retryable: z.boolean().optional(),
-    skipReason: z
-      .string()
-      .optional()
-      .openapi({
-        description: 'opted_out, cancelled, or us_marketing_paused (a marketing template to a US number)',
-      }),
+    skipReason: z.string().optional().openapi({
+      description: 'opted_out, cancelled, or us_marketing_paused (a marketing template to a US number)',
+    }),
     deferredUntil: z
       .string()
       .optional()
@@ -238,6 +235,11 @@ export const RecipientSchema = z
       .optional()
       .openapi({ description: "How Meta billed the message (its statuses' pricing.category)" }),
     billable: z.boolean().optional(),
+    heldBackAt: z.string().optional().openapi({
+      description:
+        'When Meta held the marketing message back (131049): it waits (queued, deferredUntil) a day',
+    }),
+    deferReason: z.string().optional().openapi({ description: 'meta_131049 when held back by Meta' }),
     updatedAt: z.string(),
   })
   .openapi('Recipient');

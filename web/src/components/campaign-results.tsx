@@ -70,6 +70,14 @@ export function CampaignResults({ figures: f, series }: { figures: Analytics; se
         <dd data-testid="time-to-delivered">{latencyText(f.timeToDelivered)}</dd>
         <dt>Time to read</dt>
         <dd data-testid="time-to-read">{latencyText(f.timeToRead)}</dd>
+        {f.heldBackByMeta > 0 ? (
+          <>
+            <dt>Held back by Meta</dt>
+            <dd data-testid="held-back">
+              {f.heldBackByMeta} by the per-user marketing limit (131049), sent once more a day later
+            </dd>
+          </>
+        ) : null}
         {f.pricing.length > 0 ? (
           <>
             <dt>Meta's pricing</dt>
