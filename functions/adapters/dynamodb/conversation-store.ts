@@ -26,6 +26,8 @@ import {
 } from '../../ports';
 import { conditionalUpdate, isConditionFailure, newestFirst, putNew, queryAll, queryPage } from './client';
 
+/** How many of a thread's latest messages the campaign lookup of a reply or an opt-out reads. */
+const CAMPAIGN_LOOKUP_MESSAGES = 50;
 const convKey = (contact: string) => ({ pk: `CONV#${contact}`, sk: 'META' });
 
 /** A message's item in its conversation (ordered by time; the wamid keeps two at one time apart). */
@@ -262,25 +264,32 @@ export class DynamoConversationStore implements ConversationStore, CampaignMessa
   }
 
   /**
-   * The campaigns among the messages sent in the period: the sort key starts with the time, so this reads
-   * just that stretch of the thread, and only two small attributes of each message. Eventually consistent
-   * is enough: the campaign's message was written long before the customer answered it.
+   * The campaigns among the latest messages of the period, newest first: the sort key starts with the
+   * time, so this reads just that stretch of the thread, and at most CAMPAIGN_LOOKUP_MESSAGES of it (a
+   * filter does not save the reads; a chatty customer's thread would otherwise cost more per message).
+   * A reply is counted at the first message after the campaign's, so the newest are the ones that matter.
+   * Eventually consistent is enough: the campaign's message was written long before the answer.
    */
   async campaignsMessaged(contact: string, since: string, until: string): Promise<string[]> {
-    const items = await queryAll(this.db, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
-      FilterExpression: '#d = :out AND attribute_exists(campaignId)',
-      ProjectionExpression: 'campaignId',
-      ExpressionAttributeNames: { '#d': 'direction' },
-      ExpressionAttributeValues: {
-        ':p': `CONV#${contact}`,
-        ':from': `MSG#${since}`,
-        ':to': `MSG#${until}~`,
-        ':out': 'out',
-      },
-    });
-    return [...new Set(items.map((i) => String(i.campaignId)))];
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
+        ProjectionExpression: 'campaignId, #d',
+        ExpressionAttributeNames: { '#d': 'direction' },
+        ExpressionAttributeValues: {
+          ':p': `CONV#${contact}`,
+          ':from': `MSG#${since}`,
+          ':to': `MSG#${until}~`,
+        },
+        ScanIndexForward: false,
+        Limit: CAMPAIGN_LOOKUP_MESSAGES,
+      }),
+    );
+    const ids = (out.Items ?? [])
+      .filter((i) => i.direction === 'out' && typeof i.campaignId === 'string')
+      .map((i) => String(i.campaignId));
+    return [...new Set(ids)];
   }
 
   messages(
