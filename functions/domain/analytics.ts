@@ -5,6 +5,7 @@
  * recipients. The names below are the attributes those counters are kept under; `recountFigures` computes
  * the same figures from the recipients, which is how tests (and operators) check the counters.
  */
+import type { RecipientRecord } from './campaign';
 import { adviceForError } from './error-advice';
 import type { Counts, RecipientStatus, Stamps } from './recipient-status';
 
@@ -304,20 +305,21 @@ export function figuresOf(
 }
 
 /** What the recipient items record that the figures are made from (see RecipientRecord). */
-export interface RecipientFacts {
-  readonly status: RecipientStatus;
-  readonly skipReason?: string;
-  readonly lastError?: { readonly code: number | string | null; readonly title: string };
-  readonly sentAt?: string;
-  readonly deliveredAt?: string;
-  readonly readAt?: string;
-  readonly repliedAt?: string;
-  readonly optedOutAt?: string;
-  readonly buttonsTapped?: readonly string[];
-  readonly pricingCategory?: string;
-  readonly billable?: boolean;
-  readonly heldBackAt?: string;
-}
+export type RecipientFacts = Pick<
+  RecipientRecord,
+  | 'status'
+  | 'skipReason'
+  | 'lastError'
+  | 'sentAt'
+  | 'deliveredAt'
+  | 'readAt'
+  | 'repliedAt'
+  | 'optedOutAt'
+  | 'buttonsTapped'
+  | 'pricingCategory'
+  | 'billable'
+  | 'heldBackAt'
+>;
 
 /**
  * The counters recomputed from the recipients: what `figuresOf` must show once every update has landed.
